@@ -1,0 +1,30 @@
+package io.gatehouse.auth;
+
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * What authentication learned about a request: whose it is, through which credential, and what it
+ * may do. {@code scope} is null for credentials that act as the account itself (API keys, portal
+ * sessions); an access token carries the permissions its app was granted when it was issued.
+ */
+public record Principal(
+        long accountId,
+        Kind kind,
+        String credentialId,
+        String clientId,
+        Set<String> scope,
+        Instant expiresAt) {
+
+    public enum Kind { API_KEY, ACCESS_TOKEN, SESSION }
+
+    /** Whether this credential may call an endpoint guarded by {@code permission} (SPEC §6). */
+    public boolean allows(String permission) {
+        return permission == null || scope == null || scope.contains(permission);
+    }
+
+    /** The space-separated scope for the Gatehouse-Scope header and logs. */
+    public String scopeText() {
+        return scope == null ? "THIRD_PARTY_OPERATION" : String.join(" ", scope);
+    }
+}

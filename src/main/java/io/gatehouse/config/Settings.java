@@ -1,0 +1,263 @@
+package io.gatehouse.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every setting of a Gatehouse server (SPEC §1), read once at start and validated here.
+ * Sources, first match wins: the environment, then the optional config file ({@code --config FILE},
+ * same names in lower case, {@code name=value} or {@code name: value} lines), then the default.
+ * Nullable fields are settings that have no default.
+ */
+public record Settings(
+        String bind,
+        int port,
+        String adminBind,
+        int adminPort,
+        String adminToken,
+        String issuer,
+        Path dataDir,
+        String dbUrl,
+        String dbUser,
+        String dbPassword,
+        String redisUrl,
+        Path routesFile,
+        Duration accessTokenTtl,
+        Duration refreshTokenTtl,
+        int apiKeyRateLimit,
+        long maxBodyBytes,
+        Duration shutdownGrace,
+        String masterKey,
+        String rateLimitOnRedisFailure) {
+
+    /** The names this version understands; anything else in a config file is a typo worth reporting. */
+    public static final List<String> NAMES = List.of(
+            "GATEHOUSE_BIND", "GATEHOUSE_PORT", "GATEHOUSE_ADMIN_BIND", "GATEHOUSE_ADMIN_PORT",
+            "GATEHOUSE_ADMIN_TOKEN", "GATEHOUSE_ISSUER", "GATEHOUSE_DATA_DIR", "GATEHOUSE_DB_URL",
+            "GATEHOUSE_DB_USER", "GATEHOUSE_DB_PASSWORD", "GATEHOUSE_REDIS_URL", "GATEHOUSE_ROUTES",
+            "GATEHOUSE_ACCESS_TOKEN_TTL", "GATEHOUSE_REFRESH_TOKEN_TTL", "GATEHOUSE_API_KEY_RATE_LIMIT",
+            "GATEHOUSE_MAX_BODY_BYTES", "GATEHOUSE_SHUTDOWN_GRACE", "GATEHOUSE_MASTER_KEY",
+            "GATEHOUSE_RATE_LIMIT_ON_REDIS_FAILURE");
+
+    private static final Set<String> SECRET_NAMES =
+            Set.of("GATEHOUSE_ADMIN_TOKEN", "GATEHOUSE_DB_PASSWORD", "GATEHOUSE_MASTER_KEY");
+
+    public Settings {
+        if (adminToken != null && adminToken.length() < 16) {
+            throw new SettingsException("GATEHOUSE_ADMIN_TOKEN must be at least 16 characters");
+        }
+        if (issuer != null) {
+            issuer = stripTrailingSlash(issuer);
+        }
+    }
+
+    /** Settings with every default: what {@code gatehouse serve} uses on a bare machine. */
+    public static Settings defaults() {
+        return load(Map.of(), null);
+    }
+
+    public static Settings load(Map<String, String> env, Path configFile) {
+        Map<String, String> values = new HashMap<>();
+        if (configFile != null) {
+            values.putAll(readFile(configFile));
+        }
+        for (String name : NAMES) {
+            String v = env.get(name);
+            if (v != null && !v.isBlank()) {
+                values.put(name, v.trim());
+            }
+        }
+        Reader r = new Reader(values);
+        return new Settings(
+                r.string("GATEHOUSE_BIND", "0.0.0.0"),
+                r.port("GATEHOUSE_PORT", 8080),
+                r.string("GATEHOUSE_ADMIN_BIND", "127.0.0.1"),
+                r.port("GATEHOUSE_ADMIN_PORT", 8081),
+                r.string("GATEHOUSE_ADMIN_TOKEN", null),
+                r.url("GATEHOUSE_ISSUER", "http"),
+                Path.of(r.string("GATEHOUSE_DATA_DIR", "./gatehouse-data")),
+                r.dbUrl("GATEHOUSE_DB_URL"),
+                r.string("GATEHOUSE_DB_USER", null),
+                r.string("GATEHOUSE_DB_PASSWORD", null),
+                r.url("GATEHOUSE_REDIS_URL", "redis"),
+                r.path("GATEHOUSE_ROUTES"),
+                r.duration("GATEHOUSE_ACCESS_TOKEN_TTL", Duration.ofHours(1)),
+                r.duration("GATEHOUSE_REFRESH_TOKEN_TTL", Duration.ofDays(30)),
+                (int) r.positive("GATEHOUSE_API_KEY_RATE_LIMIT", 100, 1_000_000_000),
+                r.positive("GATEHOUSE_MAX_BODY_BYTES", 1 << 20, 1L << 31),
+                r.duration("GATEHOUSE_SHUTDOWN_GRACE", Duration.ofSeconds(30)),
+                r.string("GATEHOUSE_MASTER_KEY", null),
+                r.oneOf("GATEHOUSE_RATE_LIMIT_ON_REDIS_FAILURE", "local", Set.of("local", "deny", "allow")));
+    }
+
+    /** The issuer once the public port is known: {@code GATEHOUSE_ISSUER}, else {@code http://localhost:<port>}. */
+    public String issuerFor(int boundPort) {
+        return issuer != null ? issuer : "http://localhost:" + boundPort;
+    }
+
+    public boolean usesPostgres() {
+        return dbUrl != null;
+    }
+
+    /** For the start-up log: every setting, secrets replaced by "(set)". */
+    public String describe() {
+        return "port=" + port + " admin=" + adminBind + ":" + adminPort
+                + " db=" + (dbUrl == null ? "embedded(" + dataDir.toAbsolutePath().normalize() + ")" : redactUrl(dbUrl))
+                + " redis=" + (redisUrl == null ? "none" : redactUrl(redisUrl))
+                + " adminToken=" + (adminToken == null ? "none" : "(set)")
+                + " routes=" + (routesFile == null ? "none" : routesFile);
+    }
+
+    static boolean isSecret(String name) {
+        return SECRET_NAMES.contains(name);
+    }
+
+    private static String redactUrl(String url) {
+        // user:password@ and password= never reach a log line.
+        return url.replaceAll("//[^/@]*@", "//***@").replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    private static String stripTrailingSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (IOException e) {
+            throw new SettingsException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        Map<String, String> out = new HashMap<>();
+        int n = 0;
+        for (String raw : lines) {
+            n++;
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            int colon = line.indexOf(':');
+            int cut = eq < 0 ? colon : colon < 0 ? eq : Math.min(eq, colon);
+            if (cut <= 0) {
+                throw new SettingsException(file + " line " + n + ": expected 'name=value' or 'name: value'");
+            }
+            String key = line.substring(0, cut).strip().toUpperCase(Locale.ROOT);
+            String value = unquote(line.substring(cut + 1).strip());
+            if (!key.startsWith("GATEHOUSE_")) {
+                key = "GATEHOUSE_" + key;
+            }
+            if (!NAMES.contains(key)) {
+                throw new SettingsException(file + " line " + n + ": unknown setting '" + line.substring(0, cut).strip() + "'");
+            }
+            out.put(key, value);
+        }
+        return out;
+    }
+
+    private static String unquote(String v) {
+        if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
+            return v.substring(1, v.length() - 1);
+        }
+        return v;
+    }
+
+    /** Typed reads with one clear message per bad value; secrets are never echoed. */
+    private record Reader(Map<String, String> values) {
+        String string(String name, String fallback) {
+            String v = values.get(name);
+            return v == null || v.isEmpty() ? fallback : v;
+        }
+
+        int port(String name, int fallback) {
+            return (int) number(name, fallback, 0, 65535);
+        }
+
+        long positive(String name, long fallback, long max) {
+            return number(name, fallback, 1, max);
+        }
+
+        long number(String name, long fallback, long min, long max) {
+            String v = values.get(name);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                long n = Long.parseLong(v);
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw bad(name, v, "a whole number from " + min + " to " + max);
+        }
+
+        Duration duration(String name, Duration fallback) {
+            String v = values.get(name);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                Duration d = Durations.parse(v);
+                if (!d.isNegative() && !d.isZero()) {
+                    return d;
+                }
+            } catch (IllegalArgumentException ignored) {
+                // reported below
+            }
+            throw bad(name, v, "a duration such as 3600, 90s, 15m, 1h or 30d");
+        }
+
+        String url(String name, String scheme) {
+            String v = values.get(name);
+            if (v == null) {
+                return null;
+            }
+            if (!v.startsWith(scheme + "://") && !v.startsWith(scheme + "s://")) {
+                throw bad(name, v, "a " + scheme + ":// URL");
+            }
+            return v;
+        }
+
+        String dbUrl(String name) {
+            String v = values.get(name);
+            if (v == null) {
+                return null;
+            }
+            if (!v.startsWith("jdbc:postgresql:")) {
+                throw bad(name, v, "a PostgreSQL JDBC URL such as jdbc:postgresql://127.0.0.1:5432/gatehouse");
+            }
+            return v;
+        }
+
+        Path path(String name) {
+            String v = values.get(name);
+            return v == null ? null : Path.of(v);
+        }
+
+        String oneOf(String name, String fallback, Set<String> allowed) {
+            String v = values.get(name);
+            if (v == null) {
+                return fallback;
+            }
+            String lower = v.toLowerCase(Locale.ROOT);
+            if (!allowed.contains(lower)) {
+                throw bad(name, v, "one of " + String.join(", ", allowed.stream().sorted().toList()));
+            }
+            return lower;
+        }
+
+        private static SettingsException bad(String name, String value, String expected) {
+            String shown = isSecret(name) ? "(hidden)" : "'" + value + "'";
+            return new SettingsException(name + " must be " + expected + ", got " + shown);
+        }
+    }
+}

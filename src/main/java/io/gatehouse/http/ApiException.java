@@ -1,0 +1,55 @@
+package io.gatehouse.http;
+
+import java.util.Map;
+
+/**
+ * An API error on its way to the client. Rendered in one place ({@link Exchange#fail}) as
+ * {@code {"code", "error", "message"}}; the message is for people and never holds a secret.
+ */
+public final class ApiException extends RuntimeException {
+    private final ApiError error;
+    private final Map<String, String> headers;
+
+    public ApiException(ApiError error, String message) {
+        this(error, message, Map.of());
+    }
+
+    public ApiException(ApiError error, String message, Map<String, String> headers) {
+        super(message, null, false, false);
+        this.error = error;
+        this.headers = headers;
+    }
+
+    public ApiError error() {
+        return error;
+    }
+
+    /** Extra response headers this error needs (Allow, WWW-Authenticate, Retry-After). */
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    public static ApiException invalid(String message) {
+        return new ApiException(ApiError.INVALID_PARAMETER, message);
+    }
+
+    public static ApiException notFound(String message) {
+        return new ApiException(ApiError.RESOURCE_NOT_EXIST, message);
+    }
+
+    public static ApiException conflict(String message) {
+        return new ApiException(ApiError.CONFLICT, message);
+    }
+
+    public static ApiException forbidden(String message) {
+        return new ApiException(ApiError.PERMISSION_DENIED, message);
+    }
+
+    /** 401 with RFC 6750's challenge; {@code credentialSent} adds {@code error="invalid_token"}. */
+    public static ApiException unauthorized(String message, boolean credentialSent) {
+        String challenge = credentialSent
+                ? "Bearer realm=\"gatehouse\", error=\"invalid_token\""
+                : "Bearer realm=\"gatehouse\"";
+        return new ApiException(ApiError.BAD_CREDENTIALS, message, Map.of("WWW-Authenticate", challenge));
+    }
+}

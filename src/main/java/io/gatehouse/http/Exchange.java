@@ -1,0 +1,273 @@
+package io.gatehouse.http;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatehouse.auth.Principal;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One request and its answer as the pipeline sees them. Wraps Helidon's request and response so
+ * that stages and endpoints never touch the server library, and renders every API error in one place.
+ */
+public final class Exchange {
+    public static final HeaderName X_REQUEST_ID = HeaderNames.create("X-Request-Id");
+    private static final HeaderName NOSNIFF = HeaderNames.create("X-Content-Type-Options");
+    private static final byte[] NO_BODY = new byte[0];
+
+    private final ServerRequest req;
+    private final ServerResponse res;
+    private final String requestId;
+    private final long maxBodyBytes;
+    private final String method;
+    private final String path;
+
+    private Route route;
+    private Map<String, String> params = Map.of();
+    private Principal principal;
+    private byte[] body;
+    private int status;
+
+    public Exchange(ServerRequest req, ServerResponse res, long maxBodyBytes) {
+        this.req = req;
+        this.res = res;
+        this.maxBodyBytes = maxBodyBytes;
+        this.method = req.prologue().method().text();
+        this.path = req.path().rawPath();
+        this.requestId = requestIdOf(req);
+    }
+
+    // ---- request ----
+
+    public String method() {
+        return method;
+    }
+
+    /** The raw (still percent-encoded) path, without the query. */
+    public String path() {
+        return path;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public String header(HeaderName name) {
+        return req.headers().first(name).orElse(null);
+    }
+
+    public String header(String name) {
+        return header(HeaderNames.create(name));
+    }
+
+    /** The first value of a query parameter, or null. */
+    public String query(String name) {
+        var q = req.query();
+        return q.contains(name) ? q.get(name) : null;
+    }
+
+    public String cookie(String name) {
+        var cookies = req.headers().cookies();
+        return cookies.contains(name) ? cookies.get(name) : null;
+    }
+
+    public String remoteAddress() {
+        return req.remotePeer().host();
+    }
+
+    public String param(String name) {
+        String v = params.get(name);
+        if (v == null) {
+            throw new IllegalStateException("route " + (route == null ? "?" : route.template()) + " has no {" + name + "}");
+        }
+        return v;
+    }
+
+    /** A path parameter that must be a 64-bit id; anything else is 404, as no such thing exists. */
+    public long idParam(String name, ApiError notFound, String what) {
+        String v = param(name);
+        try {
+            long id = Long.parseLong(v);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException ignored) {
+            // falls through to 404
+        }
+        throw new ApiException(notFound, what + " " + v + " does not exist");
+    }
+
+    public long declaredContentLength() {
+        return req.headers().contentLength().orElse(-1);
+    }
+
+    /** The request body, read once, at most the configured limit (else 413). */
+    public byte[] body() {
+        if (body != null) {
+            return body;
+        }
+        long declared = declaredContentLength();
+        if (declared > maxBodyBytes) {
+            throw tooLarge();
+        }
+        if (!req.content().hasEntity()) {
+            body = NO_BODY;
+            return body;
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] read = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            if (read.length > maxBodyBytes) {
+                throw tooLarge();
+            }
+            body = read;
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public ApiException tooLarge() {
+        return new ApiException(ApiError.PAYLOAD_TOO_LARGE, "request body is larger than " + maxBodyBytes + " bytes");
+    }
+
+    /** The body as a JSON object; a missing, malformed or non-object body is 400 INVALID_PARAMETER. */
+    public JsonBody jsonObject() {
+        byte[] bytes = body();
+        if (bytes.length == 0) {
+            throw ApiException.invalid("request body must be a JSON object");
+        }
+        JsonNode node;
+        try {
+            node = Json.parse(bytes);
+        } catch (JacksonException e) {
+            throw ApiException.invalid("request body is not valid JSON");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!(node instanceof ObjectNode obj)) {
+            throw ApiException.invalid("request body must be a JSON object");
+        }
+        return new JsonBody(obj);
+    }
+
+    /** A form-encoded body (application/x-www-form-urlencoded) as its first values. */
+    public Map<String, String> form() {
+        return FormData.parse(new String(body(), StandardCharsets.UTF_8));
+    }
+
+    // ---- pipeline state ----
+
+    public Route route() {
+        return route;
+    }
+
+    public void route(Route route, Map<String, String> params) {
+        this.route = route;
+        this.params = params;
+    }
+
+    public Principal principal() {
+        return principal;
+    }
+
+    public void principal(Principal principal) {
+        this.principal = principal;
+    }
+
+    // ---- response ----
+
+    public boolean answered() {
+        return status != 0;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public Exchange header(String name, String value) {
+        res.header(name, value);
+        return this;
+    }
+
+    public void json(int status, Object body) {
+        header("Cache-Control", "no-store");
+        send(status, "application/json", Json.bytes(body));
+    }
+
+    public void noContent() {
+        send(204, null, NO_BODY);
+    }
+
+    public void send(int status, String contentType, byte[] bytes) {
+        this.status = status;
+        res.status(Status.create(status));
+        res.header(X_REQUEST_ID, requestId);
+        res.header(NOSNIFF, "nosniff");
+        if (contentType != null) {
+            res.header(HeaderNames.CONTENT_TYPE, contentType);
+        }
+        res.send(bytes);
+    }
+
+    /** Renders an API error (SPEC §3): {@code {"code","error","message"}} with the error's headers. */
+    public void fail(ApiException e) {
+        if (res.isSent()) {
+            return;
+        }
+        e.headers().forEach(res::header);
+        ApiError err = e.error();
+        json(err.status, new ErrorBody(err.code, err.name(), e.getMessage()));
+    }
+
+    public void fail(ApiError error, String message) {
+        fail(new ApiException(error, message));
+    }
+
+    /** Direct access for the few places that stream (the proxy). */
+    public ServerRequest rawRequest() {
+        return req;
+    }
+
+    public ServerResponse rawResponse() {
+        return res;
+    }
+
+    public void markStreamed(int status) {
+        this.status = status;
+    }
+
+    record ErrorBody(int code, String error, String message) {
+    }
+
+    private static String requestIdOf(ServerRequest req) {
+        String sent = req.headers().first(X_REQUEST_ID).orElse(null);
+        if (sent != null && sent.length() <= 128 && isSafe(sent)) {
+            return sent;
+        }
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+    }
+
+    private static boolean isSafe(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == ':')) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,37 @@
+package io.gatehouse.http;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/** application/x-www-form-urlencoded: the first value of each name. */
+public final class FormData {
+    private FormData() {
+    }
+
+    public static Map<String, String> parse(String body) {
+        Map<String, String> out = new HashMap<>();
+        if (body.isEmpty()) {
+            return out;
+        }
+        for (String pair : body.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            out.putIfAbsent(name, value);
+        }
+        return out;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("form body is not valid application/x-www-form-urlencoded");
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.gatehouse.pipeline;
+
+import io.gatehouse.auth.CredentialVerifier;
+import io.gatehouse.auth.Principal;
+import io.gatehouse.http.ApiException;
+import io.gatehouse.http.Exchange;
+import io.gatehouse.http.Route;
+import io.helidon.http.HeaderNames;
+
+/**
+ * SPEC §2: {@code Authorization: Bearer <access_token>} or {@code Authorization: token <api_key>}
+ * (scheme case-insensitive). Routes open to anyone skip this stage; account routes also take the
+ * portal session. A credential in the wrong scheme gets a 401 that names the right one.
+ */
+public final class AuthenticateStage implements Stage {
+    /** Every API key starts with the base64url of its fixed JWS header; see ApiKeyFormat. */
+    private final String apiKeyPrefix;
+    private final CredentialVerifier apiKeys;
+    private final CredentialVerifier accessTokens;
+    private final CredentialVerifier sessions;
+
+    public AuthenticateStage(String apiKeyPrefix, CredentialVerifier apiKeys, CredentialVerifier accessTokens,
+                             CredentialVerifier sessions) {
+        this.apiKeyPrefix = apiKeyPrefix;
+        this.apiKeys = apiKeys;
+        this.accessTokens = accessTokens;
+        this.sessions = sessions;
+    }
+
+    @Override
+    public void apply(Exchange ex) {
+        Route route = ex.route();
+        if (route.access() == Route.Access.OPEN) {
+            return;
+        }
+        String header = ex.header(HeaderNames.AUTHORIZATION);
+        if (header == null) {
+            if (route.access() == Route.Access.ACCOUNT && sessions != null) {
+                Principal p = sessions.verify(ex.cookie("gatehouse_session"));
+                if (p != null) {
+                    ex.principal(p);
+                    return;
+                }
+            }
+            throw ApiException.unauthorized("Authentication required: send Authorization: token <api_key> "
+                    + "or Authorization: Bearer <access_token>.", false);
+        }
+        int space = header.indexOf(' ');
+        String scheme = space < 0 ? header : header.substring(0, space);
+        String credential = space < 0 ? "" : header.substring(space + 1).strip();
+        if (credential.isEmpty()) {
+            throw ApiException.unauthorized("The Authorization header has no credential.", true);
+        }
+        boolean looksLikeKey = credential.startsWith(apiKeyPrefix);
+        Principal principal;
+        if (scheme.equalsIgnoreCase("token")) {
+            if (!looksLikeKey && credential.startsWith("eyJ")) {
+                throw ApiException.unauthorized("This looks like an OAuth access token: send it as "
+                        + "Authorization: Bearer <access_token>.", true);
+            }
+            principal = apiKeys.verify(credential);
+        } else if (scheme.equalsIgnoreCase("bearer")) {
+            if (looksLikeKey) {
+                throw ApiException.unauthorized("API keys are sent as Authorization: token <api_key>, not Bearer.", true);
+            }
+            if (accessTokens == null) {
+                throw ApiException.unauthorized("The access token is not valid.", true);
+            }
+            principal = accessTokens.verify(credential);
+        } else {
+            throw ApiException.unauthorized("Unsupported authorization scheme: use token <api_key> "
+                    + "or Bearer <access_token>.", true);
+        }
+        if (route.access() == Route.Access.ACCOUNT && principal.kind() == Principal.Kind.ACCESS_TOKEN) {
+            throw ApiException.forbidden("This endpoint is for the account itself: use an API key or the portal, "
+                    + "not an app's access token.");
+        }
+        ex.principal(principal);
+    }
+}

@@ -1,0 +1,19 @@
+package io.gatehouse.pipeline;
+
+import io.gatehouse.auth.Principal;
+import io.gatehouse.http.ApiError;
+import io.gatehouse.http.ApiException;
+import io.gatehouse.http.Exchange;
+
+/** SPEC §6: an access token may call an endpoint only when its scope holds the endpoint's permission. */
+public final class AuthorizeStage implements Stage {
+    public static final String NO_PERMISSION = "Sorry, the vendor does not have permission for this API.";
+
+    @Override
+    public void apply(Exchange ex) {
+        Principal p = ex.principal();
+        if (p != null && !p.allows(ex.route().permission())) {
+            throw new ApiException(ApiError.VENDOR_HAS_NO_PERMISSION, NO_PERMISSION);
+        }
+    }
+}

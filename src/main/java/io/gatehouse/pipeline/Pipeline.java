@@ -1,0 +1,86 @@
+package io.gatehouse.pipeline;
+
+import io.gatehouse.http.ApiError;
+import io.gatehouse.http.ApiException;
+import io.gatehouse.http.Exchange;
+import io.gatehouse.store.StoreException;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A listener's requests pass through these stages in this order; any stage may answer early
+ * (docs/decisions.md explains the order). Errors are rendered here, in one place, and every request
+ * ends with one access-log line and one metrics sample.
+ */
+public final class Pipeline implements Handler {
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+    private final String listener;
+    private final List<Stage> stages;
+    private final long maxBodyBytes;
+    private final RequestLog requestLog;
+    private final Inflight inflight;
+
+    public Pipeline(String listener, List<Stage> stages, long maxBodyBytes, RequestLog requestLog, Inflight inflight) {
+        this.listener = listener;
+        this.stages = List.copyOf(stages);
+        this.maxBodyBytes = maxBodyBytes;
+        this.requestLog = requestLog;
+        this.inflight = inflight;
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        long start = System.nanoTime();
+        inflight.enter();
+        Exchange ex = new Exchange(req, res, maxBodyBytes);
+        try {
+            run(ex);
+        } finally {
+            inflight.leave();
+            requestLog.record(listener, ex, System.nanoTime() - start);
+        }
+    }
+
+    private void run(Exchange ex) {
+        try {
+            for (Stage stage : stages) {
+                stage.apply(ex);
+                if (ex.answered()) {
+                    return;
+                }
+            }
+            if (!ex.answered()) {
+                throw new IllegalStateException("no stage answered " + ex.method() + " " + ex.path());
+            }
+        } catch (ApiException e) {
+            ex.fail(e);
+        } catch (StoreException e) {
+            LOG.warn("request {}: database unavailable: {}", ex.requestId(), e.getMessage());
+            ex.fail(new ApiException(ApiError.SERVICE_UNAVAILABLE,
+                    "The service is temporarily unavailable; try again shortly.", Map.of("Retry-After", "1")));
+        } catch (Throwable t) {
+            if (isClientGone(t)) {
+                LOG.debug("request {}: client connection failed: {}", ex.requestId(), t.toString());
+            } else {
+                LOG.error("request {} failed", ex.requestId(), t);
+            }
+            ex.fail(new ApiException(ApiError.INTERNAL_ERROR,
+                    "Something went wrong on our side; quote request id " + ex.requestId() + " when reporting it."));
+        }
+    }
+
+    private static boolean isClientGone(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,30 @@
+package io.gatehouse.pipeline;
+
+import io.gatehouse.http.ApiError;
+import io.gatehouse.http.ApiException;
+import io.gatehouse.http.Exchange;
+import io.gatehouse.http.Router;
+import java.util.Map;
+
+/** Finds the route: unknown path 404/20007, known path with another method 405/20008 with Allow. */
+public final class ResolveRouteStage implements Stage {
+    private final Router router;
+
+    public ResolveRouteStage(Router router) {
+        this.router = router;
+    }
+
+    @Override
+    public void apply(Exchange ex) {
+        Router.Match m = router.match(ex.method(), ex.path());
+        if (m.found()) {
+            ex.route(m.route(), m.params());
+            return;
+        }
+        if (m.allow() != null) {
+            throw new ApiException(ApiError.METHOD_NOT_ALLOWED,
+                    ex.method() + " is not allowed here; use " + m.allow(), Map.of("Allow", m.allow()));
+        }
+        throw ApiException.notFound("No such resource: " + RequestLog.safePath(ex.path()));
+    }
+}

@@ -1,0 +1,194 @@
+package io.gatehouse.server;
+
+import io.gatehouse.account.AccountStore;
+import io.gatehouse.account.Accounts;
+import io.gatehouse.account.JdbcAccountStore;
+import io.gatehouse.account.PasswordHasher;
+import io.gatehouse.admin.AccountAdminEndpoints;
+import io.gatehouse.admin.HealthEndpoints;
+import io.gatehouse.api.MeEndpoints;
+import io.gatehouse.config.Settings;
+import io.gatehouse.http.ApiException;
+import io.gatehouse.http.Router;
+import io.gatehouse.pipeline.AdminTokenStage;
+import io.gatehouse.pipeline.AdmitStage;
+import io.gatehouse.pipeline.AuthenticateStage;
+import io.gatehouse.pipeline.AuthorizeStage;
+import io.gatehouse.pipeline.DispatchStage;
+import io.gatehouse.pipeline.Inflight;
+import io.gatehouse.pipeline.Pipeline;
+import io.gatehouse.pipeline.RequestLog;
+import io.gatehouse.pipeline.ResolveRouteStage;
+import io.gatehouse.store.Database;
+import io.gatehouse.store.IdGenerator;
+import io.gatehouse.store.Jdbc;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Gatehouse node. Everything is wired here, through constructors, in one place:
+ * storage, services, endpoints, the two pipelines and the two listeners.
+ */
+public final class GatehouseServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GatehouseServer.class);
+    private static final String ADMIN = "admin";
+
+    private final Settings settings;
+    private final Database db;
+    private final WebServer web;
+    private final Inflight inflight;
+    private final AtomicBoolean draining;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final String issuer;
+
+    private GatehouseServer(Settings settings, Database db, WebServer web, Inflight inflight, AtomicBoolean draining) {
+        this.settings = settings;
+        this.db = db;
+        this.web = web;
+        this.inflight = inflight;
+        this.draining = draining;
+        this.issuer = settings.issuerFor(web.port());
+    }
+
+    public static GatehouseServer start(Settings settings) {
+        return start(settings, Clock.systemUTC());
+    }
+
+    public static GatehouseServer start(Settings settings, Clock clock) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+
+        Database db = Database.open(settings, registry);
+        try {
+            return wire(settings, clock, registry, db);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    private static GatehouseServer wire(Settings settings, Clock clock, PrometheusMeterRegistry registry, Database db) {
+        Jdbc jdbc = new Jdbc(db);
+        IdGenerator ids = new IdGenerator(clock);
+        AccountStore accountStore = new JdbcAccountStore(jdbc);
+        Accounts accounts = new Accounts(accountStore, new PasswordHasher(), ids, clock);
+
+        Inflight inflight = new Inflight();
+        AtomicBoolean draining = new AtomicBoolean();
+        RequestLog requestLog = new RequestLog(registry);
+        long maxBody = settings.maxBodyBytes();
+
+        // Public listener: OAuth, API, portal.
+        Router publicRoutes = new Router();
+        new MeEndpoints(accounts).register(publicRoutes);
+        AuthenticateStage authenticate = new AuthenticateStage("\u0000no-keys-yet",
+                key -> {
+                    throw ApiException.unauthorized("The API key is not valid.", true);
+                },
+                null, null);
+        Pipeline publicPipeline = new Pipeline("public", List.of(
+                new AdmitStage(maxBody),
+                new ResolveRouteStage(publicRoutes),
+                authenticate,
+                new AuthorizeStage(),
+                new DispatchStage()), maxBody, requestLog, inflight);
+
+        // Admin listener: admin API, health, metrics.
+        Router adminRoutes = new Router();
+        new AccountAdminEndpoints(accounts, accountStore).register(adminRoutes);
+        Map<String, BooleanSupplier> checks = Map.of("database", db::isReachable);
+        new HealthEndpoints(checks, draining::get, registry).register(adminRoutes);
+        Pipeline adminPipeline = new Pipeline(ADMIN, List.of(
+                new AdmitStage(maxBody),
+                new ResolveRouteStage(adminRoutes),
+                new AdminTokenStage(settings.adminToken()),
+                new DispatchStage()), maxBody, requestLog, inflight);
+
+        // Keys and tokens may arrive in long headers; a 100 kB header must reach us and be refused as a
+        // bad credential, not cut off by the HTTP layer.
+        Http1Config http1 = Http1Config.builder().maxHeadersSize(256 * 1024).maxPrologueLength(16 * 1024).build();
+        WebServer web = WebServer.builder()
+                .host(settings.bind())
+                .port(settings.port())
+                .shutdownHook(false)
+                .addProtocol(http1)
+                .shutdownGracePeriod(Duration.ofSeconds(2))
+                .routing(r -> r.any(publicPipeline))
+                .putSocket(ADMIN, s -> s.host(settings.adminBind())
+                        .port(settings.adminPort())
+                        .addProtocol(http1)
+                        .shutdownGracePeriod(Duration.ofSeconds(2))
+                        .routing(r -> r.any(adminPipeline)))
+                .build()
+                .start();
+        GatehouseServer server = new GatehouseServer(settings, db, web, inflight, draining);
+        LOG.info("Gatehouse listening: public http://{}:{} admin http://{}:{} issuer {}",
+                settings.bind(), web.port(), settings.adminBind(), web.port(ADMIN), server.issuer);
+        return server;
+    }
+
+    public int port() {
+        return web.port();
+    }
+
+    public int adminPort() {
+        return web.port(ADMIN);
+    }
+
+    public String issuer() {
+        return issuer;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /**
+     * Stops taking part: readiness turns false, requests in progress get up to the grace period to
+     * finish, then the listeners close and the database pool shuts.
+     */
+    public void stopGracefully(Duration grace) {
+        if (!draining.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("Shutting down: waiting up to {}s for {} request(s) in progress", grace.toSeconds(), inflight.count());
+        try {
+            if (!inflight.awaitIdle(grace)) {
+                LOG.warn("Grace period over with {} request(s) still in progress", inflight.count());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        draining.set(true);
+        web.stop();
+        db.close();
+        LOG.info("Gatehouse stopped");
+    }
+}

@@ -1,0 +1,112 @@
+package io.gatehouse.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.gatehouse.config.Settings;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The one database of a node: an embedded H2 file (the default) or a shared PostgreSQL.
+ * The same Flyway migrations and the same JDBC code run on both; H2 runs in its PostgreSQL mode.
+ */
+public final class Database implements AutoCloseable {
+    public enum Kind { H2, POSTGRESQL }
+
+    private final HikariDataSource dataSource;
+    private final Kind kind;
+
+    private Database(HikariDataSource dataSource, Kind kind) {
+        this.dataSource = dataSource;
+        this.kind = kind;
+    }
+
+    public static Database open(Settings settings, MeterRegistry metrics) {
+        if (settings.usesPostgres()) {
+            return open(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), metrics);
+        }
+        Path dir = settings.dataDir().toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create data directory " + dir + ": " + e.getMessage(), e);
+        }
+        // WRITE_DELAY=0: a commit reaches the file before the caller is answered, so an
+        // acknowledged write survives the process being killed.
+        String url = "jdbc:h2:file:" + dir.resolve("gatehouse")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+        return open(url, "gatehouse", "", metrics);
+    }
+
+    public static Database open(String url, String user, String password, MeterRegistry metrics) {
+        Kind kind = url.startsWith("jdbc:postgresql:") ? Kind.POSTGRESQL : Kind.H2;
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        if (user != null) {
+            config.setUsername(user);
+        }
+        if (password != null) {
+            config.setPassword(password);
+        }
+        config.setPoolName("gatehouse-db");
+        config.setMaximumPoolSize(kind == Kind.H2 ? 8 : 16);
+        config.setConnectionTimeout(5_000);
+        config.setValidationTimeout(2_000);
+        // Start even if PostgreSQL is not up yet: /readyz reports it, and the pool reconnects by itself.
+        config.setInitializationFailTimeout(-1);
+        if (metrics != null) {
+            config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics));
+        }
+        HikariDataSource ds = new HikariDataSource(config);
+        Database db = new Database(ds, kind);
+        try {
+            db.migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        return db;
+    }
+
+    private void migrate() {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .loggers("slf4j")
+                .load()
+                .migrate();
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Connection connection() throws SQLException {
+        return dataSource.getConnection();
+    }
+
+    /** True when a connection answers within two seconds. */
+    public boolean isReachable() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}
