@@ -1,0 +1,29 @@
+package io.gatehouse.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class IdGeneratorTest {
+    @Test
+    void ids_fit_in_a_javascript_number_and_increase_even_within_one_millisecond() {
+        Clock frozen = Clock.fixed(Instant.parse("2090-12-31T23:59:59Z"), ZoneOffset.UTC);
+        IdGenerator ids = new IdGenerator(frozen);
+        long previous = 0;
+        for (int i = 0; i < 10_000; i++) {
+            long id = ids.next();
+            assertThat(id).isGreaterThan(previous).isLessThanOrEqualTo(IdGenerator.MAX_ID);
+            previous = id;
+        }
+    }
+
+    @Test
+    void ids_from_later_times_sort_after_earlier_ones() {
+        long early = new IdGenerator(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC)).next();
+        long late = new IdGenerator(Clock.fixed(Instant.parse("2026-01-01T00:00:01Z"), ZoneOffset.UTC)).next();
+        assertThat(late).isGreaterThan(early);
+    }
+}

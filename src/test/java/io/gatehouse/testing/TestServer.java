@@ -1,0 +1,98 @@
+package io.gatehouse.testing;
+
+import io.gatehouse.config.Settings;
+import io.gatehouse.server.GatehouseServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A real Gatehouse node on free ports, in this JVM, over H2 (in a temporary data dir) or a fresh
+ * PostgreSQL database. {@link #shared} gives one per backend for the whole test run; tests that need
+ * other settings start their own and close it.
+ */
+public final class TestServer implements AutoCloseable {
+    private static final Map<Backend, TestServer> SHARED = new EnumMap<>(Backend.class);
+
+    public final Backend backend;
+    public final GatehouseServer server;
+    public final TestClient api;
+    public final TestClient admin;
+    private final Path dataDir;
+    private final String pgUrl;
+
+    private TestServer(Backend backend, GatehouseServer server, Path dataDir, String pgUrl) {
+        this.backend = backend;
+        this.server = server;
+        this.dataDir = dataDir;
+        this.pgUrl = pgUrl;
+        this.api = new TestClient("http://127.0.0.1:" + server.port());
+        this.admin = new TestClient("http://127.0.0.1:" + server.adminPort());
+    }
+
+    public static synchronized TestServer shared(Backend backend) {
+        return SHARED.computeIfAbsent(backend, b -> {
+            TestServer s = start(b, Map.of());
+            Runtime.getRuntime().addShutdownHook(new Thread(s::close));
+            return s;
+        });
+    }
+
+    public static TestServer start(Backend backend, Map<String, String> settings) {
+        return start(backend, settings, Clock.systemUTC());
+    }
+
+    public static TestServer start(Backend backend, Map<String, String> settings, Clock clock) {
+        LogCapture.install();
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("gatehouse-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> env = new HashMap<>();
+        env.put("GATEHOUSE_PORT", "0");
+        env.put("GATEHOUSE_ADMIN_PORT", "0");
+        env.put("GATEHOUSE_BIND", "127.0.0.1");
+        env.put("GATEHOUSE_DATA_DIR", dir.toString());
+        String pgUrl = null;
+        if (backend == Backend.POSTGRES) {
+            pgUrl = TestDatabases.create();
+            env.put("GATEHOUSE_DB_URL", pgUrl);
+        }
+        env.putAll(settings);
+        GatehouseServer server = GatehouseServer.start(Settings.load(env, null), clock);
+        return new TestServer(backend, server, dir, pgUrl);
+    }
+
+    /** The settings this node's database was opened with, to start another node on the same data. */
+    public Map<String, String> databaseSettings() {
+        return pgUrl != null ? Map.of("GATEHOUSE_DB_URL", pgUrl) : Map.of("GATEHOUSE_DATA_DIR", dataDir.toString());
+    }
+
+    @Override
+    public void close() {
+        server.stopGracefully(Duration.ofSeconds(5));
+        if (pgUrl != null) {
+            TestDatabases.drop(pgUrl);
+        }
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    /** Closes the node without deleting its data, so another can start on it. */
+    public void stopKeepingData() {
+        server.stopGracefully(Duration.ofSeconds(5));
+    }
+}
