@@ -76,5 +76,9 @@ public final class AuthenticateStage implements Stage {
                     + "not an app's access token.");
         }
         ex.principal(principal);
+        if (principal.kind() == Principal.Kind.API_KEY && principal.expiresAt() != null) {
+            // SPEC §4: scripts and CI can warn before the day the key stops.
+            ex.header("Gatehouse-Key-Expires", principal.expiresAt().toString());
+        }
     }
 }

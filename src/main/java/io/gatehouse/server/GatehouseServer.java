@@ -8,7 +8,15 @@ import io.gatehouse.admin.AccountAdminEndpoints;
 import io.gatehouse.admin.HealthEndpoints;
 import io.gatehouse.api.MeEndpoints;
 import io.gatehouse.config.Settings;
-import io.gatehouse.http.ApiException;
+import io.gatehouse.apikey.ApiKeyEndpoints;
+import io.gatehouse.apikey.ApiKeyFormat;
+import io.gatehouse.apikey.ApiKeys;
+import io.gatehouse.apikey.JdbcApiKeyStore;
+import io.gatehouse.lead.JdbcLeadStore;
+import io.gatehouse.lead.LeadEndpoints;
+import io.gatehouse.token.JdbcSigningKeyStore;
+import io.gatehouse.token.MasterKey;
+import io.gatehouse.token.SigningKeys;
 import io.gatehouse.http.Router;
 import io.gatehouse.pipeline.AdminTokenStage;
 import io.gatehouse.pipeline.AdmitStage;
@@ -55,8 +63,11 @@ public final class GatehouseServer implements AutoCloseable {
     private final AtomicBoolean draining;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final String issuer;
+    private final Background background;
 
-    private GatehouseServer(Settings settings, Database db, WebServer web, Inflight inflight, AtomicBoolean draining) {
+    private GatehouseServer(Settings settings, Database db, WebServer web, Inflight inflight, AtomicBoolean draining,
+                            Background background) {
+        this.background = background;
         this.settings = settings;
         this.db = db;
         this.web = web;
@@ -92,7 +103,13 @@ public final class GatehouseServer implements AutoCloseable {
         AccountStore accountStore = new JdbcAccountStore(jdbc);
         Accounts accounts = new Accounts(accountStore, new PasswordHasher(), ids, clock);
 
+        SigningKeys signingKeys = new SigningKeys(new JdbcSigningKeyStore(jdbc),
+                MasterKey.of(settings.masterKey(), settings.dataDir()), clock);
+        ApiKeys apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), signingKeys, ids, clock);
+        ApiKeyEndpoints apiKeyEndpoints = new ApiKeyEndpoints(apiKeys, accounts, clock);
+
         Inflight inflight = new Inflight();
+        registry.gauge("gatehouse.requests.inflight", inflight, Inflight::count);
         AtomicBoolean draining = new AtomicBoolean();
         RequestLog requestLog = new RequestLog(registry);
         long maxBody = settings.maxBodyBytes();
@@ -100,11 +117,9 @@ public final class GatehouseServer implements AutoCloseable {
         // Public listener: OAuth, API, portal.
         Router publicRoutes = new Router();
         new MeEndpoints(accounts).register(publicRoutes);
-        AuthenticateStage authenticate = new AuthenticateStage("\u0000no-keys-yet",
-                key -> {
-                    throw ApiException.unauthorized("The API key is not valid.", true);
-                },
-                null, null);
+        apiKeyEndpoints.registerPublic(publicRoutes);
+        new LeadEndpoints(new JdbcLeadStore(jdbc), ids, clock).register(publicRoutes);
+        AuthenticateStage authenticate = new AuthenticateStage(ApiKeyFormat.PREFIX, apiKeys, null, null);
         Pipeline publicPipeline = new Pipeline("public", List.of(
                 new AdmitStage(maxBody),
                 new ResolveRouteStage(publicRoutes),
@@ -115,6 +130,7 @@ public final class GatehouseServer implements AutoCloseable {
         // Admin listener: admin API, health, metrics.
         Router adminRoutes = new Router();
         new AccountAdminEndpoints(accounts, accountStore).register(adminRoutes);
+        apiKeyEndpoints.registerAdmin(adminRoutes);
         Map<String, BooleanSupplier> checks = Map.of("database", db::isReachable);
         new HealthEndpoints(checks, draining::get, registry).register(adminRoutes);
         Pipeline adminPipeline = new Pipeline(ADMIN, List.of(
@@ -140,7 +156,11 @@ public final class GatehouseServer implements AutoCloseable {
                         .routing(r -> r.any(adminPipeline)))
                 .build()
                 .start();
-        GatehouseServer server = new GatehouseServer(settings, db, web, inflight, draining);
+        Background background = new Background();
+        background.every(Duration.ofSeconds(5), "flush API key last use", apiKeys::flushLastUsed);
+        background.every(SigningKeys.RELOAD_PERIOD, "reload signing keys", signingKeys::reload);
+        background.atStop(apiKeys::flushLastUsed);
+        GatehouseServer server = new GatehouseServer(settings, db, web, inflight, draining, background);
         LOG.info("Gatehouse listening: public http://{}:{} admin http://{}:{} issuer {}",
                 settings.bind(), web.port(), settings.adminBind(), web.port(ADMIN), server.issuer);
         return server;
@@ -188,6 +208,7 @@ public final class GatehouseServer implements AutoCloseable {
         }
         draining.set(true);
         web.stop();
+        background.stop();
         db.close();
         LOG.info("Gatehouse stopped");
     }

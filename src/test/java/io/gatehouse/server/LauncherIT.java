@@ -53,7 +53,10 @@ class LauncherIT {
                         + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.write(body, 0, 10);
                 out.flush();
-                // The request is in progress (headers in, body not yet): now ask the process to stop.
+                // Wait until the server has the request in hand (the scrape itself is the other one in flight),
+                // then ask the process to stop.
+                await().atMost(Duration.ofSeconds(10)).until(() ->
+                        inflight(gh.admin.get("/metrics").body()) >= 2);
                 gh.process.destroy();
                 await().atMost(Duration.ofSeconds(10)).until(() -> gh.output().contains("Shutting down"));
                 assertThat(gh.process.isAlive()).isTrue();
@@ -77,7 +80,7 @@ class LauncherIT {
             assertThat(gh.admin.post("/admin/v1/accounts", Map.of("email", "pg@example.com", "password", "correct horse"))
                     .status()).isEqualTo(201);
             assertThat(gh.admin.get("/readyz").status()).isEqualTo(200);
-            assertThat(Files.exists(work.resolve("gatehouse-data"))).isFalse();
+            assertThat(Files.exists(work.resolve("gatehouse-data/gatehouse.mv.db"))).isFalse();
         } finally {
             TestDatabases.drop(url);
         }
@@ -93,6 +96,11 @@ class LauncherIT {
         Process h = new ProcessBuilder(java, "-jar", jar, "--help").redirectErrorStream(true).start();
         assertThat(new String(h.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("serve");
         assertThat(h.waitFor()).isZero();
+    }
+
+    private static double inflight(String metrics) {
+        return metrics.lines().filter(l -> l.startsWith("gatehouse_requests_inflight "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElse(0);
     }
 
     private static String readStatusLine(InputStream in) {

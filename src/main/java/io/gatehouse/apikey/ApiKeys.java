@@ -1,0 +1,197 @@
+package io.gatehouse.apikey;
+
+import io.gatehouse.auth.CredentialVerifier;
+import io.gatehouse.auth.Principal;
+import io.gatehouse.http.ApiException;
+import io.gatehouse.store.IdGenerator;
+import io.gatehouse.token.SigningKeys;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * API keys: creating, listing, revoking, and authenticating requests that carry one.
+ *
+ * <p>Authentication is on every request, so a key's signature is checked once per node and the
+ * result cached by the key's text. A cache hit costs one map lookup plus the two checks that keep
+ * the cache exact: the key's id against the set of revoked ids (revocation is immediate) and its
+ * expiry against the clock (expiry is exact). The hit path allocates nothing; {@code last_used_at}
+ * is noted in the cached entry and written to the database in batches by {@link #flushLastUsed}.
+ */
+public final class ApiKeys implements CredentialVerifier {
+    public static final int MAX_ACTIVE_KEYS = 10;
+    private static final int MAX_CACHED = 100_000;
+
+    private final ApiKeyStore store;
+    private final SigningKeys signingKeys;
+    private final IdGenerator ids;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Verified> cache = new ConcurrentHashMap<>();
+    private final Set<Long> revoked = ConcurrentHashMap.newKeySet();
+
+    /** A key whose signature and record were checked. */
+    private static final class Verified {
+        final long keyId;
+        final long expiresAtMillis;
+        final Principal principal;
+        volatile long lastUsedMillis;
+        volatile long flushedMillis;
+
+        Verified(long keyId, Instant expiresAt, Principal principal) {
+            this.keyId = keyId;
+            this.expiresAtMillis = expiresAt == null ? Long.MAX_VALUE : expiresAt.toEpochMilli();
+            this.principal = principal;
+        }
+    }
+
+    /** A key just created: the only moment its text exists outside the client. */
+    public record Created(ApiKey record, String key) {
+        @Override
+        public String toString() {
+            return "Created[" + record.id() + "]";
+        }
+    }
+
+    public ApiKeys(ApiKeyStore store, SigningKeys signingKeys, IdGenerator ids, Clock clock) {
+        this.store = store;
+        this.signingKeys = signingKeys;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    public Created create(long accountId, String name, String description, Instant expiresAt) {
+        Instant now = clock.instant();
+        if (expiresAt != null && !expiresAt.isAfter(now)) {
+            throw ApiException.invalid("expires_at must be in the future");
+        }
+        long id = ids.next();
+        ApiKey record = new ApiKey(id, accountId, name, description, now, expiresAt, null, null);
+        String key = ApiKeyFormat.mint(signingKeys.current(SigningKeys.Purpose.API_KEY), accountId, id, now, expiresAt);
+        if (!store.insertIfUnderLimit(record, sha256(key), MAX_ACTIVE_KEYS, now)) {
+            throw ApiException.conflict("An account may have at most " + MAX_ACTIVE_KEYS
+                    + " active API keys; revoke one first.");
+        }
+        return new Created(record, key);
+    }
+
+    /** The account's keys, newest first, with this node's latest use folded in. */
+    public List<ApiKey> list(long accountId) {
+        Map<Long, Long> local = new HashMap<>();
+        for (Verified v : cache.values()) {
+            if (v.principal.accountId() == accountId && v.lastUsedMillis > 0) {
+                local.merge(v.keyId, v.lastUsedMillis, Math::max);
+            }
+        }
+        return store.byAccount(accountId).stream().map(k -> {
+            Long used = local.get(k.id());
+            if (used != null && (k.lastUsedAt() == null || k.lastUsedAt().toEpochMilli() < used)) {
+                return k.withLastUsed(Instant.ofEpochMilli(used));
+            }
+            return k;
+        }).toList();
+    }
+
+    public Optional<ApiKey> byId(long id) {
+        return store.byId(id);
+    }
+
+    /** Revokes the key; the very next request with it is refused. Returns the key as it now stands. */
+    public ApiKey revoke(ApiKey key) {
+        store.revoke(key.id(), clock.instant());
+        forget(key.id());
+        return store.byId(key.id()).orElseThrow();
+    }
+
+    /** Drops a revoked key from this node's cache; called locally and by the revocation bus. */
+    public void forget(long keyId) {
+        revoked.add(keyId);
+    }
+
+    /** SPEC §2, §4: {@code Authorization: token <key>} → the key's account, acting as itself. */
+    @Override
+    public Principal verify(String key) {
+        Verified v = cache.get(key);
+        long now = clock.millis();
+        if (v == null) {
+            v = load(key);
+        }
+        if (revoked.contains(v.keyId)) {
+            throw refused("This API key has been revoked.");
+        }
+        if (now >= v.expiresAtMillis) {
+            throw refused("This API key has expired.");
+        }
+        v.lastUsedMillis = now;
+        return v.principal;
+    }
+
+    private Verified load(String key) {
+        ApiKeyFormat.Claims claims = ApiKeyFormat.verify(key, signingKeys.verifying(SigningKeys.Purpose.API_KEY));
+        if (claims == null && key.startsWith(ApiKeyFormat.PREFIX) && signingKeys.reloadIfStale()) {
+            claims = ApiKeyFormat.verify(key, signingKeys.verifying(SigningKeys.Purpose.API_KEY));
+        }
+        if (claims == null) {
+            throw refused("The API key is not valid.");
+        }
+        ApiKeyStore.Stored stored = store.withHash(claims.keyId()).orElseThrow(() -> refused("The API key is not valid."));
+        ApiKey record = stored.key();
+        if (record.accountId() != claims.accountId()
+                || !MessageDigest.isEqual(stored.hash().getBytes(StandardCharsets.US_ASCII),
+                        sha256(key).getBytes(StandardCharsets.US_ASCII))) {
+            throw refused("The API key is not valid.");
+        }
+        if (record.revokedAt() != null) {
+            revoked.add(record.id());
+        }
+        Principal principal = new Principal(record.accountId(), Principal.Kind.API_KEY, Long.toString(record.id()),
+                null, null, record.expiresAt());
+        Verified v = new Verified(record.id(), record.expiresAt(), principal);
+        if (record.lastUsedAt() != null) {
+            v.flushedMillis = record.lastUsedAt().toEpochMilli();
+        }
+        if (cache.size() >= MAX_CACHED) {
+            cache.clear();
+        }
+        cache.put(key, v);
+        return v;
+    }
+
+    /** Writes the uses noted since the last flush; run every few seconds and at shutdown. */
+    public void flushLastUsed() {
+        Map<Long, Instant> batch = new HashMap<>();
+        Map<Verified, Long> flushed = new HashMap<>();
+        for (Verified v : cache.values()) {
+            long used = v.lastUsedMillis;
+            if (used > v.flushedMillis) {
+                batch.merge(v.keyId, Instant.ofEpochMilli(used), (a, b) -> a.isAfter(b) ? a : b);
+                flushed.put(v, used);
+            }
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        store.touch(batch);
+        flushed.forEach((v, used) -> v.flushedMillis = used);
+    }
+
+    private static ApiException refused(String message) {
+        return ApiException.unauthorized(message, true);
+    }
+
+    static String sha256(String key) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.gatehouse.token;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Where the server's signing keys live, shared by every node on the same database. */
+public interface SigningKeyStore {
+    record StoredKey(String kid, String purpose, String algorithm, String secretEnc, String publicJwk,
+                     Instant createdAt, Instant retiredAt) {
+        @Override
+        public String toString() {
+            return "StoredKey[" + kid + " " + purpose + "]";
+        }
+    }
+
+    /** Every key that is not retired, newest first. */
+    List<StoredKey> usable();
+
+    void insert(StoredKey key);
+
+    /** Retires every key of a purpose created before {@code before}, except the newest. */
+    int retireOlderThan(String purpose, Instant before, Instant now);
+}

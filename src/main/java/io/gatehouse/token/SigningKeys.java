@@ -1,0 +1,194 @@
+package io.gatehouse.token;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's signing keys: HS256 secrets that sign API keys (only Gatehouse verifies them) and
+ * RS256 key pairs that sign OAuth access tokens (anyone verifies them with the JWKS). Generated on
+ * first start, kept encrypted in the database, shared by every node. The newest key of a purpose
+ * signs; older ones keep verifying until retired, so rotation never breaks a credential in flight.
+ * A new key is published at once (every node reloads every {@link #RELOAD_PERIOD}) but only starts
+ * signing after {@link #ACTIVATION_DELAY}, so by then every node can verify what it signs. A node that
+ * meets a signature it cannot check also reloads at once (at most once a second).
+ */
+public final class SigningKeys {
+    private static final Logger LOG = LoggerFactory.getLogger(SigningKeys.class);
+    private static final long RELOAD_INTERVAL_MILLIS = 1_000;
+    public static final java.time.Duration RELOAD_PERIOD = java.time.Duration.ofSeconds(10);
+    public static final java.time.Duration ACTIVATION_DELAY = java.time.Duration.ofSeconds(30);
+
+    public enum Purpose {
+        API_KEY("api-key", "HS256"),
+        ACCESS_TOKEN("access-token", "RS256");
+
+        final String wire;
+        final String algorithm;
+
+        Purpose(String wire, String algorithm) {
+            this.wire = wire;
+            this.algorithm = algorithm;
+        }
+    }
+
+    /** One usable key. {@code secret} is set for HS256, {@code rsa} (with its private part) for RS256. */
+    public record Key(String kid, Purpose purpose, byte[] secret, RSAKey rsa, Instant createdAt) {
+        @Override
+        public String toString() {
+            return "Key[" + kid + " " + purpose + "]";
+        }
+    }
+
+    private final SigningKeyStore store;
+    private final MasterKey master;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private volatile Map<Purpose, List<Key>> keys = new EnumMap<>(Purpose.class);
+    private volatile long lastReload;
+
+    public SigningKeys(SigningKeyStore store, MasterKey master, Clock clock) {
+        this.store = store;
+        this.master = master;
+        this.clock = clock;
+        load();
+        for (Purpose p : Purpose.values()) {
+            if (keys.get(p).isEmpty()) {
+                generate(p);
+            }
+        }
+    }
+
+    /**
+     * The key that signs new credentials of this purpose: the newest one published at least
+     * {@link #ACTIVATION_DELAY} ago, or, on a first start, the oldest there is.
+     */
+    public Key current(Purpose purpose) {
+        List<Key> list = keys.get(purpose);
+        long cutoff = clock.millis() - ACTIVATION_DELAY.toMillis();
+        for (Key k : list) {
+            if (k.createdAt().toEpochMilli() <= cutoff) {
+                return k;
+            }
+        }
+        return list.get(list.size() - 1);
+    }
+
+    /** Reloads the keys from the database (run every {@link #RELOAD_PERIOD}). */
+    public void reload() {
+        load();
+    }
+
+    /** Every key that verifies credentials of this purpose, newest first. */
+    public List<Key> verifying(Purpose purpose) {
+        return keys.get(purpose);
+    }
+
+    /** Reloads from the database unless that was done within the last second; true if it reloaded. */
+    public boolean reloadIfStale() {
+        long now = clock.millis();
+        if (now - lastReload < RELOAD_INTERVAL_MILLIS) {
+            return false;
+        }
+        synchronized (this) {
+            if (clock.millis() - lastReload < RELOAD_INTERVAL_MILLIS) {
+                return false;
+            }
+            load();
+            return true;
+        }
+    }
+
+    /** Publishes a new signing key for this purpose; it signs after the activation delay, the old ones keep verifying. */
+    public synchronized Key rotate(Purpose purpose) {
+        return generate(purpose);
+    }
+
+    /** The public JWK set of the access-token keys, for {@code /.well-known/jwks.json}. */
+    public JWKSet publicJwks() {
+        List<com.nimbusds.jose.jwk.JWK> pub = new ArrayList<>();
+        for (Key k : keys.get(Purpose.ACCESS_TOKEN)) {
+            pub.add(k.rsa().toPublicJWK());
+        }
+        return new JWKSet(pub);
+    }
+
+    private synchronized Key generate(Purpose purpose) {
+        String kid = newKid();
+        Instant now = clock.instant();
+        byte[] secret;
+        String publicJwk = null;
+        if (purpose == Purpose.API_KEY) {
+            secret = new byte[32];
+            random.nextBytes(secret);
+        } else {
+            try {
+                RSAKey rsa = new RSAKeyGenerator(2048).keyID(kid).keyUse(KeyUse.SIGNATURE)
+                        .algorithm(JWSAlgorithm.RS256).generate();
+                secret = rsa.toJSONString().getBytes(StandardCharsets.UTF_8);
+                publicJwk = rsa.toPublicJWK().toJSONString();
+            } catch (JOSEException e) {
+                throw new IllegalStateException("cannot generate an RSA key", e);
+            }
+        }
+        store.insert(new SigningKeyStore.StoredKey(kid, purpose.wire, purpose.algorithm,
+                master.encrypt(secret, kid), publicJwk, now, null));
+        LOG.info("Generated a new {} signing key, kid {}", purpose.wire, kid);
+        load();
+        return keys.get(purpose).stream().filter(k -> k.kid().equals(kid)).findFirst().orElseThrow();
+    }
+
+    private synchronized void load() {
+        Map<Purpose, List<Key>> loaded = new EnumMap<>(Purpose.class);
+        for (Purpose p : Purpose.values()) {
+            loaded.put(p, new ArrayList<>());
+        }
+        for (SigningKeyStore.StoredKey s : store.usable()) {
+            Purpose purpose = null;
+            for (Purpose p : Purpose.values()) {
+                if (p.wire.equals(s.purpose())) {
+                    purpose = p;
+                }
+            }
+            if (purpose == null) {
+                continue;
+            }
+            byte[] secret = master.decrypt(s.secretEnc(), s.kid());
+            RSAKey rsa = null;
+            if (purpose == Purpose.ACCESS_TOKEN) {
+                try {
+                    rsa = RSAKey.parse(new String(secret, StandardCharsets.UTF_8));
+                } catch (ParseException e) {
+                    throw new IllegalStateException("stored signing key " + s.kid() + " is not a valid JWK", e);
+                }
+                secret = null;
+            }
+            loaded.get(purpose).add(new Key(s.kid(), purpose, secret, rsa, s.createdAt()));
+        }
+        Map<Purpose, List<Key>> frozen = new EnumMap<>(Purpose.class);
+        loaded.forEach((p, l) -> frozen.put(p, List.copyOf(l)));
+        keys = frozen;
+        lastReload = clock.millis();
+    }
+
+    private String newKid() {
+        byte[] b = new byte[9];
+        random.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+}

@@ -1,0 +1,123 @@
+package io.gatehouse.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gatehouse.account.Account;
+import io.gatehouse.account.JdbcAccountStore;
+import io.gatehouse.account.Role;
+import io.gatehouse.apikey.ApiKeyFormat;
+import io.gatehouse.apikey.ApiKeys;
+import io.gatehouse.apikey.JdbcApiKeyStore;
+import io.gatehouse.auth.Principal;
+import io.gatehouse.http.ApiException;
+import io.gatehouse.store.Database;
+import io.gatehouse.store.IdGenerator;
+import io.gatehouse.store.Jdbc;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import io.gatehouse.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SigningKeysTest {
+    @TempDir
+    Path dir;
+
+    private Database db;
+    private Jdbc jdbc;
+    private final MutableClock clock = MutableClock.startingNow();
+
+    @BeforeEach
+    void open() {
+        db = Database.open("jdbc:h2:file:" + dir.resolve("db") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "", null);
+        jdbc = new Jdbc(db);
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    private SigningKeys keys(String masterKey) {
+        return new SigningKeys(new JdbcSigningKeyStore(jdbc), MasterKey.of(masterKey, dir), clock);
+    }
+
+    @Test
+    void keys_are_generated_once_and_shared_by_every_node_on_the_database() {
+        SigningKeys first = keys(null);
+        SigningKeys second = keys(null);
+        assertThat(second.current(SigningKeys.Purpose.API_KEY).kid()).isEqualTo(first.current(SigningKeys.Purpose.API_KEY).kid());
+        assertThat(second.current(SigningKeys.Purpose.ACCESS_TOKEN).kid())
+                .isEqualTo(first.current(SigningKeys.Purpose.ACCESS_TOKEN).kid());
+        assertThat(first.publicJwks().getKeys()).hasSize(1);
+        assertThat(first.publicJwks().getKeys().get(0).isPrivate()).isFalse();
+    }
+
+    @Test
+    void the_generated_master_key_file_is_readable_only_by_its_owner() throws Exception {
+        keys(null);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("master.key")))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void secrets_are_stored_encrypted() {
+        SigningKeys k = keys(null);
+        byte[] secret = k.current(SigningKeys.Purpose.API_KEY).secret();
+        String stored = jdbc.one("SELECT secret_enc FROM signing_keys WHERE purpose = 'api-key'", rs -> rs.getString(1)).orElseThrow();
+        assertThat(stored).doesNotContain(java.util.Base64.getEncoder().encodeToString(secret));
+        assertThat(jdbc.count("SELECT COUNT(*) FROM signing_keys WHERE secret_enc LIKE '%\"d\"%'")).isZero();
+    }
+
+    @Test
+    void a_node_with_another_master_key_refuses_to_start_with_a_clear_message() {
+        keys("a".repeat(40));
+        assertThatThrownBy(() -> keys("b".repeat(40)))
+                .hasMessageContaining("master key differs").hasMessageContaining("GATEHOUSE_MASTER_KEY");
+    }
+
+    @Test
+    void after_rotation_old_keys_still_verify_and_new_ones_are_signed_with_the_new_key() {
+        long account = insertAccount();
+        SigningKeys nodeA = keys(null);
+        SigningKeys nodeB = keys(null);
+        ApiKeys onA = new ApiKeys(new JdbcApiKeyStore(jdbc), nodeA, new IdGenerator(clock), clock);
+        ApiKeys onB = new ApiKeys(new JdbcApiKeyStore(jdbc), nodeB, new IdGenerator(clock), clock);
+        String old = onA.create(account, "old", null, null).key();
+
+        String oldKid = nodeA.current(SigningKeys.Purpose.API_KEY).kid();
+        clock.advance(Duration.ofSeconds(1));
+        SigningKeys.Key fresh = nodeA.rotate(SigningKeys.Purpose.API_KEY);
+        // Published, but not signing until every node has had time to load it.
+        assertThat(nodeA.current(SigningKeys.Purpose.API_KEY).kid()).isEqualTo(oldKid);
+        clock.advance(SigningKeys.ACTIVATION_DELAY.plus(Duration.ofSeconds(1)));
+        assertThat(nodeA.current(SigningKeys.Purpose.API_KEY).kid()).isEqualTo(fresh.kid());
+        String young = onA.create(account, "young", null, null).key();
+        assertThat(onA.verify(old).accountId()).isEqualTo(account);
+        assertThat(onA.verify(young).accountId()).isEqualTo(account);
+        // Node B missed its periodic reloads here; it reloads when it meets a signature it cannot check.
+        Principal p = onB.verify(young);
+        assertThat(p.kind()).isEqualTo(Principal.Kind.API_KEY);
+        assertThat(p.scope()).isNull();
+    }
+
+    @Test
+    void a_well_signed_key_whose_id_was_never_stored_is_refused() {
+        long account = insertAccount();
+        SigningKeys k = keys(null);
+        ApiKeys apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), k, new IdGenerator(clock), clock);
+        String forged = ApiKeyFormat.mint(k.current(SigningKeys.Purpose.API_KEY), account, 987654321L, Instant.now(), null);
+        assertThatThrownBy(() -> apiKeys.verify(forged)).isInstanceOf(ApiException.class);
+    }
+
+    private long insertAccount() {
+        long id = new IdGenerator(clock).next();
+        new JdbcAccountStore(jdbc).insert(new Account(id, id + "@example.com", "A", "B", Role.USER, Instant.now()), "h");
+        return id;
+    }
+}
