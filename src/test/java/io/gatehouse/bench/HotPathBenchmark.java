@@ -1,0 +1,68 @@
+package io.gatehouse.bench;
+
+import io.gatehouse.account.Account;
+import io.gatehouse.account.JdbcAccountStore;
+import io.gatehouse.account.Role;
+import io.gatehouse.apikey.ApiKeys;
+import io.gatehouse.apikey.JdbcApiKeyStore;
+import io.gatehouse.auth.Principal;
+import io.gatehouse.store.Database;
+import io.gatehouse.store.IdGenerator;
+import io.gatehouse.store.Jdbc;
+import io.gatehouse.token.JdbcSigningKeyStore;
+import io.gatehouse.token.MasterKey;
+import io.gatehouse.token.SigningKeys;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The gateway's hot path, piece by piece, against a real (embedded) database for the cache misses.
+ * Run with bench/jmh.sh.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class HotPathBenchmark {
+    private Database db;
+    private ApiKeys apiKeys;
+    private String key;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        Path dir = Files.createTempDirectory("gh-bench-");
+        db = Database.open("jdbc:h2:file:" + dir.resolve("db") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "", null);
+        Jdbc jdbc = new Jdbc(db);
+        Clock clock = Clock.systemUTC();
+        IdGenerator ids = new IdGenerator(clock);
+        long account = ids.next();
+        new JdbcAccountStore(jdbc).insert(new Account(account, "bench@example.com", "B", "M", Role.USER, Instant.now()), "h");
+        SigningKeys keys = new SigningKeys(new JdbcSigningKeyStore(jdbc), MasterKey.of(null, dir), clock);
+        apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), keys, ids, clock);
+        key = apiKeys.create(account, "bench", null, Instant.now().plusSeconds(86_400)).key();
+        apiKeys.verify(key); // the first use verifies the signature and fills the cache
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        db.close();
+    }
+
+    /** Authenticating a request whose API key this node has seen before (the common case). */
+    @Benchmark
+    public Principal authenticateCachedApiKey() {
+        // A new String each time, as each request's header is: no identity shortcut in the map.
+        return apiKeys.verify(new String(key));
+    }
+}
