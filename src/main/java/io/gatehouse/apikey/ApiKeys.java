@@ -2,16 +2,13 @@ package io.gatehouse.apikey;
 
 import io.gatehouse.auth.CredentialVerifier;
 import io.gatehouse.auth.Principal;
+import io.gatehouse.auth.Secrets;
 import io.gatehouse.http.ApiException;
 import io.gatehouse.store.IdGenerator;
 import io.gatehouse.token.SigningKeys;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +34,7 @@ public final class ApiKeys implements CredentialVerifier {
     private final Clock clock;
     private final ConcurrentHashMap<String, Verified> cache = new ConcurrentHashMap<>();
     private final Set<Long> revoked = ConcurrentHashMap.newKeySet();
+    private final List<java.util.function.LongConsumer> revocationListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A key whose signature and record were checked. */
     private static final class Verified {
@@ -76,7 +74,7 @@ public final class ApiKeys implements CredentialVerifier {
         long id = ids.next();
         ApiKey record = new ApiKey(id, accountId, name, description, now, expiresAt, null, null);
         String key = ApiKeyFormat.mint(signingKeys.current(SigningKeys.Purpose.API_KEY), accountId, id, now, expiresAt);
-        if (!store.insertIfUnderLimit(record, sha256(key), MAX_ACTIVE_KEYS, now)) {
+        if (!store.insertIfUnderLimit(record, Secrets.sha256(key), MAX_ACTIVE_KEYS, now)) {
             throw ApiException.conflict("An account may have at most " + MAX_ACTIVE_KEYS
                     + " active API keys; revoke one first.");
         }
@@ -104,11 +102,21 @@ public final class ApiKeys implements CredentialVerifier {
         return store.byId(id);
     }
 
-    /** Revokes the key; the very next request with it is refused. Returns the key as it now stands. */
+    /**
+     * Revokes the key; the very next request with it is refused, and so is every token an app got with
+     * it as {@code customer_key} (through the listeners). Returns the key as it now stands.
+     */
     public ApiKey revoke(ApiKey key) {
-        store.revoke(key.id(), clock.instant());
-        forget(key.id());
+        if (store.revoke(key.id(), clock.instant())) {
+            forget(key.id());
+            revocationListeners.forEach(l -> l.accept(key.id()));
+        }
         return store.byId(key.id()).orElseThrow();
+    }
+
+    /** Called with the id of each key this node revokes. */
+    public void onRevoke(java.util.function.LongConsumer listener) {
+        revocationListeners.add(listener);
     }
 
     /** Drops a revoked key from this node's cache; called locally and by the revocation bus. */
@@ -144,9 +152,7 @@ public final class ApiKeys implements CredentialVerifier {
         }
         ApiKeyStore.Stored stored = store.withHash(claims.keyId()).orElseThrow(() -> refused("The API key is not valid."));
         ApiKey record = stored.key();
-        if (record.accountId() != claims.accountId()
-                || !MessageDigest.isEqual(stored.hash().getBytes(StandardCharsets.US_ASCII),
-                        sha256(key).getBytes(StandardCharsets.US_ASCII))) {
+        if (record.accountId() != claims.accountId() || !Secrets.matches(key, stored.hash())) {
             throw refused("The API key is not valid.");
         }
         if (record.revokedAt() != null) {
@@ -185,13 +191,5 @@ public final class ApiKeys implements CredentialVerifier {
 
     private static ApiException refused(String message) {
         return ApiException.unauthorized(message, true);
-    }
-
-    static String sha256(String key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

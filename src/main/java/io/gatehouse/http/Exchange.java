@@ -229,6 +229,19 @@ public final class Exchange {
         json(err.status, new ErrorBody(err.code, err.name(), e.getMessage()));
     }
 
+    /** Renders an OAuth error (RFC 6749 §5.2): {@code {"error","error_description"}}, never cached. */
+    public void fail(io.gatehouse.oauth.OAuthException e) {
+        if (res.isSent()) {
+            return;
+        }
+        e.headers().forEach(res::header);
+        res.header("Pragma", "no-cache");
+        json(e.status(), new OAuthErrorBody(e.error(), e.getMessage()));
+    }
+
+    record OAuthErrorBody(String error, @com.fasterxml.jackson.annotation.JsonProperty("error_description") String errorDescription) {
+    }
+
     public void fail(ApiError error, String message) {
         fail(new ApiException(error, message));
     }

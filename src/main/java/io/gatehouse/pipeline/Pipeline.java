@@ -3,6 +3,7 @@ package io.gatehouse.pipeline;
 import io.gatehouse.http.ApiError;
 import io.gatehouse.http.ApiException;
 import io.gatehouse.http.Exchange;
+import io.gatehouse.oauth.OAuthException;
 import io.gatehouse.store.StoreException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -59,6 +60,8 @@ public final class Pipeline implements Handler {
                 throw new IllegalStateException("no stage answered " + ex.method() + " " + ex.path());
             }
         } catch (ApiException e) {
+            ex.fail(e);
+        } catch (OAuthException e) {
             ex.fail(e);
         } catch (StoreException e) {
             LOG.warn("request {}: database unavailable: {}", ex.requestId(), e.getMessage());

@@ -12,7 +12,33 @@ import io.gatehouse.apikey.ApiKeyEndpoints;
 import io.gatehouse.apikey.ApiKeyFormat;
 import io.gatehouse.apikey.ApiKeys;
 import io.gatehouse.apikey.JdbcApiKeyStore;
+import io.gatehouse.app.AppAdminEndpoints;
+import io.gatehouse.app.AppEndpoints;
+import io.gatehouse.app.Apps;
+import io.gatehouse.app.JdbcAppStore;
+import io.gatehouse.app.PermissionCatalog;
+import io.gatehouse.auth.FailureThrottle;
 import io.gatehouse.lead.JdbcLeadStore;
+import io.gatehouse.oauth.AccessTokens;
+import io.gatehouse.oauth.AuthorizationCodeGrant;
+import io.gatehouse.oauth.AuthorizationEndpoints;
+import io.gatehouse.oauth.AuthorizeEndpoint;
+import io.gatehouse.oauth.ClientAuthenticator;
+import io.gatehouse.oauth.ClientCredentialsGrant;
+import io.gatehouse.oauth.GrantHandler;
+import io.gatehouse.oauth.GrantStore;
+import io.gatehouse.oauth.IntrospectionEndpoint;
+import io.gatehouse.oauth.Issuer;
+import io.gatehouse.oauth.JdbcGrantStore;
+import io.gatehouse.oauth.MetadataEndpoints;
+import io.gatehouse.oauth.RefreshTokenGrant;
+import io.gatehouse.oauth.RevocationEndpoint;
+import io.gatehouse.oauth.TokenEndpoint;
+import io.gatehouse.oauth.TokenIssuer;
+import io.gatehouse.oauth.Tokens;
+import io.gatehouse.portal.LoginEndpoints;
+import io.gatehouse.portal.PortalStatic;
+import io.gatehouse.portal.Sessions;
 import io.gatehouse.lead.LeadEndpoints;
 import io.gatehouse.token.JdbcSigningKeyStore;
 import io.gatehouse.token.MasterKey;
@@ -108,6 +134,25 @@ public final class GatehouseServer implements AutoCloseable {
         ApiKeys apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), signingKeys, ids, clock);
         ApiKeyEndpoints apiKeyEndpoints = new ApiKeyEndpoints(apiKeys, accounts, clock);
 
+        // OAuth 2.0 authorization server.
+        Issuer issuer = new Issuer();
+        PermissionCatalog catalog = new PermissionCatalog();
+        Apps apps = new Apps(new JdbcAppStore(jdbc), catalog, clock);
+        GrantStore grantStore = new JdbcGrantStore(jdbc);
+        TokenIssuer tokenIssuer = new TokenIssuer(signingKeys, issuer, clock, settings.accessTokenTtl(),
+                settings.refreshTokenTtl());
+        AccessTokens accessTokens = new AccessTokens(signingKeys, grantStore, issuer, clock);
+        apiKeys.onRevoke(keyId -> accessTokens.forgetGrants(grantStore.revokeGrantsOfApiKey(keyId, clock.instant())));
+        Tokens tokens = new Tokens(tokenIssuer, grantStore, ids, clock);
+        ClientAuthenticator clients = new ClientAuthenticator(apps, new FailureThrottle(20, 60_000, clock));
+        Map<String, GrantHandler> grantHandlers = Map.of(
+                "authorization_code", new AuthorizationCodeGrant(tokens, accessTokens),
+                "refresh_token", new RefreshTokenGrant(tokens, accessTokens),
+                "client_credentials", new ClientCredentialsGrant(tokens, apiKeys));
+        boolean secureCookies = settings.issuer() != null && settings.issuer().startsWith("https://");
+        Sessions sessions = new Sessions(jdbc, clock);
+        LoginEndpoints login = new LoginEndpoints(accounts, sessions, new FailureThrottle(10, 300_000, clock), secureCookies);
+
         Inflight inflight = new Inflight();
         registry.gauge("gatehouse.requests.inflight", inflight, Inflight::count);
         AtomicBoolean draining = new AtomicBoolean();
@@ -119,7 +164,16 @@ public final class GatehouseServer implements AutoCloseable {
         new MeEndpoints(accounts).register(publicRoutes);
         apiKeyEndpoints.registerPublic(publicRoutes);
         new LeadEndpoints(new JdbcLeadStore(jdbc), ids, clock).register(publicRoutes);
-        AuthenticateStage authenticate = new AuthenticateStage(ApiKeyFormat.PREFIX, apiKeys, null, null);
+        new AppEndpoints(apps, accounts).register(publicRoutes);
+        new MetadataEndpoints(issuer, signingKeys, () -> List.copyOf(catalog.all().keySet())).register(publicRoutes);
+        new AuthorizeEndpoint(apps, accounts, catalog, login, grantStore, issuer, clock, secureCookies).register(publicRoutes);
+        new TokenEndpoint(clients, grantHandlers).register(publicRoutes);
+        new RevocationEndpoint(clients, accessTokens, grantStore, clock).register(publicRoutes);
+        new IntrospectionEndpoint(clients, accessTokens, grantStore, issuer, clock).register(publicRoutes);
+        new AuthorizationEndpoints(grantStore, apps, accessTokens, clock).register(publicRoutes);
+        login.register(publicRoutes);
+        new PortalStatic().register(publicRoutes);
+        AuthenticateStage authenticate = new AuthenticateStage(ApiKeyFormat.PREFIX, apiKeys, accessTokens, sessions);
         Pipeline publicPipeline = new Pipeline("public", List.of(
                 new AdmitStage(maxBody),
                 new ResolveRouteStage(publicRoutes),
@@ -131,6 +185,7 @@ public final class GatehouseServer implements AutoCloseable {
         Router adminRoutes = new Router();
         new AccountAdminEndpoints(accounts, accountStore).register(adminRoutes);
         apiKeyEndpoints.registerAdmin(adminRoutes);
+        new AppAdminEndpoints(apps, accounts).register(adminRoutes);
         Map<String, BooleanSupplier> checks = Map.of("database", db::isReachable);
         new HealthEndpoints(checks, draining::get, registry).register(adminRoutes);
         Pipeline adminPipeline = new Pipeline(ADMIN, List.of(
@@ -161,6 +216,7 @@ public final class GatehouseServer implements AutoCloseable {
         background.every(SigningKeys.RELOAD_PERIOD, "reload signing keys", signingKeys::reload);
         background.atStop(apiKeys::flushLastUsed);
         GatehouseServer server = new GatehouseServer(settings, db, web, inflight, draining, background);
+        issuer.set(server.issuer);
         LOG.info("Gatehouse listening: public http://{}:{} admin http://{}:{} issuer {}",
                 settings.bind(), web.port(), settings.adminBind(), web.port(ADMIN), server.issuer);
         return server;

@@ -1,0 +1,198 @@
+package io.gatehouse.app;
+
+import io.gatehouse.account.Account;
+import io.gatehouse.auth.Secrets;
+import io.gatehouse.http.ApiException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Registering and changing apps, their secrets, test users and review (SPEC §5, §8). Apps are read on
+ * every token request and every API call, so they are cached; a change made on this node is seen at
+ * once, and a change made on another node within {@link #CACHE_MILLIS}.
+ */
+public final class Apps {
+    public static final String CLIENT_ID_PREFIX = "ghc_";
+    public static final String SECRET_PREFIX = "ghs_";
+    private static final long CACHE_MILLIS = 5_000;
+
+    private final AppStore store;
+    private final PermissionCatalog catalog;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(App app, long loadedAt) {
+    }
+
+    /** The app with its secret, which exists outside the client only in this answer. */
+    public record WithSecret(App app, String secret) {
+        @Override
+        public String toString() {
+            return "WithSecret[" + app.clientId() + "]";
+        }
+    }
+
+    /** What a developer sends to register an app; validated by {@link #create}. */
+    public record Registration(String name, String description, App.ClientType type, List<String> redirectUris,
+                               List<String> permissions, Set<Long> testUsers) {
+    }
+
+    public Apps(AppStore store, PermissionCatalog catalog, Clock clock) {
+        this.store = store;
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    public PermissionCatalog catalog() {
+        return catalog;
+    }
+
+    public WithSecret create(long ownerId, Registration r) {
+        List<String> uris = RedirectUris.validate("redirect_uris", r.redirectUris());
+        List<String> permissions = distinct(r.permissions());
+        catalog.requireKnown("permissions", permissions);
+        Instant now = clock.instant();
+        String secret = r.type() == App.ClientType.CONFIDENTIAL ? Secrets.random(SECRET_PREFIX) : null;
+        App app = new App(CLIENT_ID_PREFIX + Secrets.randomText(15), ownerId, r.name(), r.description(), r.type(),
+                secret == null ? null : Secrets.sha256(secret), uris, permissions, null, App.Mode.DEVELOPMENT,
+                App.ReviewStatus.DRAFT, null, null, r.testUsers() == null ? Set.of() : Set.copyOf(r.testUsers()), now, now);
+        store.insert(app);
+        return new WithSecret(app, secret);
+    }
+
+    /** The app, from this node's cache when fresh. */
+    public Optional<App> get(String clientId) {
+        if (clientId == null || clientId.length() > 64) {
+            return Optional.empty();
+        }
+        Cached c = cache.get(clientId);
+        long now = clock.millis();
+        if (c != null && now - c.loadedAt < CACHE_MILLIS) {
+            return Optional.of(c.app);
+        }
+        Optional<App> app = store.byClientId(clientId);
+        app.ifPresentOrElse(a -> cache.put(clientId, new Cached(a, now)), () -> cache.remove(clientId));
+        return app;
+    }
+
+    /** The app as stored right now, bypassing the cache (for changes). */
+    public App fresh(String clientId) {
+        return store.byClientId(clientId).orElseThrow(() -> ApiException.notFound("App " + clientId + " does not exist"));
+    }
+
+    public List<App> byOwner(long ownerId) {
+        return store.byOwner(ownerId);
+    }
+
+    public List<App> list(App.ReviewStatus status) {
+        return store.list(status);
+    }
+
+    public App updateDetails(App app, String name, String description, List<String> redirectUris) {
+        List<String> uris = redirectUris == null ? app.redirectUris() : RedirectUris.validate("redirect_uris", redirectUris);
+        return save(app.withDetails(name == null ? app.name() : name, description == null ? app.description() : description,
+                uris, clock.instant()));
+    }
+
+    /**
+     * A developer's change of permissions. In development it applies at once. In production, removals
+     * apply at once and additions wait for review (SPEC §8); tokens already issued keep their scope.
+     */
+    public App requestPermissions(App app, List<String> requested) {
+        List<String> wanted = distinct(requested);
+        catalog.requireKnown("permissions", wanted);
+        Instant now = clock.instant();
+        if (app.mode() == App.Mode.DEVELOPMENT) {
+            return save(app.withPermissions(wanted, null, app.reviewStatus(), now));
+        }
+        List<String> kept = app.permissions().stream().filter(wanted::contains).toList();
+        boolean adds = !kept.containsAll(wanted);
+        return save(app.withPermissions(kept, adds ? wanted : null, adds ? App.ReviewStatus.PENDING : app.reviewStatus(), now));
+    }
+
+    /** An admin's change of permissions: applies at once (the admin is the reviewer). */
+    public App setPermissions(App app, List<String> permissions) {
+        List<String> p = distinct(permissions);
+        catalog.requireKnown("permissions", p);
+        return save(app.withPermissions(p, null, app.reviewStatus() == App.ReviewStatus.PENDING && app.pendingPermissions() != null
+                ? App.ReviewStatus.APPROVED : app.reviewStatus(), clock.instant()));
+    }
+
+    public WithSecret rotateSecret(App app) {
+        if (!app.isConfidential()) {
+            throw ApiException.invalid("public apps have no client secret");
+        }
+        String secret = Secrets.random(SECRET_PREFIX);
+        return new WithSecret(save(app.withSecretHash(Secrets.sha256(secret), clock.instant())), secret);
+    }
+
+    public App setTestUsers(App app, Set<Long> users) {
+        return save(app.withTestUsers(users, clock.instant()));
+    }
+
+    public App addTestUser(App app, Account user) {
+        Set<Long> users = new HashSet<>(app.testUsers());
+        users.add(user.id());
+        return setTestUsers(app, users);
+    }
+
+    public App removeTestUser(App app, long accountId) {
+        Set<Long> users = new HashSet<>(app.testUsers());
+        users.remove(accountId);
+        return setTestUsers(app, users);
+    }
+
+    /** The developer asks for review: a draft or declined app becomes pending. */
+    public App submit(App app) {
+        if (app.reviewStatus() == App.ReviewStatus.PENDING) {
+            throw ApiException.conflict("This app is already waiting for review.");
+        }
+        if (app.reviewStatus() == App.ReviewStatus.APPROVED && app.pendingPermissions() == null) {
+            throw ApiException.conflict("This app is already approved; nothing waits for review.");
+        }
+        return save(app.withReview(app.mode(), App.ReviewStatus.PENDING, null, clock.instant()));
+    }
+
+    /** Approval moves the app to production (500/min) and applies any pending permissions. */
+    public App approve(App app) {
+        Instant now = clock.instant();
+        App a = app;
+        if (a.pendingPermissions() != null) {
+            a = a.withPermissions(a.pendingPermissions(), null, a.reviewStatus(), now);
+        }
+        return save(a.withReview(App.Mode.PRODUCTION, App.ReviewStatus.APPROVED, null, now));
+    }
+
+    /** A decline records a note the developer sees; pending permission additions are dropped. */
+    public App decline(App app, String note) {
+        Instant now = clock.instant();
+        App a = app.pendingPermissions() == null ? app : app.withPermissions(app.permissions(), null, app.reviewStatus(), now);
+        return save(a.withReview(app.mode(), App.ReviewStatus.DECLINED, note, now));
+    }
+
+    public App setRateLimit(App app, Integer perMinute) {
+        return save(app.withRateLimit(perMinute, clock.instant()));
+    }
+
+    private App save(App app) {
+        store.update(app);
+        cache.put(app.clientId(), new Cached(app, clock.millis()));
+        return app;
+    }
+
+    /** Forgets a cached app (another node changed it). */
+    public void forget(String clientId) {
+        cache.remove(clientId);
+    }
+
+    private static List<String> distinct(List<String> list) {
+        return list == null ? List.of() : new ArrayList<>(new LinkedHashSet<>(list));
+    }
+}

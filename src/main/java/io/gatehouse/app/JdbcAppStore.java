@@ -1,0 +1,106 @@
+package io.gatehouse.app;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.gatehouse.http.Json;
+import io.gatehouse.store.Jdbc;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+public final class JdbcAppStore implements AppStore {
+    private static final String COLUMNS = "client_id, owner_id, name, description, client_type, secret_hash,"
+            + " redirect_uris, permissions, pending_permissions, mode, review_status, review_note, rate_limit_per_minute,"
+            + " created_at, updated_at";
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
+
+    private final Jdbc jdbc;
+
+    public JdbcAppStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public void insert(App a) {
+        jdbc.inTransaction(c -> {
+            Jdbc.update(c, "INSERT INTO apps (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    a.clientId(), a.ownerId(), a.name(), a.description(), a.type(), a.secretHash(),
+                    Json.string(a.redirectUris()), Json.string(a.permissions()),
+                    a.pendingPermissions() == null ? null : Json.string(a.pendingPermissions()),
+                    a.mode(), a.reviewStatus(), a.reviewNote(), a.rateLimitOverride(), a.createdAt(), a.updatedAt());
+            writeTestUsers(c, a);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<App> byClientId(String clientId) {
+        return jdbc.inTransaction(c -> {
+            List<App> apps = Jdbc.list(c, "SELECT " + COLUMNS + " FROM apps WHERE client_id = ?", rs -> map(c, rs), clientId);
+            return apps.isEmpty() ? Optional.empty() : Optional.of(apps.get(0));
+        });
+    }
+
+    @Override
+    public List<App> byOwner(long ownerId) {
+        return jdbc.inTransaction(c -> Jdbc.list(c, "SELECT " + COLUMNS + " FROM apps WHERE owner_id = ? ORDER BY created_at DESC",
+                rs -> map(c, rs), ownerId));
+    }
+
+    @Override
+    public List<App> list(App.ReviewStatus status) {
+        return jdbc.inTransaction(c -> status == null
+                ? Jdbc.list(c, "SELECT " + COLUMNS + " FROM apps ORDER BY created_at DESC", rs -> map(c, rs))
+                : Jdbc.list(c, "SELECT " + COLUMNS + " FROM apps WHERE review_status = ? ORDER BY updated_at",
+                        rs -> map(c, rs), status));
+    }
+
+    @Override
+    public void update(App a) {
+        jdbc.inTransaction(c -> {
+            Jdbc.update(c, "UPDATE apps SET name = ?, description = ?, secret_hash = ?, redirect_uris = ?, permissions = ?,"
+                            + " pending_permissions = ?, mode = ?, review_status = ?, review_note = ?, rate_limit_per_minute = ?,"
+                            + " updated_at = ? WHERE client_id = ?",
+                    a.name(), a.description(), a.secretHash(), Json.string(a.redirectUris()), Json.string(a.permissions()),
+                    a.pendingPermissions() == null ? null : Json.string(a.pendingPermissions()), a.mode(), a.reviewStatus(),
+                    a.reviewNote(), a.rateLimitOverride(), a.updatedAt(), a.clientId());
+            Jdbc.update(c, "DELETE FROM app_test_users WHERE client_id = ?", a.clientId());
+            writeTestUsers(c, a);
+            return null;
+        });
+    }
+
+    private static void writeTestUsers(Connection c, App a) throws SQLException {
+        for (Long user : a.testUsers()) {
+            Jdbc.update(c, "INSERT INTO app_test_users (client_id, account_id) VALUES (?, ?)", a.clientId(), user);
+        }
+    }
+
+    private static App map(Connection c, ResultSet rs) throws SQLException {
+        String clientId = rs.getString("client_id");
+        Set<Long> testUsers = new HashSet<>(Jdbc.list(c, "SELECT account_id FROM app_test_users WHERE client_id = ?",
+                r -> r.getLong(1), clientId));
+        Object limit = rs.getObject("rate_limit_per_minute");
+        return new App(clientId, rs.getLong("owner_id"), rs.getString("name"), rs.getString("description"),
+                App.ClientType.valueOf(rs.getString("client_type").toUpperCase(Locale.ROOT)), rs.getString("secret_hash"),
+                strings(rs.getString("redirect_uris")), strings(rs.getString("permissions")),
+                rs.getString("pending_permissions") == null ? null : strings(rs.getString("pending_permissions")),
+                App.Mode.valueOf(rs.getString("mode").toUpperCase(Locale.ROOT)),
+                App.ReviewStatus.valueOf(rs.getString("review_status").toUpperCase(Locale.ROOT)),
+                rs.getString("review_note"), limit == null ? null : ((Number) limit).intValue(), Set.copyOf(testUsers),
+                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"));
+    }
+
+    private static List<String> strings(String json) throws SQLException {
+        try {
+            return Json.MAPPER.readValue(json, STRINGS);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("malformed JSON list in apps", e);
+        }
+    }
+}

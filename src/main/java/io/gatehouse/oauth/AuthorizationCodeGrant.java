@@ -1,0 +1,82 @@
+package io.gatehouse.oauth;
+
+import io.gatehouse.app.App;
+import io.gatehouse.auth.Secrets;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/** RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.6): a code becomes a grant, once. */
+public final class AuthorizationCodeGrant implements GrantHandler {
+    private final Tokens tokens;
+    private final AccessTokens accessTokens;
+
+    public AuthorizationCodeGrant(Tokens tokens, AccessTokens accessTokens) {
+        this.tokens = tokens;
+        this.accessTokens = accessTokens;
+    }
+
+    @Override
+    public TokenResponse handle(App client, Map<String, String> form) {
+        String code = form.get("code");
+        if (code == null || code.isEmpty()) {
+            throw OAuthException.invalidRequest("code is required.");
+        }
+        String redirectUri = form.get("redirect_uri");
+        String verifier = form.get("code_verifier");
+        String refresh = tokens.issuer().newRefreshToken();
+        GrantStore.CodeExchange result = tokens.store().exchangeCode(Secrets.sha256(code), tokens.clock().instant(), c -> {
+            if (!c.clientId().equals(client.clientId())) {
+                throw OAuthException.invalidGrant("The code was issued to another client.");
+            }
+            if (redirectUri == null || !redirectUri.equals(c.redirectUri())) {
+                throw OAuthException.invalidGrant("redirect_uri must equal the one the code was issued for.");
+            }
+            checkPkce(c.codeChallenge(), verifier);
+            return new Grant(tokens.newId(), client.clientId(), c.accountId(), "authorization_code", c.scope(), null,
+                    tokens.clock().instant(), null);
+        }, Secrets.sha256(refresh), tokens.issuer().refreshExpiry());
+        if (result.replayedGrant() != null) {
+            // RFC 6749 §4.1.2: a code used twice revokes every token issued from it.
+            accessTokens.forgetGrants(List.of(result.replayedGrant()));
+            throw OAuthException.invalidGrant("The code was already used; the tokens issued from it are revoked.");
+        }
+        if (result.grant() == null) {
+            throw OAuthException.invalidGrant("The code is not valid or has expired.");
+        }
+        Grant g = result.grant();
+        return tokens.respond(client, g, g.scope(), refresh);
+    }
+
+    /** S256 only; a verifier without a challenge is a downgrade attempt (RFC 9700 §2.1.1) and refused. */
+    static void checkPkce(String challenge, String verifier) {
+        if (challenge == null) {
+            if (verifier != null) {
+                throw OAuthException.invalidGrant("code_verifier sent, but no code_challenge was sent when authorizing.");
+            }
+            return;
+        }
+        if (verifier == null) {
+            throw OAuthException.invalidGrant("code_verifier is required: a code_challenge was sent when authorizing.");
+        }
+        if (verifier.length() < 43 || verifier.length() > 128 || !verifier.matches("[A-Za-z0-9._~-]+")) {
+            throw OAuthException.invalidGrant("code_verifier must be 43 to 128 characters of [A-Za-z0-9._~-].");
+        }
+        String computed = s256(verifier);
+        if (!MessageDigest.isEqual(computed.getBytes(StandardCharsets.US_ASCII), challenge.getBytes(StandardCharsets.US_ASCII))) {
+            throw OAuthException.invalidGrant("code_verifier does not match the code_challenge.");
+        }
+    }
+
+    static String s256(String verifier) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(d);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.gatehouse.oauth;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Grants, authorization codes, refresh tokens and revoked access tokens. Codes and refresh tokens are stored hashed. */
+public interface GrantStore {
+    record Code(String codeHash, String clientId, long accountId, String redirectUri, List<String> scope,
+                String codeChallenge, Instant createdAt, Instant expiresAt) {
+    }
+
+    /** What presenting a code did: made a grant, found a replay (and revoked its grant), or nothing. */
+    record CodeExchange(Grant grant, Long replayedGrant) {
+        public static final CodeExchange UNKNOWN = new CodeExchange(null, null);
+    }
+
+    /** Checks a code about to be exchanged and says which grant to make; throws OAuthException to refuse. */
+    @FunctionalInterface
+    interface CodeCheck {
+        Grant approve(Code code);
+    }
+
+    enum RefreshOutcome { ROTATED, UNKNOWN, REUSED, EXPIRED, REVOKED }
+
+    record Refresh(RefreshOutcome outcome, Grant grant) {
+    }
+
+    void saveCode(Code code);
+
+    /**
+     * Exchanges a code, atomically: an unused, unexpired code that passes {@code check} becomes a grant
+     * with its first refresh token. A code used before revokes the grant it made (RFC 6749 §4.1.2) and
+     * is reported as a replay. A refused check leaves the code as it was.
+     */
+    CodeExchange exchangeCode(String codeHash, Instant now, CodeCheck check, String refreshHash, Instant refreshExpiresAt);
+
+    /** Creates a grant that did not come from a code (client credentials) with its first refresh token. */
+    void createGrant(Grant grant, String refreshHash, Instant refreshExpiresAt);
+
+    /**
+     * Uses a refresh token once and stores its replacement, atomically. A token used before revokes
+     * its whole grant (RFC 9700 §4.14) and answers REUSED.
+     */
+    Refresh rotateRefresh(String clientId, String oldHash, String newHash, Instant newExpiresAt, Instant now);
+
+    /** The grant of an unused, unexpired refresh token, for revocation and introspection. */
+    Optional<Grant> grantOfRefresh(String refreshHash, Instant now);
+
+    /** The refresh token's own expiry, if it is unused. */
+    Optional<Instant> refreshExpiry(String refreshHash);
+
+    Optional<Grant> grant(long id);
+
+    /** Revokes the grant; true if this call revoked it. */
+    boolean revokeGrant(long id, Instant now);
+
+    /** Revokes every live grant of this app for this account; returns their ids. */
+    List<Long> revokeGrants(long accountId, String clientId, Instant now);
+
+    /** Revokes every live grant made with this API key; returns their ids. */
+    List<Long> revokeGrantsOfApiKey(long apiKeyId, Instant now);
+
+    void revokeAccessToken(String jti, Instant expiresAt);
+
+    /** Whether an access token is dead: its grant revoked, or the token itself. */
+    boolean isRevoked(long grantId, String jti);
+
+    /** The account's live grants, for "Authorized apps". */
+    List<Grant> liveGrants(long accountId);
+}

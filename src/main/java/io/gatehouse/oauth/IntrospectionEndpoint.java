@@ -1,0 +1,82 @@
+package io.gatehouse.oauth;
+
+import io.gatehouse.app.App;
+import io.gatehouse.auth.Secrets;
+import io.gatehouse.http.Exchange;
+import io.gatehouse.http.Route;
+import io.gatehouse.http.Router;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code POST /oauth/introspect} (RFC 7662), for confidential clients (resource servers). */
+public final class IntrospectionEndpoint {
+    private static final Map<String, Object> INACTIVE = Map.of("active", false);
+
+    private final ClientAuthenticator clients;
+    private final AccessTokens accessTokens;
+    private final GrantStore grants;
+    private final Issuer issuer;
+    private final Clock clock;
+
+    public IntrospectionEndpoint(ClientAuthenticator clients, AccessTokens accessTokens, GrantStore grants, Issuer issuer,
+                                 Clock clock) {
+        this.clients = clients;
+        this.accessTokens = accessTokens;
+        this.grants = grants;
+        this.issuer = issuer;
+        this.clock = clock;
+    }
+
+    public void register(Router r) {
+        r.add(new Route("POST", "/oauth/introspect", Route.Access.OPEN, null, this::introspect));
+    }
+
+    private void introspect(Exchange ex) {
+        Map<String, String> form = OAuthForms.form(ex);
+        App client = clients.authenticate(ex, form);
+        if (!client.isConfidential()) {
+            throw OAuthException.invalidClient("Only confidential clients may introspect tokens.");
+        }
+        String token = form.get("token");
+        if (token == null || token.isEmpty()) {
+            throw OAuthException.invalidRequest("token is required.");
+        }
+        ex.json(200, token.startsWith(TokenIssuer.REFRESH_PREFIX) ? refresh(token) : access(token));
+    }
+
+    private Map<String, Object> access(String token) {
+        AccessTokens.Verified v = accessTokens.check(token);
+        if (v == null) {
+            return INACTIVE;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("active", true);
+        out.put("scope", v.principal().scopeText());
+        out.put("client_id", v.principal().clientId());
+        out.put("sub", Long.toString(v.principal().accountId()));
+        out.put("exp", v.expiresAtMillis() / 1000);
+        out.put("iat", v.issuedAt().getEpochSecond());
+        out.put("token_type", "Bearer");
+        out.put("iss", issuer.url());
+        out.put("aud", issuer.url());
+        out.put("jti", v.jti());
+        return out;
+    }
+
+    private Map<String, Object> refresh(String token) {
+        String hash = Secrets.sha256(token);
+        return grants.grantOfRefresh(hash, clock.instant()).filter(g -> !g.isRevoked()).<Map<String, Object>>map(g -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("active", true);
+            out.put("scope", String.join(" ", g.scope()));
+            out.put("client_id", g.clientId());
+            out.put("sub", Long.toString(g.accountId()));
+            grants.refreshExpiry(hash).ifPresent(e -> out.put("exp", e.getEpochSecond()));
+            out.put("iat", g.createdAt().getEpochSecond());
+            out.put("token_type", "refresh_token");
+            out.put("iss", issuer.url());
+            return out;
+        }).orElse(INACTIVE);
+    }
+}

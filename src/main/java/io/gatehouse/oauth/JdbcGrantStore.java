@@ -1,0 +1,197 @@
+package io.gatehouse.oauth;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.gatehouse.http.Json;
+import io.gatehouse.store.Jdbc;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+public final class JdbcGrantStore implements GrantStore {
+    private static final String GRANT_COLUMNS = "id, client_id, account_id, grant_type, scope, api_key_id, created_at, revoked_at";
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
+
+    private final Jdbc jdbc;
+
+    public JdbcGrantStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public void saveCode(Code c) {
+        jdbc.update("INSERT INTO auth_codes (code_hash, client_id, account_id, redirect_uri, scope, code_challenge,"
+                        + " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                c.codeHash(), c.clientId(), c.accountId(), c.redirectUri(), Json.string(c.scope()), c.codeChallenge(),
+                c.createdAt(), c.expiresAt());
+    }
+
+    @Override
+    public CodeExchange exchangeCode(String codeHash, Instant now, CodeCheck check, String refreshHash, Instant refreshExpiresAt) {
+        return jdbc.inTransaction(c -> {
+            // The row lock makes a concurrent second use wait for the first to commit, so it sees the grant to revoke.
+            List<Object[]> rows = Jdbc.list(c, "SELECT client_id, account_id, redirect_uri, scope, code_challenge, created_at,"
+                            + " expires_at, used_at, grant_id FROM auth_codes WHERE code_hash = ? FOR UPDATE",
+                    rs -> new Object[] {
+                        new Code(codeHash, rs.getString("client_id"), rs.getLong("account_id"), rs.getString("redirect_uri"),
+                                strings(rs.getString("scope")), rs.getString("code_challenge"), Jdbc.instant(rs, "created_at"),
+                                Jdbc.instant(rs, "expires_at")),
+                        Jdbc.instant(rs, "used_at"), Jdbc.nullableLong(rs, "grant_id")},
+                    codeHash);
+            if (rows.isEmpty()) {
+                return CodeExchange.UNKNOWN;
+            }
+            Code code = (Code) rows.get(0)[0];
+            if (rows.get(0)[1] != null) {
+                Long grantId = (Long) rows.get(0)[2];
+                if (grantId != null) {
+                    Jdbc.update(c, "UPDATE grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", now, grantId);
+                }
+                return new CodeExchange(null, grantId == null ? -1L : grantId);
+            }
+            if (!now.isBefore(code.expiresAt())) {
+                return CodeExchange.UNKNOWN;
+            }
+            Grant grant = check.approve(code);
+            insertGrant(c, grant, refreshHash, refreshExpiresAt);
+            Jdbc.update(c, "UPDATE auth_codes SET used_at = ?, grant_id = ? WHERE code_hash = ?", now, grant.id(), codeHash);
+            return new CodeExchange(grant, null);
+        });
+    }
+
+    @Override
+    public void createGrant(Grant grant, String refreshHash, Instant refreshExpiresAt) {
+        jdbc.inTransaction(c -> {
+            insertGrant(c, grant, refreshHash, refreshExpiresAt);
+            return null;
+        });
+    }
+
+    private static void insertGrant(Connection c, Grant g, String refreshHash, Instant refreshExpiresAt) throws SQLException {
+        Jdbc.update(c, "INSERT INTO grants (" + GRANT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)", g.id(), g.clientId(),
+                g.accountId(), g.grantType(), Json.string(g.scope()), g.apiKeyId(), g.createdAt(), null);
+        Jdbc.update(c, "INSERT INTO refresh_tokens (token_hash, grant_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                refreshHash, g.id(), g.createdAt(), refreshExpiresAt);
+    }
+
+    @Override
+    public Refresh rotateRefresh(String clientId, String oldHash, String newHash, Instant newExpiresAt, Instant now) {
+        return jdbc.inTransaction(c -> {
+            List<Object[]> rows = Jdbc.list(c, "SELECT grant_id, expires_at, used_at FROM refresh_tokens WHERE token_hash = ? FOR UPDATE",
+                    rs -> new Object[] {rs.getLong("grant_id"), Jdbc.instant(rs, "expires_at"), Jdbc.instant(rs, "used_at")}, oldHash);
+            if (rows.isEmpty()) {
+                return new Refresh(RefreshOutcome.UNKNOWN, null);
+            }
+            long grantId = (Long) rows.get(0)[0];
+            Grant grant = grant(c, grantId).orElseThrow();
+            if (!grant.clientId().equals(clientId)) {
+                return new Refresh(RefreshOutcome.UNKNOWN, null);
+            }
+            if (rows.get(0)[2] != null) {
+                Jdbc.update(c, "UPDATE grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", now, grantId);
+                return new Refresh(RefreshOutcome.REUSED, grant);
+            }
+            if (grant.isRevoked()) {
+                return new Refresh(RefreshOutcome.REVOKED, grant);
+            }
+            if (!now.isBefore((Instant) rows.get(0)[1])) {
+                return new Refresh(RefreshOutcome.EXPIRED, grant);
+            }
+            Jdbc.update(c, "UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ?", now, oldHash);
+            Jdbc.update(c, "INSERT INTO refresh_tokens (token_hash, grant_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                    newHash, grantId, now, newExpiresAt);
+            return new Refresh(RefreshOutcome.ROTATED, grant);
+        });
+    }
+
+    @Override
+    public Optional<Grant> grantOfRefresh(String refreshHash, Instant now) {
+        return jdbc.one("SELECT g." + GRANT_COLUMNS.replace(", ", ", g.") + " FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id"
+                        + " WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ?",
+                JdbcGrantStore::map, refreshHash, now);
+    }
+
+    @Override
+    public Optional<Instant> refreshExpiry(String refreshHash) {
+        return jdbc.one("SELECT expires_at FROM refresh_tokens WHERE token_hash = ? AND used_at IS NULL",
+                rs -> Jdbc.instant(rs, "expires_at"), refreshHash);
+    }
+
+    @Override
+    public Optional<Grant> grant(long id) {
+        return jdbc.one("SELECT " + GRANT_COLUMNS + " FROM grants WHERE id = ?", JdbcGrantStore::map, id);
+    }
+
+    private static Optional<Grant> grant(Connection c, long id) throws SQLException {
+        List<Grant> g = Jdbc.list(c, "SELECT " + GRANT_COLUMNS + " FROM grants WHERE id = ?", JdbcGrantStore::map, id);
+        return g.isEmpty() ? Optional.empty() : Optional.of(g.get(0));
+    }
+
+    @Override
+    public boolean revokeGrant(long id, Instant now) {
+        return jdbc.update("UPDATE grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", now, id) == 1;
+    }
+
+    @Override
+    public List<Long> revokeGrants(long accountId, String clientId, Instant now) {
+        return jdbc.inTransaction(c -> {
+            List<Long> ids = Jdbc.list(c, "SELECT id FROM grants WHERE account_id = ? AND client_id = ? AND revoked_at IS NULL FOR UPDATE",
+                    rs -> rs.getLong(1), accountId, clientId);
+            for (Long id : ids) {
+                Jdbc.update(c, "UPDATE grants SET revoked_at = ? WHERE id = ?", now, id);
+            }
+            return ids;
+        });
+    }
+
+    @Override
+    public List<Long> revokeGrantsOfApiKey(long apiKeyId, Instant now) {
+        return jdbc.inTransaction(c -> {
+            List<Long> ids = Jdbc.list(c, "SELECT id FROM grants WHERE api_key_id = ? AND revoked_at IS NULL FOR UPDATE",
+                    rs -> rs.getLong(1), apiKeyId);
+            for (Long id : ids) {
+                Jdbc.update(c, "UPDATE grants SET revoked_at = ? WHERE id = ?", now, id);
+            }
+            return ids;
+        });
+    }
+
+    @Override
+    public void revokeAccessToken(String jti, Instant expiresAt) {
+        jdbc.inTransaction(c -> {
+            if (Jdbc.list(c, "SELECT jti FROM revoked_access_tokens WHERE jti = ?", rs -> rs.getString(1), jti).isEmpty()) {
+                Jdbc.update(c, "INSERT INTO revoked_access_tokens (jti, expires_at) VALUES (?, ?)", jti, expiresAt);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean isRevoked(long grantId, String jti) {
+        return jdbc.count("SELECT (SELECT COUNT(*) FROM grants WHERE id = ? AND revoked_at IS NULL)"
+                + " - (SELECT COUNT(*) FROM revoked_access_tokens WHERE jti = ?)", grantId, jti) != 1;
+    }
+
+    @Override
+    public List<Grant> liveGrants(long accountId) {
+        return jdbc.list("SELECT " + GRANT_COLUMNS + " FROM grants WHERE account_id = ? AND revoked_at IS NULL ORDER BY created_at",
+                JdbcGrantStore::map, accountId);
+    }
+
+    private static Grant map(ResultSet rs) throws SQLException {
+        return new Grant(rs.getLong("id"), rs.getString("client_id"), rs.getLong("account_id"), rs.getString("grant_type"),
+                strings(rs.getString("scope")), Jdbc.nullableLong(rs, "api_key_id"), Jdbc.instant(rs, "created_at"),
+                Jdbc.instant(rs, "revoked_at"));
+    }
+
+    private static List<String> strings(String json) throws SQLException {
+        try {
+            return Json.MAPPER.readValue(json, STRINGS);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("malformed scope", e);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.gatehouse.oauth;
+
+/**
+ * An OAuth error (RFC 6749 §5.2), rendered as {@code {"error","error_description"}} in one place
+ * ({@link io.gatehouse.http.Exchange#fail(OAuthException)}). The description is public; nothing
+ * secret goes in it.
+ */
+public final class OAuthException extends RuntimeException {
+    private final String error;
+    private final int status;
+    private final java.util.Map<String, String> headers;
+
+    public OAuthException(String error, String description, int status) {
+        this(error, description, status, java.util.Map.of());
+    }
+
+    public OAuthException(String error, String description, int status, java.util.Map<String, String> headers) {
+        super(description, null, false, false);
+        this.error = error;
+        this.status = status;
+        this.headers = headers;
+    }
+
+    public java.util.Map<String, String> headers() {
+        return headers;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public static OAuthException invalidRequest(String description) {
+        return new OAuthException("invalid_request", description, 400);
+    }
+
+    /** 401 with {@code WWW-Authenticate: Basic} (RFC 6749 §5.2). */
+    public static OAuthException invalidClient(String description) {
+        return new OAuthException("invalid_client", description, 401,
+                java.util.Map.of("WWW-Authenticate", "Basic realm=\"gatehouse\""));
+    }
+
+    /** Too many failed attempts from this client or address (SPEC §11): 429 with Retry-After. */
+    public static OAuthException throttled(long retryAfterSeconds) {
+        return new OAuthException("too_many_requests", "Too many failed attempts; try again in " + retryAfterSeconds
+                + " seconds.", 429, java.util.Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+    }
+
+    public static OAuthException invalidGrant(String description) {
+        return new OAuthException("invalid_grant", description, 400);
+    }
+
+    public static OAuthException unauthorizedClient(String description) {
+        return new OAuthException("unauthorized_client", description, 400);
+    }
+
+    public static OAuthException unsupportedGrantType(String description) {
+        return new OAuthException("unsupported_grant_type", description, 400);
+    }
+
+    public static OAuthException invalidScope(String description) {
+        return new OAuthException("invalid_scope", description, 400);
+    }
+}

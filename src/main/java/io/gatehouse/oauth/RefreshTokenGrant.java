@@ -1,0 +1,46 @@
+package io.gatehouse.oauth;
+
+import io.gatehouse.app.App;
+import io.gatehouse.auth.Secrets;
+import java.util.List;
+import java.util.Map;
+
+/** RFC 6749 §6 with rotation (RFC 9700 §4.14): each refresh token works once; reuse revokes the grant. */
+public final class RefreshTokenGrant implements GrantHandler {
+    private final Tokens tokens;
+    private final AccessTokens accessTokens;
+
+    public RefreshTokenGrant(Tokens tokens, AccessTokens accessTokens) {
+        this.tokens = tokens;
+        this.accessTokens = accessTokens;
+    }
+
+    @Override
+    public TokenResponse handle(App client, Map<String, String> form) {
+        String presented = form.get("refresh_token");
+        if (presented == null || presented.isEmpty()) {
+            throw OAuthException.invalidRequest("refresh_token is required.");
+        }
+        String next = tokens.issuer().newRefreshToken();
+        GrantStore.Refresh r = tokens.store().rotateRefresh(client.clientId(), Secrets.sha256(presented),
+                Secrets.sha256(next), tokens.issuer().refreshExpiry(), tokens.clock().instant());
+        switch (r.outcome()) {
+            case REUSED -> {
+                accessTokens.forgetGrants(List.of(r.grant().id()));
+                throw OAuthException.invalidGrant("This refresh token was already used; every token of its grant is revoked.");
+            }
+            case UNKNOWN -> throw OAuthException.invalidGrant("The refresh token is not valid.");
+            case EXPIRED -> throw OAuthException.invalidGrant("The refresh token has expired.");
+            case REVOKED -> throw OAuthException.invalidGrant("The refresh token was revoked.");
+            case ROTATED -> {
+                // fall through to issue
+            }
+        }
+        Grant grant = r.grant();
+        Tokens.requireMayAuthorize(client, grant.accountId());
+        // Never more than was granted, and nothing the app has since lost.
+        List<String> allowed = grant.scope().stream().filter(client.permissions()::contains).toList();
+        List<String> scope = Tokens.scope(form.get("scope"), allowed);
+        return tokens.respond(client, grant, scope, next);
+    }
+}

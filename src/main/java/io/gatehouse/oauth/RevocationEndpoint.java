@@ -1,0 +1,56 @@
+package io.gatehouse.oauth;
+
+import io.gatehouse.app.App;
+import io.gatehouse.auth.Secrets;
+import io.gatehouse.http.Exchange;
+import io.gatehouse.http.Route;
+import io.gatehouse.http.Router;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /oauth/revoke} (RFC 7009). An access token is revoked alone; a refresh token revokes its
+ * whole grant. A token the client does not own, or an unknown one, is answered 200 and left alone
+ * (RFC 7009 §2.2), so the endpoint tells nothing about other clients' tokens.
+ */
+public final class RevocationEndpoint {
+    private final ClientAuthenticator clients;
+    private final AccessTokens accessTokens;
+    private final GrantStore grants;
+    private final java.time.Clock clock;
+
+    public RevocationEndpoint(ClientAuthenticator clients, AccessTokens accessTokens, GrantStore grants, java.time.Clock clock) {
+        this.clients = clients;
+        this.accessTokens = accessTokens;
+        this.grants = grants;
+        this.clock = clock;
+    }
+
+    public void register(Router r) {
+        r.add(new Route("POST", "/oauth/revoke", Route.Access.OPEN, null, this::revoke));
+    }
+
+    private void revoke(Exchange ex) {
+        Map<String, String> form = OAuthForms.form(ex);
+        App client = clients.authenticate(ex, form);
+        String token = form.get("token");
+        if (token == null || token.isEmpty()) {
+            throw OAuthException.invalidRequest("token is required.");
+        }
+        if (token.startsWith(TokenIssuer.REFRESH_PREFIX)) {
+            grants.grantOfRefresh(Secrets.sha256(token), clock.instant())
+                    .filter(g -> g.clientId().equals(client.clientId()))
+                    .ifPresent(g -> {
+                        grants.revokeGrant(g.id(), clock.instant());
+                        accessTokens.forgetGrants(List.of(g.id()));
+                    });
+        } else {
+            AccessTokens.Verified v = accessTokens.check(token);
+            if (v != null && client.clientId().equals(v.principal().clientId())) {
+                accessTokens.revoke(v);
+            }
+        }
+        ex.header("Pragma", "no-cache");
+        ex.send(200, null, new byte[0]);
+    }
+}

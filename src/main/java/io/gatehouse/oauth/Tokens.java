@@ -1,0 +1,75 @@
+package io.gatehouse.oauth;
+
+import io.gatehouse.app.App;
+import io.gatehouse.auth.Secrets;
+import io.gatehouse.store.IdGenerator;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+
+/** What every grant handler shares: scope rules, new grants, and the token response. */
+public final class Tokens {
+    private final TokenIssuer issuer;
+    private final GrantStore grants;
+    private final IdGenerator ids;
+    private final Clock clock;
+
+    public Tokens(TokenIssuer issuer, GrantStore grants, IdGenerator ids, Clock clock) {
+        this.issuer = issuer;
+        this.grants = grants;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    public GrantStore store() {
+        return grants;
+    }
+
+    public TokenIssuer issuer() {
+        return issuer;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public long newId() {
+        return ids.next();
+    }
+
+    /** RFC 6749 §3.3: the requested scope, which must be within what is allowed; all of it when none was asked. */
+    public static List<String> scope(String requested, List<String> allowed) {
+        if (requested == null || requested.isBlank()) {
+            return List.copyOf(allowed);
+        }
+        List<String> asked = Arrays.stream(requested.strip().split(" +")).distinct().toList();
+        for (String s : asked) {
+            if (!allowed.contains(s)) {
+                throw OAuthException.invalidScope("Scope '" + s + "' is not granted to this app.");
+            }
+        }
+        return asked;
+    }
+
+    /** A new grant with its first tokens (client credentials). */
+    public TokenResponse newGrant(App app, long accountId, String grantType, List<String> scope, Long apiKeyId) {
+        String refresh = issuer.newRefreshToken();
+        Grant grant = new Grant(ids.next(), app.clientId(), accountId, grantType, scope, apiKeyId, clock.instant(), null);
+        grants.createGrant(grant, Secrets.sha256(refresh), issuer.refreshExpiry());
+        return respond(app, grant, scope, refresh);
+    }
+
+    public TokenResponse respond(App app, Grant grant, List<String> scope, String refresh) {
+        TokenIssuer.AccessToken at = issuer.accessToken(grant, scope);
+        return new TokenResponse(at.value(), "Bearer", issuer.accessTtl().toSeconds(), refresh, String.join(" ", scope),
+                TokenResponse.AppInfo.of(app));
+    }
+
+    /** SPEC §8: in development only the owner and test users may authorize an app. */
+    public static void requireMayAuthorize(App app, long accountId) {
+        if (!app.mayBeAuthorizedBy(accountId)) {
+            throw OAuthException.invalidGrant("This app is in development mode and not yet approved: only its developer "
+                    + "and its test users may authorize it.");
+        }
+    }
+}

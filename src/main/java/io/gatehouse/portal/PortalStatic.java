@@ -1,0 +1,27 @@
+package io.gatehouse.portal;
+
+import io.gatehouse.http.Route;
+import io.gatehouse.http.Router;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/** The portal's stylesheet, served from the jar. */
+public final class PortalStatic {
+    private final byte[] css;
+
+    public PortalStatic() {
+        try (InputStream in = PortalStatic.class.getResourceAsStream("/portal/portal.css")) {
+            css = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void register(Router r) {
+        r.add(new Route("GET", "/portal/static/portal.css", Route.Access.OPEN, null, ex -> {
+            ex.header("Cache-Control", "public, max-age=3600");
+            ex.send(200, "text/css; charset=utf-8", css);
+        }));
+    }
+}
