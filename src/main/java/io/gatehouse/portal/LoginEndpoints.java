@@ -31,6 +31,21 @@ public final class LoginEndpoints {
         r.add(new Route("GET", "/portal/login", Route.Access.OPEN, null, ex -> form(ex, 200, null, "")));
         r.add(new Route("POST", "/portal/login", Route.Access.OPEN, null, this::login));
         r.add(new Route("POST", "/portal/logout", Route.Access.OPEN, null, this::logout));
+        r.add(new Route("GET", "/portal", Route.Access.OPEN, null, this::home));
+    }
+
+    private void home(Exchange ex) {
+        Optional<Principal> session = session(ex);
+        if (session.isEmpty()) {
+            ex.header("Location", loginUrl("/portal"));
+            ex.send(302, null, new byte[0]);
+            return;
+        }
+        String email = accounts.byId(session.get().accountId()).map(Account::email).orElse("");
+        String csrf = Csrf.token(ex, secureCookies);
+        Html.page(ex, 200, "Portal", "<h1>Gatehouse</h1><p>Signed in as <strong>" + Html.esc(email) + "</strong>.</p>"
+                + "<form method=\"post\" action=\"/portal/logout\">" + Csrf.field(csrf)
+                + "<button type=\"submit\">Log out</button></form>");
     }
 
     /** The account of this browser's session, if any. */
