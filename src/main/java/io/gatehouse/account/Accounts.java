@@ -46,9 +46,28 @@ public final class Accounts {
         return account;
     }
 
+    /** The account, from a short-lived cache: {@code GET /v1.0/me} is on the hot path. */
     public Optional<Account> byId(long id) {
-        return store.byId(id);
+        Cached c = cache.get(id);
+        long now = clock.millis();
+        if (c != null && now - c.loadedAt < CACHE_MILLIS) {
+            return Optional.of(c.account);
+        }
+        Optional<Account> a = store.byId(id);
+        a.ifPresent(account -> {
+            if (cache.size() > 100_000) {
+                cache.clear();
+            }
+            cache.put(id, new Cached(account, now));
+        });
+        return a;
     }
+
+    private record Cached(Account account, long loadedAt) {
+    }
+
+    private static final long CACHE_MILLIS = 5_000;
+    private final java.util.concurrent.ConcurrentHashMap<Long, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Optional<Account> byEmail(String email) {
         return store.byEmail(email);

@@ -158,7 +158,7 @@ public final class ApiKeys implements CredentialVerifier {
         if (record.revokedAt() != null) {
             revoked.add(record.id());
         }
-        Principal principal = new Principal(record.accountId(), Principal.Kind.API_KEY, Long.toString(record.id()),
+        Principal principal = Principal.of(record.accountId(), Principal.Kind.API_KEY, Long.toString(record.id()),
                 null, null, record.expiresAt());
         Verified v = new Verified(record.id(), record.expiresAt(), principal);
         if (record.lastUsedAt() != null) {

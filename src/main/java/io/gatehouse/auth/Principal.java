@@ -14,9 +14,21 @@ public record Principal(
         String credentialId,
         String clientId,
         Set<String> scope,
-        Instant expiresAt) {
+        Instant expiresAt,
+        String subject) {
 
     public enum Kind { API_KEY, ACCESS_TOKEN, SESSION }
+
+    /**
+     * A principal; {@code subject} is computed once here because the rate limiter keys on it for every
+     * request: an app's token counts against the app ({@code app:<client_id>}), an API key against its
+     * account's key bucket ({@code key:<account_id>}).
+     */
+    public static Principal of(long accountId, Kind kind, String credentialId, String clientId, Set<String> scope,
+                               Instant expiresAt) {
+        String subject = clientId != null ? "app:" + clientId : kind == Kind.API_KEY ? "key:" + accountId : null;
+        return new Principal(accountId, kind, credentialId, clientId, scope, expiresAt, subject);
+    }
 
     /** Whether this credential may call an endpoint guarded by {@code permission} (SPEC §6). */
     public boolean allows(String permission) {

@@ -5,8 +5,15 @@ package io.gatehouse.http;
  *
  * @param template   e.g. {@code /v1.0/leads/{leadId}}; used as the metrics label too
  * @param permission the named permission an access token needs (SPEC §6), or null
+ * @param limitPerMinute a route's own per-minute limit (SPEC §6, e.g. costly AI endpoints), 0 for none
  */
-public record Route(String method, String template, Access access, String permission, Endpoint endpoint) {
+public record Route(String method, String template, Access access, String permission, Endpoint endpoint,
+                    int limitPerMinute) {
+
+    /** A route without a limit of its own. */
+    public Route(String method, String template, Access access, String permission, Endpoint endpoint) {
+        this(method, template, access, permission, endpoint, 0);
+    }
 
     /** Which credentials a route accepts. */
     public enum Access {

@@ -137,7 +137,7 @@ public final class AccessTokens implements CredentialVerifier {
                 return null;
             }
             Set<String> scopes = new LinkedHashSet<>(List.of(scope.isBlank() ? new String[0] : scope.split(" ")));
-            Principal p = new Principal(accountId, Principal.Kind.ACCESS_TOKEN, jti, clientId,
+            Principal p = Principal.of(accountId, Principal.Kind.ACCESS_TOKEN, jti, clientId,
                     java.util.Collections.unmodifiableSet(scopes),
                     exp.toInstant());
             Verified v = new Verified(grantId, jti, exp.getTime(), p, iat.toInstant());

@@ -21,14 +21,12 @@ import org.slf4j.LoggerFactory;
 public final class Pipeline implements Handler {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
-    private final String listener;
     private final List<Stage> stages;
     private final long maxBodyBytes;
     private final RequestLog requestLog;
     private final Inflight inflight;
 
-    public Pipeline(String listener, List<Stage> stages, long maxBodyBytes, RequestLog requestLog, Inflight inflight) {
-        this.listener = listener;
+    public Pipeline(List<Stage> stages, long maxBodyBytes, RequestLog requestLog, Inflight inflight) {
         this.stages = List.copyOf(stages);
         this.maxBodyBytes = maxBodyBytes;
         this.requestLog = requestLog;
@@ -44,7 +42,7 @@ public final class Pipeline implements Handler {
             run(ex);
         } finally {
             inflight.leave();
-            requestLog.record(listener, ex, System.nanoTime() - start);
+            requestLog.record(ex, System.nanoTime() - start);
         }
     }
 

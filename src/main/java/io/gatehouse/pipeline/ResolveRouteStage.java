@@ -4,14 +4,22 @@ import io.gatehouse.http.ApiError;
 import io.gatehouse.http.ApiException;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Router;
+import io.gatehouse.proxy.ProxyRoutes;
 import java.util.Map;
 
 /** Finds the route: unknown path 404/20007, known path with another method 405/20008 with Allow. */
 public final class ResolveRouteStage implements Stage {
     private final Router router;
+    private final ProxyRoutes proxies;
 
     public ResolveRouteStage(Router router) {
+        this(router, null);
+    }
+
+    /** Built-in routes first, then the proxied routes (most specific prefix first). */
+    public ResolveRouteStage(Router router, ProxyRoutes proxies) {
         this.router = router;
+        this.proxies = proxies;
     }
 
     @Override
@@ -20,6 +28,17 @@ public final class ResolveRouteStage implements Stage {
         if (m.found()) {
             ex.route(m.route(), m.params());
             return;
+        }
+        if (m.allow() == null && proxies != null) {
+            ProxyRoutes.Match p = proxies.match(ex.method(), ex.path());
+            if (p != null && p.route() != null) {
+                ex.route(p.route(), Map.of());
+                return;
+            }
+            if (p != null) {
+                throw new ApiException(ApiError.METHOD_NOT_ALLOWED,
+                        ex.method() + " is not allowed here; use " + p.allow(), Map.of("Allow", p.allow()));
+            }
         }
         if (m.allow() != null) {
             throw new ApiException(ApiError.METHOD_NOT_ALLOWED,

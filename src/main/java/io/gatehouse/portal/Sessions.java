@@ -39,7 +39,7 @@ public final class Sessions implements CredentialVerifier {
             return null;
         }
         return jdbc.one("SELECT account_id, expires_at FROM sessions WHERE id_hash = ? AND expires_at > ?",
-                rs -> new Principal(rs.getLong("account_id"), Principal.Kind.SESSION, null, null, null,
+                rs -> Principal.of(rs.getLong("account_id"), Principal.Kind.SESSION, null, null, null,
                         Jdbc.instant(rs, "expires_at")), Secrets.sha256(cookie), clock.instant()).orElse(null);
     }
 

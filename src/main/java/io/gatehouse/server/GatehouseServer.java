@@ -18,7 +18,13 @@ import io.gatehouse.app.Apps;
 import io.gatehouse.app.JdbcAppStore;
 import io.gatehouse.app.PermissionCatalog;
 import io.gatehouse.auth.FailureThrottle;
+import io.gatehouse.admin.UsageEndpoints;
 import io.gatehouse.lead.JdbcLeadStore;
+import io.gatehouse.pipeline.MeterStage;
+import io.gatehouse.proxy.Proxy;
+import io.gatehouse.proxy.ProxyRoutes;
+import io.gatehouse.ratelimit.InMemoryRateLimiter;
+import io.gatehouse.ratelimit.UsageRecorder;
 import io.gatehouse.oauth.AccessTokens;
 import io.gatehouse.oauth.AuthorizationCodeGrant;
 import io.gatehouse.oauth.AuthorizationEndpoints;
@@ -153,10 +159,20 @@ public final class GatehouseServer implements AutoCloseable {
         Sessions sessions = new Sessions(jdbc, clock);
         LoginEndpoints login = new LoginEndpoints(accounts, sessions, new FailureThrottle(10, 300_000, clock), secureCookies);
 
+        // The gateway: limits, usage, proxied routes.
+        InMemoryRateLimiter limiter = new InMemoryRateLimiter();
+        UsageRecorder usage = new UsageRecorder(jdbc, clock);
+        ProxyRoutes proxyRoutes;
+        try {
+            proxyRoutes = new ProxyRoutes(settings.routesFile(), new Proxy(), catalog);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read GATEHOUSE_ROUTES " + settings.routesFile() + ": " + e.getMessage(), e);
+        }
+        UsageEndpoints usageEndpoints = new UsageEndpoints(apps, usage);
+
         Inflight inflight = new Inflight();
         registry.gauge("gatehouse.requests.inflight", inflight, Inflight::count);
         AtomicBoolean draining = new AtomicBoolean();
-        RequestLog requestLog = new RequestLog(registry);
         long maxBody = settings.maxBodyBytes();
 
         // Public listener: OAuth, API, portal.
@@ -172,27 +188,34 @@ public final class GatehouseServer implements AutoCloseable {
         new IntrospectionEndpoint(clients, accessTokens, grantStore, issuer, clock).register(publicRoutes);
         new AuthorizationEndpoints(grantStore, apps, accessTokens, clock).register(publicRoutes);
         login.register(publicRoutes);
+        usageEndpoints.registerPublic(publicRoutes);
+        // Liveness on the public port too, for load balancers that cannot reach the admin port.
+        byte[] up = "{\"status\":\"up\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        publicRoutes.add(new io.gatehouse.http.Route("GET", "/healthz", io.gatehouse.http.Route.Access.OPEN, null,
+                ex -> ex.send(200, "application/json", up)));
         new PortalStatic().register(publicRoutes);
         AuthenticateStage authenticate = new AuthenticateStage(ApiKeyFormat.PREFIX, apiKeys, accessTokens, sessions);
-        Pipeline publicPipeline = new Pipeline("public", List.of(
+        Pipeline publicPipeline = new Pipeline(List.of(
                 new AdmitStage(maxBody),
-                new ResolveRouteStage(publicRoutes),
+                new ResolveRouteStage(publicRoutes, proxyRoutes),
                 authenticate,
+                new MeterStage(limiter, apps, settings.apiKeyRateLimit(), usage, clock),
                 new AuthorizeStage(),
-                new DispatchStage()), maxBody, requestLog, inflight);
+                new DispatchStage()), maxBody, new RequestLog("public", registry), inflight);
 
         // Admin listener: admin API, health, metrics.
         Router adminRoutes = new Router();
         new AccountAdminEndpoints(accounts, accountStore).register(adminRoutes);
         apiKeyEndpoints.registerAdmin(adminRoutes);
         new AppAdminEndpoints(apps, accounts).register(adminRoutes);
+        usageEndpoints.registerAdmin(adminRoutes);
         Map<String, BooleanSupplier> checks = Map.of("database", db::isReachable);
         new HealthEndpoints(checks, draining::get, registry).register(adminRoutes);
-        Pipeline adminPipeline = new Pipeline(ADMIN, List.of(
+        Pipeline adminPipeline = new Pipeline(List.of(
                 new AdmitStage(maxBody),
                 new ResolveRouteStage(adminRoutes),
                 new AdminTokenStage(settings.adminToken()),
-                new DispatchStage()), maxBody, requestLog, inflight);
+                new DispatchStage()), maxBody, new RequestLog(ADMIN, registry), inflight);
 
         // Keys and tokens may arrive in long headers; a 100 kB header must reach us and be refused as a
         // bad credential, not cut off by the HTTP layer.
@@ -214,7 +237,11 @@ public final class GatehouseServer implements AutoCloseable {
         Background background = new Background();
         background.every(Duration.ofSeconds(5), "flush API key last use", apiKeys::flushLastUsed);
         background.every(SigningKeys.RELOAD_PERIOD, "reload signing keys", signingKeys::reload);
+        background.every(Duration.ofSeconds(60), "sweep rate-limit windows", () -> limiter.sweep(clock.millis()));
+        background.every(Duration.ofSeconds(5), "flush app usage", usage::flush);
+        background.every(Duration.ofSeconds(1), "reload routes", proxyRoutes::reloadIfChanged);
         background.atStop(apiKeys::flushLastUsed);
+        background.atStop(usage::flush);
         GatehouseServer server = new GatehouseServer(settings, db, web, inflight, draining, background);
         issuer.set(server.issuer);
         LOG.info("Gatehouse listening: public http://{}:{} admin http://{}:{} issuer {}",

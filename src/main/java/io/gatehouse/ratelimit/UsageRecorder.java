@@ -1,0 +1,121 @@
+package io.gatehouse.ratelimit;
+
+import io.gatehouse.store.DuplicateException;
+import io.gatehouse.store.Jdbc;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Counts each app's requests and 429s per minute (SPEC §8: the traffic chart). Counting is two atomic
+ * increments in memory; every few seconds the counts are added to the database, where every node's
+ * counts sum up.
+ */
+public final class UsageRecorder {
+    private final Jdbc jdbc;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Row> finished = new ConcurrentLinkedQueue<>();
+
+    private record Row(String clientId, long minute, long requests, long rejected) {
+    }
+
+    private static final class Counter {
+        volatile long minute;
+        final AtomicLong requests = new AtomicLong();
+        final AtomicLong rejected = new AtomicLong();
+    }
+
+    /** One minute of an app's traffic. */
+    public record Minute(Instant minute, long requests, long rejected) {
+    }
+
+    public UsageRecorder(Jdbc jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    public void record(String clientId, boolean admitted) {
+        long minute = clock.millis() / 60_000;
+        Counter c = counters.computeIfAbsent(clientId, k -> new Counter());
+        if (c.minute != minute) {
+            synchronized (c) {
+                if (c.minute != minute) {
+                    long r = c.requests.getAndSet(0);
+                    long x = c.rejected.getAndSet(0);
+                    if (r > 0) {
+                        finished.add(new Row(clientId, c.minute, r, x));
+                    }
+                    c.minute = minute;
+                }
+            }
+        }
+        c.requests.incrementAndGet();
+        if (!admitted) {
+            c.rejected.incrementAndGet();
+        }
+    }
+
+    /** Adds every count made so far to the database. */
+    public synchronized void flush() {
+        List<Row> rows = new ArrayList<>();
+        for (Row r; (r = finished.poll()) != null; ) {
+            rows.add(r);
+        }
+        counters.forEach((clientId, c) -> {
+            synchronized (c) {
+                long r = c.requests.getAndSet(0);
+                long x = c.rejected.getAndSet(0);
+                if (r > 0) {
+                    rows.add(new Row(clientId, c.minute, r, x));
+                }
+            }
+        });
+        for (Row r : rows) {
+            add(r);
+        }
+    }
+
+    private void add(Row r) {
+        Instant minute = Instant.ofEpochSecond(r.minute * 60);
+        String update = "UPDATE app_usage SET requests = requests + ?, rejected = rejected + ? WHERE client_id = ? AND minute_start = ?";
+        if (jdbc.update(update, r.requests, r.rejected, r.clientId, minute) == 1) {
+            return;
+        }
+        try {
+            jdbc.update("INSERT INTO app_usage (client_id, minute_start, requests, rejected) VALUES (?, ?, ?, ?)",
+                    r.clientId, minute, r.requests, r.rejected);
+        } catch (DuplicateException raced) {
+            jdbc.update(update, r.requests, r.rejected, r.clientId, minute);
+        }
+    }
+
+    /** The last 60 minutes of an app's traffic, oldest first, one entry per minute (zeros included). */
+    public List<Minute> lastHour(String clientId) {
+        flush();
+        long now = clock.millis() / 60_000;
+        Map<Long, long[]> byMinute = new LinkedHashMap<>();
+        for (long m = now - 59; m <= now; m++) {
+            byMinute.put(m, new long[2]);
+        }
+        jdbc.list("SELECT minute_start, requests, rejected FROM app_usage WHERE client_id = ? AND minute_start >= ?",
+                rs -> {
+                    long m = Jdbc.instant(rs, "minute_start").getEpochSecond() / 60;
+                    long[] slot = byMinute.get(m);
+                    if (slot != null) {
+                        slot[0] += rs.getLong("requests");
+                        slot[1] += rs.getLong("rejected");
+                    }
+                    return null;
+                }, clientId, Instant.ofEpochSecond((now - 59) * 60));
+        List<Minute> out = new ArrayList<>(60);
+        byMinute.forEach((m, v) -> out.add(new Minute(Instant.ofEpochSecond(m * 60), v[0], v[1])));
+        return out;
+    }
+}
