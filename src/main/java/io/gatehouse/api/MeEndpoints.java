@@ -5,6 +5,7 @@ import io.gatehouse.account.Accounts;
 import io.gatehouse.http.ApiError;
 import io.gatehouse.http.ApiException;
 import io.gatehouse.http.Exchange;
+import io.gatehouse.http.Json;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.Router;
 
@@ -24,6 +25,20 @@ public final class MeEndpoints {
         long id = ex.principal().accountId();
         var account = accounts.byId(id).orElseThrow(() ->
                 new ApiException(ApiError.BAD_CREDENTIALS, "The account behind this credential no longer exists."));
-        ex.json(200, AccountView.of(account));
+        // Serialized once per cached account: this is the most-called endpoint of most integrations.
+        Rendered r = rendered.get(id);
+        if (r == null || r.account != account) {
+            r = new Rendered(account, Json.bytes(AccountView.of(account)));
+            if (rendered.size() > 10_000) {
+                rendered.clear();
+            }
+            rendered.put(id, r);
+        }
+        ex.json(200, r.bytes);
     }
+
+    private record Rendered(io.gatehouse.account.Account account, byte[] bytes) {
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<Long, Rendered> rendered = new java.util.concurrent.ConcurrentHashMap<>();
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Exchange {
     public static final HeaderName X_REQUEST_ID = HeaderNames.create("X-Request-Id");
     private static final HeaderName NOSNIFF = HeaderNames.create("X-Content-Type-Options");
+    private static final HeaderName CACHE_CONTROL = HeaderNames.CACHE_CONTROL;
     private static final byte[] NO_BODY = new byte[0];
 
     private final ServerRequest req;
@@ -199,9 +200,20 @@ public final class Exchange {
         return this;
     }
 
+    /** Sets a response header by a constant name (no lookup: for the hot path). */
+    public Exchange header(HeaderName name, String value) {
+        res.header(name, value);
+        return this;
+    }
+
     public void json(int status, Object body) {
-        header("Cache-Control", "no-store");
-        send(status, "application/json", Json.bytes(body));
+        json(status, Json.bytes(body));
+    }
+
+    /** Sends JSON already serialized. */
+    public void json(int status, byte[] body) {
+        res.header(CACHE_CONTROL, "no-store");
+        send(status, "application/json", body);
     }
 
     public void noContent() {

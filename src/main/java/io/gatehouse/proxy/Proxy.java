@@ -5,22 +5,26 @@ import io.gatehouse.http.ApiError;
 import io.gatehouse.http.ApiException;
 import io.gatehouse.http.Exchange;
 import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Method;
+import io.helidon.webclient.api.ClientRequest;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http1.Http1ClientRequest;
+import io.helidon.webclient.http1.Http1ClientResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,10 +44,10 @@ public final class Proxy {
     private static final Set<String> NOT_FORWARDED = Set.of("authorization", "host", "content-length", "expect",
             "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-request-id");
 
-    private final HttpClient client = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
+    private final Http1Client client = Http1Client.builder()
             .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER)
+            .followRedirects(false)
+            .keepAlive(true)
             .build();
 
     public void forward(Exchange ex, ProxyRoute route) {
@@ -51,8 +55,9 @@ public final class Proxy {
         Principal p = ex.principal();
         String query = req.query().rawValue();
         URI target = URI.create(route.upstream() + ex.path() + (query == null || query.isEmpty() ? "" : "?" + query));
-        HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(route.timeout());
-        List<String> connectionTokens = req.headers().values(io.helidon.http.HeaderNames.CONNECTION);
+        Http1ClientRequest out = client.method(Method.create(ex.method())).uri(target).skipUriEncoding(true)
+                .readTimeout(route.timeout()).followRedirects(false);
+        List<String> connectionTokens = req.headers().values(HeaderNames.CONNECTION);
         for (Header h : req.headers()) {
             String name = h.name().toLowerCase(Locale.ROOT);
             if (HOP_BY_HOP.contains(name) || NOT_FORWARDED.contains(name) || name.startsWith("gatehouse-")
@@ -62,72 +67,82 @@ public final class Proxy {
             if (name.equals("cookie")) {
                 String kept = withoutOurCookies(h.get());
                 if (!kept.isEmpty()) {
-                    b.header("Cookie", kept);
+                    out.header(HeaderValues.create(HeaderNames.COOKIE, kept));
                 }
                 continue;
             }
-            for (String v : h.allValues()) {
-                b.header(h.name(), v);
-            }
+            out.header(h);
         }
-        b.header("Gatehouse-Account-Id", Long.toString(p.accountId()));
+        out.header(HeaderValues.create("Gatehouse-Account-Id", Long.toString(p.accountId())));
         if (p.clientId() != null) {
-            b.header("Gatehouse-Client-Id", p.clientId());
+            out.header(HeaderValues.create("Gatehouse-Client-Id", p.clientId()));
         }
-        b.header("Gatehouse-Scope", p.scopeText());
-        b.header("X-Request-Id", ex.requestId());
-        b.header("X-Forwarded-For", ex.remoteAddress());
-        b.header("X-Forwarded-Proto", req.isSecure() ? "https" : "http");
-        b.header("X-Forwarded-Host", req.authority());
+        out.header(HeaderValues.create("Gatehouse-Scope", p.scopeText()));
+        out.header(HeaderValues.create("X-Request-Id", ex.requestId()));
+        out.header(HeaderValues.create("X-Forwarded-For", ex.remoteAddress()));
+        out.header(HeaderValues.create("X-Forwarded-Proto", req.isSecure() ? "https" : "http"));
+        out.header(HeaderValues.create("X-Forwarded-Host", req.authority()));
 
-        long length = ex.declaredContentLength();
-        HttpRequest.BodyPublisher body;
-        if (!req.content().hasEntity()) {
-            body = HttpRequest.BodyPublishers.noBody();
-        } else {
-            HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(() -> req.content().inputStream());
-            body = length >= 0 ? HttpRequest.BodyPublishers.fromPublisher(stream, length) : stream;
-        }
-        b.method(ex.method(), body);
-
-        HttpResponse<InputStream> upstream;
+        Http1ClientResponse upstream;
         try {
-            upstream = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpConnectTimeoutException | ConnectException e) {
-            throw unreachable(route, e);
-        } catch (HttpTimeoutException e) {
-            throw new ApiException(ApiError.GATEWAY_TIMEOUT, "The upstream service did not answer in time.");
-        } catch (IOException e) {
-            throw unreachable(route, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiException(ApiError.SERVICE_UNAVAILABLE, "The request was interrupted.");
+            if (req.content().hasEntity()) {
+                long length = ex.declaredContentLength();
+                if (length >= 0) {
+                    out.header(HeaderValues.create(HeaderNames.CONTENT_LENGTH, Long.toString(length)));
+                }
+                upstream = out.outputStream(streamBody(req));
+            } else {
+                upstream = out.request();
+            }
+        } catch (UncheckedIOException | IllegalStateException e) {
+            throw failure(route, e);
         }
-        relay(ex, upstream);
+        try (upstream) {
+            relay(ex, upstream);
+        }
     }
 
-    private static ApiException unreachable(ProxyRoute route, Exception e) {
+    private static ClientRequest.OutputStreamHandler streamBody(ServerRequest req) {
+        return os -> {
+            try (InputStream in = req.content().inputStream()) {
+                in.transferTo(os);
+            }
+            os.close();
+        };
+    }
+
+    /** A read timeout is 504; anything else that kept us from an answer (refused, unknown host, reset) is 502. */
+    private static ApiException failure(ProxyRoute route, RuntimeException e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof SocketTimeoutException && !String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT).contains("connect")) {
+                return new ApiException(ApiError.GATEWAY_TIMEOUT, "The upstream service did not answer in time.");
+            }
+            if (c instanceof ConnectException || c instanceof UnknownHostException) {
+                break;
+            }
+        }
         LOG.warn("upstream {} for {} unreachable: {}", route.upstream(), route.path(), e.toString());
         return new ApiException(ApiError.BAD_GATEWAY, "The upstream service could not be reached.");
     }
 
-    private static void relay(Exchange ex, HttpResponse<InputStream> upstream) {
+    private static void relay(Exchange ex, Http1ClientResponse upstream) {
         ServerResponse res = ex.rawResponse();
-        List<String> connectionTokens = upstream.headers().allValues("connection");
-        for (Map.Entry<String, List<String>> h : upstream.headers().map().entrySet()) {
-            String name = h.getKey().toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(name) || name.equals("x-request-id") || name.equals(":status") || name.startsWith("x-ratelimit-")
+        List<String> connectionTokens = upstream.headers().values(HeaderNames.CONNECTION);
+        for (Header h : upstream.headers()) {
+            String name = h.name().toLowerCase(Locale.ROOT);
+            if (HOP_BY_HOP.contains(name) || name.equals("x-request-id") || name.startsWith("x-ratelimit-")
                     || name.startsWith("ratelimit") || mentioned(connectionTokens, name)) {
                 continue;
             }
-            res.header(h.getKey(), h.getValue().toArray(String[]::new));
+            res.header(h);
         }
         res.header(Exchange.X_REQUEST_ID, ex.requestId());
-        res.status(upstream.statusCode());
-        ex.markStreamed(upstream.statusCode());
-        try (InputStream in = upstream.body(); OutputStream out = res.outputStream()) {
+        int status = upstream.status().code();
+        res.status(status);
+        ex.markStreamed(status);
+        try (InputStream in = upstream.inputStream(); OutputStream out = res.outputStream()) {
             in.transferTo(out);
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             // The status line is gone; all we can do is end the response early.
             LOG.debug("request {}: stream from upstream ended early: {}", ex.requestId(), e.toString());
         }

@@ -1,6 +1,8 @@
 package io.gatehouse.ratelimit;
 
 import io.gatehouse.http.Exchange;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
 
 /**
  * SPEC §6 headers: {@code X-RateLimit-Limit/Remaining/Reset} for the bucket with the fewest requests
@@ -8,14 +10,20 @@ import io.gatehouse.http.Exchange;
  * policy per bucket: {@code RateLimit-Policy: "app";q=100;w=60} and {@code RateLimit: "app";r=57;t=43}.
  */
 public final class RateLimitHeaders {
+    private static final HeaderName LIMIT = HeaderNames.create("X-RateLimit-Limit");
+    private static final HeaderName REMAINING = HeaderNames.create("X-RateLimit-Remaining");
+    private static final HeaderName RESET = HeaderNames.create("X-RateLimit-Reset");
+    private static final HeaderName POLICY = HeaderNames.create("RateLimit-Policy");
+    private static final HeaderName STATE = HeaderNames.create("RateLimit");
+
     private RateLimitHeaders() {
     }
 
     public static void write(Exchange ex, Decision d, long nowMillis) {
         Decision.BucketState b = d.binding();
-        ex.header("X-RateLimit-Limit", Integer.toString(b.limit()));
-        ex.header("X-RateLimit-Remaining", Integer.toString(b.remaining()));
-        ex.header("X-RateLimit-Reset", Long.toString(b.resetEpochSeconds()));
+        ex.header(LIMIT, Integer.toString(b.limit()));
+        ex.header(REMAINING, Integer.toString(b.remaining()));
+        ex.header(RESET, Long.toString(b.resetEpochSeconds()));
         StringBuilder policy = new StringBuilder(64);
         StringBuilder state = new StringBuilder(64);
         item(policy, state, d.first(), nowMillis);
@@ -24,8 +32,8 @@ public final class RateLimitHeaders {
             state.append(", ");
             item(policy, state, d.second(), nowMillis);
         }
-        ex.header("RateLimit-Policy", policy.toString());
-        ex.header("RateLimit", state.toString());
+        ex.header(POLICY, policy.toString());
+        ex.header(STATE, state.toString());
     }
 
     private static void item(StringBuilder policy, StringBuilder state, Decision.BucketState s, long now) {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts each app's requests and 429s per minute (SPEC §8: the traffic chart). Counting is two atomic
@@ -28,8 +28,8 @@ public final class UsageRecorder {
 
     private static final class Counter {
         volatile long minute;
-        final AtomicLong requests = new AtomicLong();
-        final AtomicLong rejected = new AtomicLong();
+        final LongAdder requests = new LongAdder();
+        final LongAdder rejected = new LongAdder();
     }
 
     /** One minute of an app's traffic. */
@@ -47,8 +47,8 @@ public final class UsageRecorder {
         if (c.minute != minute) {
             synchronized (c) {
                 if (c.minute != minute) {
-                    long r = c.requests.getAndSet(0);
-                    long x = c.rejected.getAndSet(0);
+                    long r = c.requests.sumThenReset();
+                    long x = c.rejected.sumThenReset();
                     if (r > 0) {
                         finished.add(new Row(clientId, c.minute, r, x));
                     }
@@ -56,9 +56,9 @@ public final class UsageRecorder {
                 }
             }
         }
-        c.requests.incrementAndGet();
+        c.requests.increment();
         if (!admitted) {
-            c.rejected.incrementAndGet();
+            c.rejected.increment();
         }
     }
 
@@ -70,8 +70,8 @@ public final class UsageRecorder {
         }
         counters.forEach((clientId, c) -> {
             synchronized (c) {
-                long r = c.requests.getAndSet(0);
-                long x = c.rejected.getAndSet(0);
+                long r = c.requests.sumThenReset();
+                long x = c.rejected.sumThenReset();
                 if (r > 0) {
                     rows.add(new Row(clientId, c.minute, r, x));
                 }

@@ -16,6 +16,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import io.gatehouse.oauth.AccessTokens;
+import io.gatehouse.oauth.Grant;
+import io.gatehouse.oauth.Issuer;
+import io.gatehouse.oauth.JdbcGrantStore;
+import io.gatehouse.oauth.TokenIssuer;
+import io.gatehouse.ratelimit.Decision;
+import io.gatehouse.ratelimit.InMemoryRateLimiter;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,13 +47,16 @@ public class HotPathBenchmark {
     private Database db;
     private ApiKeys apiKeys;
     private String key;
+    private AccessTokens accessTokens;
+    private String accessToken;
+    private final InMemoryRateLimiter limiter = new InMemoryRateLimiter();
+    private final Clock clock = Clock.systemUTC();
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         Path dir = Files.createTempDirectory("gh-bench-");
         db = Database.open("jdbc:h2:file:" + dir.resolve("db") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "", null);
         Jdbc jdbc = new Jdbc(db);
-        Clock clock = Clock.systemUTC();
         IdGenerator ids = new IdGenerator(clock);
         long account = ids.next();
         new JdbcAccountStore(jdbc).insert(new Account(account, "bench@example.com", "B", "M", Role.USER, Instant.now()), "h");
@@ -52,11 +64,35 @@ public class HotPathBenchmark {
         apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), keys, ids, clock);
         key = apiKeys.create(account, "bench", null, Instant.now().plusSeconds(86_400)).key();
         apiKeys.verify(key); // the first use verifies the signature and fills the cache
+
+        Issuer issuer = new Issuer();
+        issuer.set("http://localhost:8080");
+        JdbcGrantStore grants = new JdbcGrantStore(jdbc);
+        accessTokens = new AccessTokens(keys, grants, issuer, clock);
+        String clientId = new JdbcAppStoreSeed(jdbc).app(account);
+        Grant grant = new Grant(ids.next(), clientId, account, "client_credentials", List.of("user.read"), null, Instant.now(), null);
+        grants.createGrant(grant, "refresh-hash-" + grant.id(), Instant.now().plusSeconds(3600));
+        accessToken = new TokenIssuer(keys, issuer, clock, Duration.ofHours(1), Duration.ofDays(1))
+                .accessToken(grant, grant.scope()).value();
+        accessTokens.verify(accessToken);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         db.close();
+    }
+
+    /**
+     * The gateway's hot path for an OAuth request: authenticate a cached access token, check the
+     * endpoint's permission, and count the request in its app's bucket.
+     */
+    @Benchmark
+    public Decision authenticateAuthorizeAndCount() {
+        Principal p = accessTokens.verify(new String(accessToken));
+        if (!p.allows("user.read")) {
+            throw new IllegalStateException("permission");
+        }
+        return limiter.consume(p.subject(), "app", Integer.MAX_VALUE, null, null, 0, clock.millis());
     }
 
     /** Authenticating a request whose API key this node has seen before (the common case). */
