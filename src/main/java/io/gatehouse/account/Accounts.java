@@ -53,7 +53,15 @@ public final class Accounts {
         if (c != null && now - c.loadedAt < CACHE_MILLIS) {
             return Optional.of(c.account);
         }
-        Optional<Account> a = store.byId(id);
+        Optional<Account> a;
+        try {
+            a = store.byId(id);
+        } catch (io.gatehouse.store.StoreException e) {
+            if (c != null) {
+                return Optional.of(c.account); // the database is away: serve what this node knew
+            }
+            throw e;
+        }
         a.ifPresent(account -> {
             if (cache.size() > 100_000) {
                 cache.clear();

@@ -4,6 +4,8 @@ import io.gatehouse.auth.CredentialVerifier;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.auth.Secrets;
 import io.gatehouse.http.ApiException;
+import io.gatehouse.revocation.Revocation;
+import io.gatehouse.revocation.RevocationBus;
 import io.gatehouse.store.IdGenerator;
 import io.gatehouse.token.SigningKeys;
 import java.time.Clock;
@@ -59,7 +61,10 @@ public final class ApiKeys implements CredentialVerifier {
         }
     }
 
-    public ApiKeys(ApiKeyStore store, SigningKeys signingKeys, IdGenerator ids, Clock clock) {
+    private final RevocationBus bus;
+
+    public ApiKeys(ApiKeyStore store, SigningKeys signingKeys, IdGenerator ids, Clock clock, RevocationBus bus) {
+        this.bus = bus;
         this.store = store;
         this.signingKeys = signingKeys;
         this.ids = ids;
@@ -108,7 +113,7 @@ public final class ApiKeys implements CredentialVerifier {
      */
     public ApiKey revoke(ApiKey key) {
         if (store.revoke(key.id(), clock.instant())) {
-            forget(key.id());
+            bus.publish(Revocation.apiKey(key.id()));
             revocationListeners.forEach(l -> l.accept(key.id()));
         }
         return store.byId(key.id()).orElseThrow();

@@ -3,6 +3,8 @@ package io.gatehouse.app;
 import io.gatehouse.account.Account;
 import io.gatehouse.auth.Secrets;
 import io.gatehouse.http.ApiException;
+import io.gatehouse.revocation.Revocation;
+import io.gatehouse.revocation.RevocationBus;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,7 +46,10 @@ public final class Apps {
                                List<String> permissions, Set<Long> testUsers) {
     }
 
-    public Apps(AppStore store, PermissionCatalog catalog, Clock clock) {
+    private final RevocationBus bus;
+
+    public Apps(AppStore store, PermissionCatalog catalog, Clock clock, RevocationBus bus) {
+        this.bus = bus;
         this.store = store;
         this.catalog = catalog;
         this.clock = clock;
@@ -77,7 +82,15 @@ public final class Apps {
         if (c != null && now - c.loadedAt < CACHE_MILLIS) {
             return Optional.of(c.app);
         }
-        Optional<App> app = store.byClientId(clientId);
+        Optional<App> app;
+        try {
+            app = store.byClientId(clientId);
+        } catch (io.gatehouse.store.StoreException e) {
+            if (c != null) {
+                return Optional.of(c.app); // the database is away: a stale app beats refusing every call
+            }
+            throw e;
+        }
         app.ifPresentOrElse(a -> cache.put(clientId, new Cached(a, now)), () -> cache.remove(clientId));
         return app;
     }
@@ -183,6 +196,7 @@ public final class Apps {
 
     private App save(App app) {
         store.update(app);
+        bus.publish(Revocation.app(app.clientId()));
         cache.put(app.clientId(), new Cached(app, clock.millis()));
         return app;
     }

@@ -35,7 +35,8 @@ public record Settings(
         long maxBodyBytes,
         Duration shutdownGrace,
         String masterKey,
-        String rateLimitOnRedisFailure) {
+        String rateLimitOnRedisFailure,
+        String redisPrefix) {
 
     /** The names this version understands; anything else in a config file is a typo worth reporting. */
     public static final List<String> NAMES = List.of(
@@ -44,7 +45,7 @@ public record Settings(
             "GATEHOUSE_DB_USER", "GATEHOUSE_DB_PASSWORD", "GATEHOUSE_REDIS_URL", "GATEHOUSE_ROUTES",
             "GATEHOUSE_ACCESS_TOKEN_TTL", "GATEHOUSE_REFRESH_TOKEN_TTL", "GATEHOUSE_API_KEY_RATE_LIMIT",
             "GATEHOUSE_MAX_BODY_BYTES", "GATEHOUSE_SHUTDOWN_GRACE", "GATEHOUSE_MASTER_KEY",
-            "GATEHOUSE_RATE_LIMIT_ON_REDIS_FAILURE");
+            "GATEHOUSE_RATE_LIMIT_ON_REDIS_FAILURE", "GATEHOUSE_REDIS_PREFIX");
 
     private static final Set<String> SECRET_NAMES =
             Set.of("GATEHOUSE_ADMIN_TOKEN", "GATEHOUSE_DB_PASSWORD", "GATEHOUSE_MASTER_KEY");
@@ -94,7 +95,8 @@ public record Settings(
                 r.positive("GATEHOUSE_MAX_BODY_BYTES", 1 << 20, 1L << 31),
                 r.duration("GATEHOUSE_SHUTDOWN_GRACE", Duration.ofSeconds(30)),
                 r.string("GATEHOUSE_MASTER_KEY", null),
-                r.oneOf("GATEHOUSE_RATE_LIMIT_ON_REDIS_FAILURE", "local", Set.of("local", "deny", "allow")));
+                r.oneOf("GATEHOUSE_RATE_LIMIT_ON_REDIS_FAILURE", "local", Set.of("local", "deny", "allow")),
+                r.string("GATEHOUSE_REDIS_PREFIX", "gatehouse:"));
     }
 
     /** The issuer once the public port is known: {@code GATEHOUSE_ISSUER}, else {@code http://localhost:<port>}. */

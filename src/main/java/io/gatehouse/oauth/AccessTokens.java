@@ -9,6 +9,8 @@ import com.nimbusds.jwt.SignedJWT;
 import io.gatehouse.auth.CredentialVerifier;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.http.ApiException;
+import io.gatehouse.revocation.Revocation;
+import io.gatehouse.revocation.RevocationBus;
 import io.gatehouse.token.SigningKeys;
 import java.text.ParseException;
 import java.time.Clock;
@@ -42,7 +44,10 @@ public final class AccessTokens implements CredentialVerifier {
     public record Verified(long grantId, String jti, long expiresAtMillis, Principal principal, Instant issuedAt) {
     }
 
-    public AccessTokens(SigningKeys keys, GrantStore grants, Issuer issuer, Clock clock) {
+    private final RevocationBus bus;
+
+    public AccessTokens(SigningKeys keys, GrantStore grants, Issuer issuer, Clock clock, RevocationBus bus) {
+        this.bus = bus;
         this.keys = keys;
         this.grants = grants;
         this.issuer = issuer;
@@ -73,15 +78,22 @@ public final class AccessTokens implements CredentialVerifier {
         return v;
     }
 
-    /** Revokes one access token (RFC 7009). */
+    /** Revokes one access token (RFC 7009), on every node. */
     public void revoke(Verified v) {
-        grants.revokeAccessToken(v.jti(), Instant.ofEpochMilli(v.expiresAtMillis()));
-        revokedTokens.add(v.jti());
+        grants.revokeAccessToken(v.jti(), Instant.ofEpochMilli(v.expiresAtMillis()), clock.instant());
+        bus.publish(Revocation.accessToken(v.jti()));
     }
 
-    /** Forgets every token of these grants at once on this node; called locally and by the revocation bus. */
-    public void forgetGrants(List<Long> grantIds) {
-        revokedGrants.addAll(grantIds);
+    /** Announces grants already revoked in the database: every token of them stops, on every node. */
+    public void grantsRevoked(List<Long> grantIds) {
+        for (Long id : grantIds) {
+            bus.publish(Revocation.grant(id));
+        }
+    }
+
+    /** Applies a revocation from the bus to this node's cache. */
+    public void forgetGrant(long grantId) {
+        revokedGrants.add(grantId);
     }
 
     public void forgetToken(String jti) {

@@ -41,7 +41,7 @@ public final class AuthorizationCodeGrant implements GrantHandler {
         }, Secrets.sha256(refresh), tokens.issuer().refreshExpiry());
         if (result.replayedGrant() != null) {
             // RFC 6749 §4.1.2: a code used twice revokes every token issued from it.
-            accessTokens.forgetGrants(List.of(result.replayedGrant()));
+            accessTokens.grantsRevoked(List.of(result.replayedGrant()));
             throw OAuthException.invalidGrant("The code was already used; the tokens issued from it are revoked.");
         }
         if (result.grant() == null) {

@@ -60,7 +60,7 @@ public final class AuthorizationEndpoints {
     /** Revokes every grant of the app for the account; returns how many. */
     public int revoke(long accountId, String clientId) {
         List<Long> revoked = grants.revokeGrants(accountId, clientId, clock.instant());
-        accessTokens.forgetGrants(revoked);
+        accessTokens.grantsRevoked(revoked);
         return revoked.size();
     }
 

@@ -61,7 +61,7 @@ public interface GrantStore {
     /** Revokes every live grant made with this API key; returns their ids. */
     List<Long> revokeGrantsOfApiKey(long apiKeyId, Instant now);
 
-    void revokeAccessToken(String jti, Instant expiresAt);
+    void revokeAccessToken(String jti, Instant expiresAt, Instant now);
 
     /** Whether an access token is dead: its grant revoked, or the token itself. */
     boolean isRevoked(long grantId, String jti);

@@ -160,10 +160,11 @@ public final class JdbcGrantStore implements GrantStore {
     }
 
     @Override
-    public void revokeAccessToken(String jti, Instant expiresAt) {
+    public void revokeAccessToken(String jti, Instant expiresAt, Instant now) {
         jdbc.inTransaction(c -> {
             if (Jdbc.list(c, "SELECT jti FROM revoked_access_tokens WHERE jti = ?", rs -> rs.getString(1), jti).isEmpty()) {
-                Jdbc.update(c, "INSERT INTO revoked_access_tokens (jti, expires_at) VALUES (?, ?)", jti, expiresAt);
+                Jdbc.update(c, "INSERT INTO revoked_access_tokens (jti, expires_at, revoked_at) VALUES (?, ?, ?)",
+                        jti, expiresAt, now);
             }
             return null;
         });

@@ -26,7 +26,7 @@ public final class RefreshTokenGrant implements GrantHandler {
                 Secrets.sha256(next), tokens.issuer().refreshExpiry(), tokens.clock().instant());
         switch (r.outcome()) {
             case REUSED -> {
-                accessTokens.forgetGrants(List.of(r.grant().id()));
+                accessTokens.grantsRevoked(List.of(r.grant().id()));
                 throw OAuthException.invalidGrant("This refresh token was already used; every token of its grant is revoked.");
             }
             case UNKNOWN -> throw OAuthException.invalidGrant("The refresh token is not valid.");

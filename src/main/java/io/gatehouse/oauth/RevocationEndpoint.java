@@ -42,7 +42,7 @@ public final class RevocationEndpoint {
                     .filter(g -> g.clientId().equals(client.clientId()))
                     .ifPresent(g -> {
                         grants.revokeGrant(g.id(), clock.instant());
-                        accessTokens.forgetGrants(List.of(g.id()));
+                        accessTokens.grantsRevoked(List.of(g.id()));
                     });
         } else {
             AccessTokens.Verified v = accessTokens.check(token);

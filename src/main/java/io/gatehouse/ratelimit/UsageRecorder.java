@@ -77,8 +77,13 @@ public final class UsageRecorder {
                 }
             }
         });
-        for (Row r : rows) {
-            add(r);
+        for (int i = 0; i < rows.size(); i++) {
+            try {
+                add(rows.get(i));
+            } catch (RuntimeException e) {
+                finished.addAll(rows.subList(i, rows.size())); // keep the counts for the next flush
+                throw e;
+            }
         }
     }
 

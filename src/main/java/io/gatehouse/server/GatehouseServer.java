@@ -23,7 +23,14 @@ import io.gatehouse.lead.JdbcLeadStore;
 import io.gatehouse.pipeline.MeterStage;
 import io.gatehouse.proxy.Proxy;
 import io.gatehouse.proxy.ProxyRoutes;
+import io.gatehouse.ratelimit.FailoverRateLimiter;
 import io.gatehouse.ratelimit.InMemoryRateLimiter;
+import io.gatehouse.ratelimit.RateLimiter;
+import io.gatehouse.ratelimit.RedisRateLimiter;
+import io.gatehouse.redis.Redis;
+import io.gatehouse.revocation.RedisRevocationBus;
+import io.gatehouse.revocation.RevocationBus;
+import io.gatehouse.revocation.RevocationCatchUp;
 import io.gatehouse.ratelimit.UsageRecorder;
 import io.gatehouse.oauth.AccessTokens;
 import io.gatehouse.oauth.AuthorizationCodeGrant;
@@ -135,20 +142,33 @@ public final class GatehouseServer implements AutoCloseable {
         AccountStore accountStore = new JdbcAccountStore(jdbc);
         Accounts accounts = new Accounts(accountStore, new PasswordHasher(), ids, clock);
 
+        // Many nodes: Redis carries shared limits and revocations when configured.
+        Redis redis = settings.redisUrl() == null ? null : new Redis(settings.redisUrl(), settings.redisPrefix());
+        RevocationBus bus = redis == null ? new RevocationBus() : new RedisRevocationBus(redis);
+
         SigningKeys signingKeys = new SigningKeys(new JdbcSigningKeyStore(jdbc),
                 MasterKey.of(settings.masterKey(), settings.dataDir()), clock);
-        ApiKeys apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), signingKeys, ids, clock);
+        ApiKeys apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), signingKeys, ids, clock, bus);
         ApiKeyEndpoints apiKeyEndpoints = new ApiKeyEndpoints(apiKeys, accounts, clock);
 
         // OAuth 2.0 authorization server.
         Issuer issuer = new Issuer();
         PermissionCatalog catalog = new PermissionCatalog();
-        Apps apps = new Apps(new JdbcAppStore(jdbc), catalog, clock);
+        Apps apps = new Apps(new JdbcAppStore(jdbc), catalog, clock, bus);
         GrantStore grantStore = new JdbcGrantStore(jdbc);
         TokenIssuer tokenIssuer = new TokenIssuer(signingKeys, issuer, clock, settings.accessTokenTtl(),
                 settings.refreshTokenTtl());
-        AccessTokens accessTokens = new AccessTokens(signingKeys, grantStore, issuer, clock);
-        apiKeys.onRevoke(keyId -> accessTokens.forgetGrants(grantStore.revokeGrantsOfApiKey(keyId, clock.instant())));
+        AccessTokens accessTokens = new AccessTokens(signingKeys, grantStore, issuer, clock, bus);
+        apiKeys.onRevoke(keyId -> accessTokens.grantsRevoked(grantStore.revokeGrantsOfApiKey(keyId, clock.instant())));
+        bus.subscribe(r -> {
+            switch (r.kind()) {
+                case API_KEY -> apiKeys.forget(Long.parseLong(r.id()));
+                case GRANT -> accessTokens.forgetGrant(Long.parseLong(r.id()));
+                case ACCESS_TOKEN -> accessTokens.forgetToken(r.id());
+                case APP -> apps.forget(r.id());
+            }
+        });
+        RevocationCatchUp catchUp = new RevocationCatchUp(jdbc, bus, clock);
         Tokens tokens = new Tokens(tokenIssuer, grantStore, ids, clock);
         ClientAuthenticator clients = new ClientAuthenticator(apps, new FailureThrottle(20, 60_000, clock));
         Map<String, GrantHandler> grantHandlers = Map.of(
@@ -160,7 +180,10 @@ public final class GatehouseServer implements AutoCloseable {
         LoginEndpoints login = new LoginEndpoints(accounts, sessions, new FailureThrottle(10, 300_000, clock), secureCookies);
 
         // The gateway: limits, usage, proxied routes.
-        InMemoryRateLimiter limiter = new InMemoryRateLimiter();
+        InMemoryRateLimiter localLimiter = new InMemoryRateLimiter();
+        RateLimiter limiter = redis == null ? localLimiter : new FailoverRateLimiter(new RedisRateLimiter(redis), localLimiter,
+                FailoverRateLimiter.Mode.valueOf(settings.rateLimitOnRedisFailure().toUpperCase(java.util.Locale.ROOT)),
+                clock::millis);
         UsageRecorder usage = new UsageRecorder(jdbc, clock);
         ProxyRoutes proxyRoutes;
         try {
@@ -209,7 +232,8 @@ public final class GatehouseServer implements AutoCloseable {
         apiKeyEndpoints.registerAdmin(adminRoutes);
         new AppAdminEndpoints(apps, accounts).register(adminRoutes);
         usageEndpoints.registerAdmin(adminRoutes);
-        Map<String, BooleanSupplier> checks = Map.of("database", db::isReachable);
+        Map<String, BooleanSupplier> checks = redis == null ? Map.of("database", db::isReachable)
+                : Map.of("database", db::isReachable, "redis", redis::isReachable);
         new HealthEndpoints(checks, draining::get, registry).register(adminRoutes);
         Pipeline adminPipeline = new Pipeline(List.of(
                 new AdmitStage(maxBody),
@@ -237,11 +261,22 @@ public final class GatehouseServer implements AutoCloseable {
         Background background = new Background();
         background.every(Duration.ofSeconds(5), "flush API key last use", apiKeys::flushLastUsed);
         background.every(SigningKeys.RELOAD_PERIOD, "reload signing keys", signingKeys::reload);
-        background.every(Duration.ofSeconds(60), "sweep rate-limit windows", () -> limiter.sweep(clock.millis()));
+        background.every(Duration.ofSeconds(60), "sweep rate-limit windows", () -> localLimiter.sweep(clock.millis()));
+        if (redis != null || settings.usesPostgres()) {
+            // Other nodes may revoke things: catch up from the database (the truth) every few seconds.
+            background.every(Duration.ofSeconds(5), "catch up on revocations", catchUp::run);
+        }
+        if (bus instanceof RedisRevocationBus redisBus) {
+            redisBus.start(catchUp::run);
+        }
         background.every(Duration.ofSeconds(5), "flush app usage", usage::flush);
         background.every(Duration.ofSeconds(1), "reload routes", proxyRoutes::reloadIfChanged);
         background.atStop(apiKeys::flushLastUsed);
         background.atStop(usage::flush);
+        background.atStop(bus::close);
+        if (redis != null) {
+            background.atStop(redis::close);
+        }
         GatehouseServer server = new GatehouseServer(settings, db, web, inflight, draining, background);
         issuer.set(server.issuer);
         LOG.info("Gatehouse listening: public http://{}:{} admin http://{}:{} issuer {}",

@@ -57,7 +57,7 @@ public final class Database implements AutoCloseable {
         }
         config.setPoolName("gatehouse-db");
         config.setMaximumPoolSize(kind == Kind.H2 ? 8 : 16);
-        config.setConnectionTimeout(5_000);
+        config.setConnectionTimeout(2_000);
         config.setValidationTimeout(2_000);
         // Start even if PostgreSQL is not up yet: /readyz reports it, and the pool reconnects by itself.
         config.setInitializationFailTimeout(-1);

@@ -61,14 +61,14 @@ public class HotPathBenchmark {
         long account = ids.next();
         new JdbcAccountStore(jdbc).insert(new Account(account, "bench@example.com", "B", "M", Role.USER, Instant.now()), "h");
         SigningKeys keys = new SigningKeys(new JdbcSigningKeyStore(jdbc), MasterKey.of(null, dir), clock);
-        apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), keys, ids, clock);
+        apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), keys, ids, clock, new io.gatehouse.revocation.RevocationBus());
         key = apiKeys.create(account, "bench", null, Instant.now().plusSeconds(86_400)).key();
         apiKeys.verify(key); // the first use verifies the signature and fills the cache
 
         Issuer issuer = new Issuer();
         issuer.set("http://localhost:8080");
         JdbcGrantStore grants = new JdbcGrantStore(jdbc);
-        accessTokens = new AccessTokens(keys, grants, issuer, clock);
+        accessTokens = new AccessTokens(keys, grants, issuer, clock, new io.gatehouse.revocation.RevocationBus());
         String clientId = new JdbcAppStoreSeed(jdbc).app(account);
         Grant grant = new Grant(ids.next(), clientId, account, "client_credentials", List.of("user.read"), null, Instant.now(), null);
         grants.createGrant(grant, "refresh-hash-" + grant.id(), Instant.now().plusSeconds(3600));

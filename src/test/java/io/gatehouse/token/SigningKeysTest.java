@@ -86,8 +86,8 @@ class SigningKeysTest {
         long account = insertAccount();
         SigningKeys nodeA = keys(null);
         SigningKeys nodeB = keys(null);
-        ApiKeys onA = new ApiKeys(new JdbcApiKeyStore(jdbc), nodeA, new IdGenerator(clock), clock);
-        ApiKeys onB = new ApiKeys(new JdbcApiKeyStore(jdbc), nodeB, new IdGenerator(clock), clock);
+        ApiKeys onA = new ApiKeys(new JdbcApiKeyStore(jdbc), nodeA, new IdGenerator(clock), clock, new io.gatehouse.revocation.RevocationBus());
+        ApiKeys onB = new ApiKeys(new JdbcApiKeyStore(jdbc), nodeB, new IdGenerator(clock), clock, new io.gatehouse.revocation.RevocationBus());
         String old = onA.create(account, "old", null, null).key();
 
         String oldKid = nodeA.current(SigningKeys.Purpose.API_KEY).kid();
@@ -110,7 +110,7 @@ class SigningKeysTest {
     void a_well_signed_key_whose_id_was_never_stored_is_refused() {
         long account = insertAccount();
         SigningKeys k = keys(null);
-        ApiKeys apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), k, new IdGenerator(clock), clock);
+        ApiKeys apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), k, new IdGenerator(clock), clock, new io.gatehouse.revocation.RevocationBus());
         String forged = ApiKeyFormat.mint(k.current(SigningKeys.Purpose.API_KEY), account, 987654321L, Instant.now(), null);
         assertThatThrownBy(() -> apiKeys.verify(forged)).isInstanceOf(ApiException.class);
     }

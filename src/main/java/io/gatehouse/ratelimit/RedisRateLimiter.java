@@ -1,0 +1,85 @@
+package io.gatehouse.ratelimit;
+
+import io.gatehouse.redis.Redis;
+import java.util.List;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * The cluster's limiter: one Lua script decides for every bucket of a request atomically, in one round
+ * trip, with the same window rules as {@link InMemoryRateLimiter}. Time is Redis's own clock, so nodes
+ * with skewed clocks still share one window. Each bucket is a hash {s: window start ms, c: count} that
+ * expires with its window.
+ */
+public final class RedisRateLimiter implements RateLimiter {
+    static final String SCRIPT = """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local window = tonumber(ARGV[1])
+            local n = #KEYS
+            local s, c, ok = {}, {}, 1
+            for i = 1, n do
+              local v = redis.call('HMGET', KEYS[i], 's', 'c')
+              local start = tonumber(v[1]) or 0
+              local count = tonumber(v[2]) or 0
+              if start == 0 or now >= start + window then start = 0; count = 0 end
+              s[i] = start; c[i] = count
+              if count >= tonumber(ARGV[1 + i]) then ok = 0 end
+            end
+            if ok == 1 then
+              for i = 1, n do
+                if s[i] == 0 then s[i] = now end
+                c[i] = c[i] + 1
+                redis.call('HSET', KEYS[i], 's', s[i], 'c', c[i])
+                redis.call('PEXPIREAT', KEYS[i], s[i] + window)
+              end
+            end
+            local out = {ok, now}
+            for i = 1, n do out[#out + 1] = s[i]; out[#out + 1] = c[i] end
+            return out
+            """;
+
+    private final Redis redis;
+    private volatile String sha;
+
+    public RedisRateLimiter(Redis redis) {
+        this.redis = redis;
+    }
+
+    @Override
+    public Decision consume(String key1, String policy1, int limit1, String key2, String policy2, int limit2, long nowMillis) {
+        String p = redis.prefix() + "rl:";
+        List<String> keys = key2 == null ? List.of(p + key1) : List.of(p + key1, p + key2);
+        String window = Long.toString(WINDOW_MILLIS);
+        List<String> args = key2 == null ? List.of(window, Integer.toString(limit1))
+                : List.of(window, Integer.toString(limit1), Integer.toString(limit2));
+        List<?> r = run(keys, args);
+        boolean admitted = ((Number) r.get(0)).longValue() == 1;
+        long now = ((Number) r.get(1)).longValue();
+        Decision.BucketState a = FixedWindow.state(policy1, limit1, num(r, 2), (int) num(r, 3), now);
+        Decision.BucketState b = key2 == null ? null : FixedWindow.state(policy2, limit2, num(r, 4), (int) num(r, 5), now);
+        return FixedWindow.decide(admitted, a, b);
+    }
+
+    private List<?> run(List<String> keys, List<String> args) {
+        String s = sha;
+        if (s == null) {
+            s = load();
+        }
+        try {
+            return (List<?>) redis.commands().evalsha(s, keys, args);
+        } catch (JedisNoScriptException e) {
+            // Redis restarted and forgot the script.
+            return (List<?>) redis.commands().evalsha(load(), keys, args);
+        }
+    }
+
+    private String load() {
+        String s = redis.commands().scriptLoad(SCRIPT);
+        sha = s;
+        return s;
+    }
+
+    private static long num(List<?> r, int i) {
+        return ((Number) r.get(i)).longValue();
+    }
+}

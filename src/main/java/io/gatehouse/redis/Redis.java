@@ -1,0 +1,75 @@
+package io.gatehouse.redis;
+
+import java.net.URI;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * The node's connection to Redis ({@code GATEHOUSE_REDIS_URL}): a pool for commands, with short
+ * timeouts so that an unreachable Redis turns into a fast fallback rather than stalled requests, and
+ * dedicated connections for subscriptions. Every key and channel starts with the configured prefix.
+ */
+public final class Redis implements AutoCloseable {
+    private final HostAndPort address;
+    private final JedisClientConfig config;
+    private final JedisClientConfig subscriberConfig;
+    private final JedisPooled pool;
+    private final String prefix;
+
+    public Redis(String url, String prefix) {
+        URI uri = URI.create(url);
+        this.address = new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
+        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(250).socketTimeoutMillis(250).ssl("rediss".equals(uri.getScheme()));
+        if (uri.getUserInfo() != null) {
+            String[] userPass = uri.getUserInfo().split(":", 2);
+            if (userPass.length == 2) {
+                if (!userPass[0].isEmpty()) {
+                    b.user(userPass[0]);
+                }
+                b.password(userPass[1]);
+            } else {
+                b.password(userPass[0]);
+            }
+        }
+        String path = uri.getPath();
+        if (path != null && path.length() > 1) {
+            b.database(Integer.parseInt(path.substring(1)));
+        }
+        this.config = b.build();
+        this.subscriberConfig = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(1000).socketTimeoutMillis(0).ssl("rediss".equals(uri.getScheme()))
+                .user(config.getUser()).password(config.getPassword()).database(config.getDatabase()).build();
+        this.pool = new JedisPooled(address, config);
+        this.prefix = prefix;
+    }
+
+    public JedisPooled commands() {
+        return pool;
+    }
+
+    /** A new connection of its own, for a blocking subscription. */
+    public Jedis subscriber() {
+        return new Jedis(address, subscriberConfig);
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    public boolean isReachable() {
+        try {
+            return "PONG".equals(pool.ping());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}
