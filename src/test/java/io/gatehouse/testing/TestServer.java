@@ -73,6 +73,27 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(backend, server, dir, pgUrl);
     }
 
+    /**
+     * A node on a database it does not own (another node's, or a cluster's): closing it leaves the data.
+     * {@code settings} must name the database (GATEHOUSE_DB_URL) and any shared master key.
+     */
+    public static TestServer node(Map<String, String> settings) {
+        LogCapture.install();
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("gatehouse-node-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> env = new HashMap<>();
+        env.put("GATEHOUSE_PORT", "0");
+        env.put("GATEHOUSE_ADMIN_PORT", "0");
+        env.put("GATEHOUSE_BIND", "127.0.0.1");
+        env.put("GATEHOUSE_DATA_DIR", dir.toString());
+        env.putAll(settings);
+        return new TestServer(Backend.POSTGRES, GatehouseServer.start(Settings.load(env, null), Clock.systemUTC()), dir, null);
+    }
+
     /** The settings this node's database was opened with, to start another node on the same data. */
     public Map<String, String> databaseSettings() {
         return pgUrl != null ? Map.of("GATEHOUSE_DB_URL", pgUrl) : Map.of("GATEHOUSE_DATA_DIR", dataDir.toString());
