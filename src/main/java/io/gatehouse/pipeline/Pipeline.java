@@ -1,5 +1,6 @@
 package io.gatehouse.pipeline;
 
+import io.gatehouse.http.Answered;
 import io.gatehouse.http.ApiError;
 import io.gatehouse.http.ApiException;
 import io.gatehouse.http.Exchange;
@@ -57,6 +58,8 @@ public final class Pipeline implements Handler {
             if (!ex.answered()) {
                 throw new IllegalStateException("no stage answered " + ex.method() + " " + ex.path());
             }
+        } catch (Answered done) {
+            // the stage sent its own answer
         } catch (ApiException e) {
             ex.fail(e);
         } catch (OAuthException e) {

@@ -1,7 +1,7 @@
 package io.gatehouse.portal;
 
 import io.gatehouse.auth.Secrets;
-import io.gatehouse.http.ApiException;
+import io.gatehouse.http.Answered;
 import io.gatehouse.http.Exchange;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -32,12 +32,14 @@ public final class Csrf {
         return "<input type=\"hidden\" name=\"" + FIELD + "\" value=\"" + Html.esc(token) + "\">";
     }
 
-    /** Refuses a form whose token is missing or does not match the cookie. */
+    /** Refuses a form whose token is missing or does not match the cookie: a 403 page, and nothing is changed. */
     public static void check(Exchange ex, String sent) {
         String cookie = ex.cookie(COOKIE);
         if (cookie == null || sent == null
                 || !MessageDigest.isEqual(cookie.getBytes(StandardCharsets.UTF_8), sent.getBytes(StandardCharsets.UTF_8))) {
-            throw ApiException.forbidden("The form's security token is missing or stale; reload the page and try again.");
+            Html.page(ex, 403, "Form expired", "<h1>This form has expired</h1><p role=\"alert\">Its security token is missing "
+                    + "or stale, so nothing was changed. Go back, reload the page and try again.</p>");
+            throw new Answered();
         }
     }
 }

@@ -27,8 +27,14 @@ public final class Html {
         return out.toString();
     }
 
-    /** Sends a page. {@code formTargets} are extra origins forms may submit to (the consent page's redirect). */
+    /** A page without navigation (login, consent, errors), in the portal's look. */
     public static void page(Exchange ex, int status, String title, String body, String... formTargets) {
+        layout(ex, status, title, "<header class=\"top\"><span class=\"brand\">Gatehouse</span></header>"
+                + "<main id=\"main\" class=\"content narrow\">" + body + "</main>", formTargets);
+    }
+
+    /** Sends a page. {@code formTargets} are extra origins forms may submit to (the consent page's redirect). */
+    public static void layout(Exchange ex, int status, String title, String body, String... formTargets) {
         String formAction = "'self'" + (formTargets.length == 0 ? "" : " " + String.join(" ", formTargets));
         ex.header("Content-Security-Policy", "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
                 + " script-src 'self'; form-action " + formAction + "; frame-ancestors 'none'; base-uri 'none'");
@@ -38,7 +44,8 @@ public final class Html {
         String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<title>" + esc(title) + " · Gatehouse</title><link rel=\"stylesheet\" href=\"/portal/static/portal.css\">"
-                + "</head><body><main class=\"page\">" + body + "</main></body></html>";
+                + "<script src=\"/portal/static/portal.js\" defer></script>"
+                + "</head><body><a class=\"skip\" href=\"#main\">Skip to content</a>" + body + "</body></html>";
         ex.send(status, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
     }
 }

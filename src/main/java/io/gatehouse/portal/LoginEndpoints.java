@@ -35,17 +35,8 @@ public final class LoginEndpoints {
     }
 
     private void home(Exchange ex) {
-        Optional<Principal> session = session(ex);
-        if (session.isEmpty()) {
-            ex.header("Location", loginUrl("/portal"));
-            ex.send(302, null, new byte[0]);
-            return;
-        }
-        String email = accounts.byId(session.get().accountId()).map(Account::email).orElse("");
-        String csrf = Csrf.token(ex, secureCookies);
-        Html.page(ex, 200, "Portal", "<h1>Gatehouse</h1><p>Signed in as <strong>" + Html.esc(email) + "</strong>.</p>"
-                + "<form method=\"post\" action=\"/portal/logout\">" + Csrf.field(csrf)
-                + "<button type=\"submit\">Log out</button></form>");
+        ex.header("Location", session(ex).isEmpty() ? loginUrl("/portal/apps") : "/portal/apps");
+        ex.send(302, null, new byte[0]);
     }
 
     /** The account of this browser's session, if any. */
@@ -62,6 +53,7 @@ public final class LoginEndpoints {
         String csrf = Csrf.token(ex, secureCookies);
         String next = safeNext(ex.query("next"));
         Html.page(ex, status, "Log in", "<h1>Log in to Gatehouse</h1>"
+                + (next.startsWith("/oauth/") ? "<p class=\"hint\">An app asks to connect to your account. Log in to review it.</p>" : "")
                 + (error == null ? "" : "<p class=\"error\" role=\"alert\">" + Html.esc(error) + "</p>")
                 + "<form method=\"post\" action=\"/portal/login?next=" + Html.esc(URLEncoder.encode(next, StandardCharsets.UTF_8)) + "\">"
                 + Csrf.field(csrf)
@@ -69,7 +61,7 @@ public final class LoginEndpoints {
                 + Html.esc(email) + "\">"
                 + "<label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\""
                 + " autocomplete=\"current-password\" required>"
-                + "<button type=\"submit\">Log in</button></form>"
+                + "<button type=\"submit\" class=\"primary\">Log in</button></form>"
                 + "<p><a href=\"/portal/signup\">Create an account</a></p>");
     }
 

@@ -8,11 +8,12 @@ import java.io.UncheckedIOException;
 
 /** The portal's stylesheet, served from the jar. */
 public final class PortalStatic {
-    private final byte[] css;
+    private final byte[] css = read("/portal/portal.css");
+    private final byte[] js = read("/portal/portal.js");
 
-    public PortalStatic() {
-        try (InputStream in = PortalStatic.class.getResourceAsStream("/portal/portal.css")) {
-            css = in.readAllBytes();
+    private static byte[] read(String resource) {
+        try (InputStream in = PortalStatic.class.getResourceAsStream(resource)) {
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -22,6 +23,10 @@ public final class PortalStatic {
         r.add(new Route("GET", "/portal/static/portal.css", Route.Access.OPEN, null, ex -> {
             ex.header("Cache-Control", "public, max-age=3600");
             ex.send(200, "text/css; charset=utf-8", css);
+        }));
+        r.add(new Route("GET", "/portal/static/portal.js", Route.Access.OPEN, null, ex -> {
+            ex.header("Cache-Control", "public, max-age=3600");
+            ex.send(200, "text/javascript; charset=utf-8", js);
         }));
     }
 }

@@ -49,7 +49,13 @@ import io.gatehouse.oauth.RevocationEndpoint;
 import io.gatehouse.oauth.TokenEndpoint;
 import io.gatehouse.oauth.TokenIssuer;
 import io.gatehouse.oauth.Tokens;
+import io.gatehouse.portal.AdminPages;
+import io.gatehouse.portal.AppPages;
+import io.gatehouse.portal.AuthorizedPages;
+import io.gatehouse.portal.KeyPages;
 import io.gatehouse.portal.LoginEndpoints;
+import io.gatehouse.portal.Portal;
+import io.gatehouse.portal.SignupPages;
 import io.gatehouse.portal.PortalStatic;
 import io.gatehouse.portal.Sessions;
 import io.gatehouse.lead.LeadEndpoints;
@@ -209,9 +215,16 @@ public final class GatehouseServer implements AutoCloseable {
         new TokenEndpoint(clients, grantHandlers).register(publicRoutes);
         new RevocationEndpoint(clients, accessTokens, grantStore, clock).register(publicRoutes);
         new IntrospectionEndpoint(clients, accessTokens, grantStore, issuer, clock).register(publicRoutes);
-        new AuthorizationEndpoints(grantStore, apps, accessTokens, clock).register(publicRoutes);
         login.register(publicRoutes);
+        AuthorizationEndpoints authorizationEndpoints = new AuthorizationEndpoints(grantStore, apps, accessTokens, clock);
+        Portal portal = new Portal(sessions, accounts, secureCookies);
+        new SignupPages(portal, accounts, login, new FailureThrottle(20, 3_600_000, clock)).register(publicRoutes);
+        new AppPages(portal, apps, accounts, catalog, usage).register(publicRoutes);
+        new KeyPages(portal, apiKeys, clock).register(publicRoutes);
+        new AuthorizedPages(portal, authorizationEndpoints, catalog).register(publicRoutes);
+        new AdminPages(portal, apps, accountStore).register(publicRoutes);
         usageEndpoints.registerPublic(publicRoutes);
+        authorizationEndpoints.register(publicRoutes);
         // Liveness on the public port too, for load balancers that cannot reach the admin port.
         byte[] up = "{\"status\":\"up\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         publicRoutes.add(new io.gatehouse.http.Route("GET", "/healthz", io.gatehouse.http.Route.Access.OPEN, null,
