@@ -2,7 +2,6 @@ package io.gatehouse.api;
 
 import io.gatehouse.account.AccountView;
 import io.gatehouse.account.Accounts;
-import io.gatehouse.http.ApiError;
 import io.gatehouse.http.ApiException;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Json;
@@ -24,7 +23,7 @@ public final class MeEndpoints {
     private void me(Exchange ex) {
         long id = ex.principal().accountId();
         var account = accounts.byId(id).orElseThrow(() ->
-                new ApiException(ApiError.BAD_CREDENTIALS, "The account behind this credential no longer exists."));
+                ApiException.unauthorized("The account behind this credential no longer exists.", true));
         // Serialized once per cached account: this is the most-called endpoint of most integrations.
         Rendered r = rendered.get(id);
         if (r == null || r.account != account) {

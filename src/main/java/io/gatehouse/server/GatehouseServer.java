@@ -245,6 +245,7 @@ public final class GatehouseServer implements AutoCloseable {
         apiKeyEndpoints.registerAdmin(adminRoutes);
         new AppAdminEndpoints(apps, accounts).register(adminRoutes);
         usageEndpoints.registerAdmin(adminRoutes);
+        new io.gatehouse.token.SigningKeyEndpoints(signingKeys, clock).register(adminRoutes);
         Map<String, BooleanSupplier> checks = redis == null ? Map.of("database", db::isReachable)
                 : Map.of("database", db::isReachable, "redis", redis::isReachable);
         new HealthEndpoints(checks, draining::get, registry).register(adminRoutes);

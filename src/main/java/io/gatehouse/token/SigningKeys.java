@@ -119,6 +119,28 @@ public final class SigningKeys {
         return generate(purpose);
     }
 
+    /** Every usable key of every purpose, newest first, for the admin API. */
+    public List<Key> all() {
+        List<Key> out = new ArrayList<>();
+        for (Purpose p : Purpose.values()) {
+            out.addAll(keys.get(p));
+        }
+        return out;
+    }
+
+    public static Purpose purpose(String wire) {
+        for (Purpose p : Purpose.values()) {
+            if (p.wire.equals(wire)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    public static String wire(Purpose p) {
+        return p.wire;
+    }
+
     /** The public JWK set of the access-token keys, for {@code /.well-known/jwks.json}. */
     public JWKSet publicJwks() {
         List<com.nimbusds.jose.jwk.JWK> pub = new ArrayList<>();
