@@ -51,18 +51,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Backend backend, Map<String, String> settings, Clock clock) {
-        LogCapture.install();
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("gatehouse-test-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Map<String, String> env = new HashMap<>();
-        env.put("GATEHOUSE_PORT", "0");
-        env.put("GATEHOUSE_ADMIN_PORT", "0");
-        env.put("GATEHOUSE_BIND", "127.0.0.1");
-        env.put("GATEHOUSE_DATA_DIR", dir.toString());
+        Path dir = tempDataDir();
+        Map<String, String> env = nodeEnv(dir);
         String pgUrl = null;
         if (backend == Backend.POSTGRES) {
             pgUrl = TestDatabases.create();
@@ -78,20 +68,29 @@ public final class TestServer implements AutoCloseable {
      * {@code settings} must name the database (GATEHOUSE_DB_URL) and any shared master key.
      */
     public static TestServer node(Map<String, String> settings) {
-        LogCapture.install();
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("gatehouse-node-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path dir = tempDataDir();
+        Map<String, String> env = nodeEnv(dir);
+        env.putAll(settings);
+        return new TestServer(Backend.POSTGRES, GatehouseServer.start(Settings.load(env, null), Clock.systemUTC()), dir, null);
+    }
+
+    /** Free ports on loopback and a data dir of its own: what every test node starts from. */
+    private static Map<String, String> nodeEnv(Path dataDir) {
         Map<String, String> env = new HashMap<>();
         env.put("GATEHOUSE_PORT", "0");
         env.put("GATEHOUSE_ADMIN_PORT", "0");
         env.put("GATEHOUSE_BIND", "127.0.0.1");
-        env.put("GATEHOUSE_DATA_DIR", dir.toString());
-        env.putAll(settings);
-        return new TestServer(Backend.POSTGRES, GatehouseServer.start(Settings.load(env, null), Clock.systemUTC()), dir, null);
+        env.put("GATEHOUSE_DATA_DIR", dataDir.toString());
+        return env;
+    }
+
+    private static Path tempDataDir() {
+        LogCapture.install();
+        try {
+            return Files.createTempDirectory("gatehouse-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The settings this node's database was opened with, to start another node on the same data. */
