@@ -7,7 +7,6 @@ import io.gatehouse.http.JsonBody;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.Router;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -67,23 +66,12 @@ public final class AppAdminEndpoints {
     private void update(Exchange ex) {
         App app = app(ex);
         JsonBody b = ex.jsonObject();
-        if (b.node().has("rate_limit_per_minute")) {
-            Long limit = b.optionalLong("rate_limit_per_minute", 1, 1_000_000_000);
-            app = apps.setRateLimit(app, limit == null ? null : limit.intValue());
-        }
-        List<String> permissions = b.optionalStrings("permissions", 100, 100);
-        if (permissions != null) {
-            app = apps.setPermissions(app, permissions);
-        }
-        List<String> uris = b.optionalStrings("redirect_uris", RedirectUris.MAX, 2000);
-        if (uris != null || b.has("name") || b.has("description")) {
-            app = apps.updateDetails(app, AppRequests.name(b), b.optionalString("description", 1000), uris);
-        }
-        Set<Long> users = testUsers(b);
-        if (users != null) {
-            app = apps.setTestUsers(app, users);
-        }
-        ex.json(200, AppView.of(app));
+        boolean setLimit = b.node().has("rate_limit_per_minute");
+        Long limit = setLimit ? b.optionalLong("rate_limit_per_minute", 1, 1_000_000_000) : null;
+        Apps.Edit edit = new Apps.Edit(AppRequests.name(b), b.optionalString("description", 1000),
+                b.optionalStrings("redirect_uris", RedirectUris.MAX, 2000), b.optionalStrings("permissions", 100, 100),
+                true, setLimit, limit == null ? null : limit.intValue(), testUsers(b));
+        ex.json(200, AppView.of(apps.edit(app, edit)));
     }
 
     /** {@code test_users}: account ids; each must exist. Null when absent. */

@@ -58,13 +58,9 @@ public final class AppEndpoints {
     private void update(Exchange ex) {
         App app = own(ex);
         JsonBody b = ex.jsonObject();
-        List<String> uris = b.optionalStrings("redirect_uris", RedirectUris.MAX, 2000);
-        App updated = apps.updateDetails(app, AppRequests.name(b), b.optionalString("description", 1000), uris);
-        List<String> permissions = b.optionalStrings("permissions", 100, 100);
-        if (permissions != null) {
-            updated = apps.requestPermissions(updated, permissions);
-        }
-        ex.json(200, AppView.of(updated));
+        Apps.Edit edit = Apps.Edit.byDeveloper(AppRequests.name(b), b.optionalString("description", 1000),
+                b.optionalStrings("redirect_uris", RedirectUris.MAX, 2000), b.optionalStrings("permissions", 100, 100));
+        ex.json(200, AppView.of(apps.edit(app, edit)));
     }
 
     private void addTestUser(Exchange ex) {

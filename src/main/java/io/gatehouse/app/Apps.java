@@ -108,34 +108,57 @@ public final class Apps {
         return store.list(status);
     }
 
-    public App updateDetails(App app, String name, String description, List<String> redirectUris) {
-        List<String> uris = redirectUris == null ? app.redirectUris() : RedirectUris.validate("redirect_uris", redirectUris);
-        return save(app.withDetails(name == null ? app.name() : name, description == null ? app.description() : description,
-                uris, clock.instant()));
+    /**
+     * A change to an app; null fields stay as they are. {@code byAdmin}: permissions apply at once (the
+     * admin is the reviewer); otherwise a developer's additions in production wait for review.
+     * {@code setLimit} with a null {@code limit} returns the app to its mode's default.
+     */
+    public record Edit(String name, String description, List<String> redirectUris, List<String> permissions,
+                       boolean byAdmin, boolean setLimit, Integer limit, Set<Long> testUsers) {
+        public static Edit byDeveloper(String name, String description, List<String> redirectUris, List<String> permissions) {
+            return new Edit(name, description, redirectUris, permissions, false, false, null, null);
+        }
+    }
+
+    /** Applies an edit in one write, after every part of it was checked: a refused edit changes nothing. */
+    public App edit(App app, Edit e) {
+        List<String> uris = e.redirectUris() == null ? app.redirectUris() : RedirectUris.validate("redirect_uris", e.redirectUris());
+        List<String> permissions = e.permissions() == null ? null : distinct(e.permissions());
+        if (permissions != null) {
+            catalog.requireKnown("permissions", permissions);
+        }
+        Instant now = clock.instant();
+        App a = app.withDetails(e.name() == null ? app.name() : e.name(),
+                e.description() == null ? app.description() : e.description(), uris, now);
+        if (permissions != null) {
+            a = e.byAdmin() ? setPermissions(a, permissions, now) : requestPermissions(a, permissions, now);
+        }
+        if (e.setLimit()) {
+            a = a.withRateLimit(e.limit(), now);
+        }
+        if (e.testUsers() != null) {
+            a = a.withTestUsers(e.testUsers(), now);
+        }
+        return save(a);
     }
 
     /**
      * A developer's change of permissions. In development it applies at once. In production, removals
      * apply at once and additions wait for review (SPEC §8); tokens already issued keep their scope.
      */
-    public App requestPermissions(App app, List<String> requested) {
-        List<String> wanted = distinct(requested);
-        catalog.requireKnown("permissions", wanted);
-        Instant now = clock.instant();
+    private static App requestPermissions(App app, List<String> wanted, Instant now) {
         if (app.mode() == App.Mode.DEVELOPMENT) {
-            return save(app.withPermissions(wanted, null, app.reviewStatus(), now));
+            return app.withPermissions(wanted, null, app.reviewStatus(), now);
         }
         List<String> kept = app.permissions().stream().filter(wanted::contains).toList();
         boolean adds = !kept.containsAll(wanted);
-        return save(app.withPermissions(kept, adds ? wanted : null, adds ? App.ReviewStatus.PENDING : app.reviewStatus(), now));
+        return app.withPermissions(kept, adds ? wanted : null, adds ? App.ReviewStatus.PENDING : app.reviewStatus(), now);
     }
 
-    /** An admin's change of permissions: applies at once (the admin is the reviewer). */
-    public App setPermissions(App app, List<String> permissions) {
-        List<String> p = distinct(permissions);
-        catalog.requireKnown("permissions", p);
-        return save(app.withPermissions(p, null, app.reviewStatus() == App.ReviewStatus.PENDING && app.pendingPermissions() != null
-                ? App.ReviewStatus.APPROVED : app.reviewStatus(), clock.instant()));
+    /** An admin's change of permissions: applies at once, and settles any pending request. */
+    private static App setPermissions(App app, List<String> permissions, Instant now) {
+        return app.withPermissions(permissions, null, app.reviewStatus() == App.ReviewStatus.PENDING
+                && app.pendingPermissions() != null ? App.ReviewStatus.APPROVED : app.reviewStatus(), now);
     }
 
     public WithSecret rotateSecret(App app) {
@@ -146,7 +169,7 @@ public final class Apps {
         return new WithSecret(save(app.withSecretHash(Secrets.sha256(secret), clock.instant())), secret);
     }
 
-    public App setTestUsers(App app, Set<Long> users) {
+    private App setTestUsers(App app, Set<Long> users) {
         return save(app.withTestUsers(users, clock.instant()));
     }
 

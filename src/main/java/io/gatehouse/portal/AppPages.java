@@ -160,8 +160,8 @@ public final class AppPages {
         Map<String, String> f = portal.form(ex);
         App app = own(ex, a);
         try {
-            App updated = apps.updateDetails(app, required(f, "name"), f.getOrDefault("description", "").strip(), lines(f.get("redirect_uris")));
-            updated = apps.requestPermissions(updated, permissions(f));
+            App updated = apps.edit(app, Apps.Edit.byDeveloper(required(f, "name"), f.getOrDefault("description", "").strip(),
+                    lines(f.get("redirect_uris")), permissions(f)));
             boolean pending = updated.pendingPermissions() != null && app.pendingPermissions() == null;
             Portal.redirect(ex, "/portal/apps/" + app.clientId() + "?done=" + (pending ? "pending" : "saved"));
         } catch (ApiException e) {

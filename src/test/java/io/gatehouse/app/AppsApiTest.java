@@ -184,6 +184,23 @@ class AppsApiTest {
     }
 
     @Test
+    void a_refused_change_changes_nothing() {
+        JsonNode app = register(Map.of());
+        String clientId = app.get("client_id").asText();
+        Resp dev = api.patch("/v1.0/apps/" + clientId, Map.of("name", "Renamed", "redirect_uris", List.of("https://new.example.com/cb"),
+                "permissions", List.of("no.such.permission")), devKey);
+        assertThat(dev.status()).isEqualTo(400);
+        Resp adminPatch = admin.patch("/admin/v1/apps/" + clientId, Map.of("rate_limit_per_minute", 42, "name", "Renamed",
+                "test_users", List.of(424242)));
+        assertThat(adminPatch.status()).isEqualTo(400);
+        JsonNode after = admin.get("/admin/v1/apps/" + clientId).json();
+        assertThat(after.get("name").asText()).isEqualTo("CRM Sync");
+        assertThat(after.get("redirect_uris").get(0).asText()).isEqualTo("https://crm.example.com/cb");
+        assertThat(after.get("rate_limit_per_minute").asInt()).isEqualTo(100);
+        assertThat(after.get("updated_at").asText()).isEqualTo(app.get("updated_at").asText());
+    }
+
+    @Test
     void accepted_redirect_uris_include_loopback_http_and_private_use_schemes() {
         JsonNode app = register(Map.of("type", "public", "redirect_uris",
                 List.of("http://127.0.0.1/cb", "http://localhost:8765/cb", "com.example.app:/oauth")));
