@@ -254,9 +254,6 @@ public final class Exchange {
     record OAuthErrorBody(String error, @com.fasterxml.jackson.annotation.JsonProperty("error_description") String errorDescription) {
     }
 
-    public void fail(ApiError error, String message) {
-        fail(new ApiException(error, message));
-    }
 
     /** Direct access for the few places that stream (the proxy). */
     public ServerRequest rawRequest() {

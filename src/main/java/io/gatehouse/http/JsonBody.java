@@ -85,16 +85,6 @@ public final class JsonBody {
         return out;
     }
 
-    public Boolean optionalBoolean(String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isBoolean()) {
-            throw ApiException.invalid(field + " must be true or false");
-        }
-        return v.booleanValue();
-    }
 
     public ObjectNode node() {
         return node;

@@ -56,9 +56,6 @@ public final class FailoverRateLimiter implements RateLimiter {
         return fallback(key1, policy1, limit1, key2, policy2, limit2, now);
     }
 
-    public boolean isDegraded() {
-        return downSince != 0;
-    }
 
     private Decision fallback(String key1, String policy1, int limit1, String key2, String policy2, int limit2, long now) {
         return switch (mode) {

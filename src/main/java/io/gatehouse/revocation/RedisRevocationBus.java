@@ -85,12 +85,6 @@ public final class RedisRevocationBus extends RevocationBus {
         }
     }
 
-    /** Whether the subscription is live (for tests and readiness). */
-    public boolean isListening() {
-        JedisPubSub s = current;
-        return s != null && s.isSubscribed();
-    }
-
     @Override
     public void close() {
         running = false;

@@ -24,9 +24,6 @@ public class RevocationBus implements AutoCloseable {
         send(r);
     }
 
-    public void publishAll(List<Revocation> rs) {
-        rs.forEach(this::publish);
-    }
 
     /** Applies an event to this node's caches. */
     protected void deliver(Revocation r) {

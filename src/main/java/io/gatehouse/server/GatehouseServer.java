@@ -101,7 +101,6 @@ public final class GatehouseServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatehouseServer.class);
     private static final String ADMIN = "admin";
 
-    private final Settings settings;
     private final Database db;
     private final WebServer web;
     private final Inflight inflight;
@@ -113,7 +112,6 @@ public final class GatehouseServer implements AutoCloseable {
     private GatehouseServer(Settings settings, Database db, WebServer web, Inflight inflight, AtomicBoolean draining,
                             Background background) {
         this.background = background;
-        this.settings = settings;
         this.db = db;
         this.web = web;
         this.inflight = inflight;
@@ -310,9 +308,6 @@ public final class GatehouseServer implements AutoCloseable {
         return issuer;
     }
 
-    public Settings settings() {
-        return settings;
-    }
 
     /**
      * Stops taking part: readiness turns false, requests in progress get up to the grace period to

@@ -93,11 +93,6 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    /** The settings this node's database was opened with, to start another node on the same data. */
-    public Map<String, String> databaseSettings() {
-        return pgUrl != null ? Map.of("GATEHOUSE_DB_URL", pgUrl) : Map.of("GATEHOUSE_DATA_DIR", dataDir.toString());
-    }
-
     @Override
     public void close() {
         server.stopGracefully(Duration.ofSeconds(5));
@@ -109,10 +104,5 @@ public final class TestServer implements AutoCloseable {
         } catch (IOException ignored) {
             // best effort
         }
-    }
-
-    /** Closes the node without deleting its data, so another can start on it. */
-    public void stopKeepingData() {
-        server.stopGracefully(Duration.ofSeconds(5));
     }
 }
