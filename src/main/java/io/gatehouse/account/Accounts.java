@@ -1,6 +1,6 @@
 package io.gatehouse.account;
 
-import io.gatehouse.http.ApiException;
+import io.gatehouse.core.DomainException;
 import io.gatehouse.store.DuplicateException;
 import io.gatehouse.store.IdGenerator;
 import java.time.Clock;
@@ -28,20 +28,20 @@ public final class Accounts {
     public Account create(NewAccount n) {
         String email = checkEmail("email", n.email());
         if (n.password() == null || n.password().length() < MIN_PASSWORD) {
-            throw ApiException.invalid("password must be at least " + MIN_PASSWORD + " characters");
+            throw DomainException.invalid("password must be at least " + MIN_PASSWORD + " characters");
         }
         if (n.password().length() > MAX_PASSWORD) {
-            throw ApiException.invalid("password must be at most " + MAX_PASSWORD + " characters");
+            throw DomainException.invalid("password must be at most " + MAX_PASSWORD + " characters");
         }
         Account account = new Account(ids.next(), email, strip(n.firstName()), strip(n.lastName()),
                 n.role() == null ? Role.USER : n.role(), clock.instant());
         if (store.byEmail(email).isPresent()) {
-            throw ApiException.conflict("An account with this email already exists.");
+            throw DomainException.conflict("An account with this email already exists.");
         }
         try {
             store.insert(account, hasher.hash(n.password()));
         } catch (DuplicateException e) {
-            throw ApiException.conflict("An account with this email already exists.");
+            throw DomainException.conflict("An account with this email already exists.");
         }
         return account;
     }
@@ -98,11 +98,11 @@ public final class Accounts {
     /** Checks an email's shape and length; returns it stripped. The field name goes in the error. */
     public static String checkEmail(String field, String email) {
         if (email == null || email.isBlank()) {
-            throw ApiException.invalid(field + " is required");
+            throw DomainException.invalid(field + " is required");
         }
         String e = email.strip();
         if (e.length() > 254 || !EMAIL.matcher(e).matches()) {
-            throw ApiException.invalid(field + " is not a valid email address");
+            throw DomainException.invalid(field + " is not a valid email address");
         }
         return e;
     }

@@ -4,7 +4,7 @@ import io.gatehouse.account.AccountView;
 import io.gatehouse.account.Accounts;
 import io.gatehouse.http.ApiException;
 import io.gatehouse.http.Exchange;
-import io.gatehouse.http.Json;
+import io.gatehouse.core.Json;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.Router;
 

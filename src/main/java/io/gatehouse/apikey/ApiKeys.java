@@ -3,7 +3,7 @@ package io.gatehouse.apikey;
 import io.gatehouse.auth.CredentialVerifier;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.auth.Secrets;
-import io.gatehouse.http.ApiException;
+import io.gatehouse.core.DomainException;
 import io.gatehouse.revocation.Revocation;
 import io.gatehouse.revocation.RevocationBus;
 import io.gatehouse.store.IdGenerator;
@@ -74,13 +74,13 @@ public final class ApiKeys implements CredentialVerifier {
     public Created create(long accountId, String name, String description, Instant expiresAt) {
         Instant now = clock.instant();
         if (expiresAt != null && !expiresAt.isAfter(now)) {
-            throw ApiException.invalid("expires_at must be in the future");
+            throw DomainException.invalid("expires_at must be in the future");
         }
         long id = ids.next();
         ApiKey record = new ApiKey(id, accountId, name, description, now, expiresAt, null, null);
         String key = ApiKeyFormat.mint(signingKeys.current(SigningKeys.Purpose.API_KEY), accountId, id, now, expiresAt);
         if (!store.insertIfUnderLimit(record, Secrets.sha256(key), MAX_ACTIVE_KEYS, now)) {
-            throw ApiException.conflict("An account may have at most " + MAX_ACTIVE_KEYS
+            throw DomainException.conflict("An account may have at most " + MAX_ACTIVE_KEYS
                     + " active API keys; revoke one first.");
         }
         return new Created(record, key);
@@ -194,7 +194,7 @@ public final class ApiKeys implements CredentialVerifier {
         flushed.forEach((v, used) -> v.flushedMillis = used);
     }
 
-    private static ApiException refused(String message) {
-        return ApiException.unauthorized(message, true);
+    private static DomainException refused(String message) {
+        return DomainException.unauthenticated(message);
     }
 }

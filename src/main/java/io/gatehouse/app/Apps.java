@@ -2,7 +2,7 @@ package io.gatehouse.app;
 
 import io.gatehouse.account.Account;
 import io.gatehouse.auth.Secrets;
-import io.gatehouse.http.ApiException;
+import io.gatehouse.core.DomainException;
 import io.gatehouse.revocation.Revocation;
 import io.gatehouse.revocation.RevocationBus;
 import java.time.Clock;
@@ -97,7 +97,7 @@ public final class Apps {
 
     /** The app as stored right now, bypassing the cache (for changes). */
     public App fresh(String clientId) {
-        return store.byClientId(clientId).orElseThrow(() -> ApiException.notFound("App " + clientId + " does not exist"));
+        return store.byClientId(clientId).orElseThrow(() -> DomainException.notFound("App " + clientId + " does not exist"));
     }
 
     public List<App> byOwner(long ownerId) {
@@ -163,7 +163,7 @@ public final class Apps {
 
     public WithSecret rotateSecret(App app) {
         if (!app.isConfidential()) {
-            throw ApiException.invalid("public apps have no client secret");
+            throw DomainException.invalid("public apps have no client secret");
         }
         String secret = Secrets.random(SECRET_PREFIX);
         return new WithSecret(save(app.withSecretHash(Secrets.sha256(secret), clock.instant())), secret);
@@ -188,10 +188,10 @@ public final class Apps {
     /** The developer asks for review: a draft or declined app becomes pending. */
     public App submit(App app) {
         if (app.reviewStatus() == App.ReviewStatus.PENDING) {
-            throw ApiException.conflict("This app is already waiting for review.");
+            throw DomainException.conflict("This app is already waiting for review.");
         }
         if (app.reviewStatus() == App.ReviewStatus.APPROVED && app.pendingPermissions() == null) {
-            throw ApiException.conflict("This app is already approved; nothing waits for review.");
+            throw DomainException.conflict("This app is already approved; nothing waits for review.");
         }
         return save(app.withReview(app.mode(), App.ReviewStatus.PENDING, null, clock.instant()));
     }

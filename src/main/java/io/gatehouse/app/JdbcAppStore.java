@@ -2,7 +2,7 @@ package io.gatehouse.app;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.gatehouse.http.Json;
+import io.gatehouse.core.Json;
 import io.gatehouse.store.Jdbc;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -40,7 +40,7 @@ public final class PermissionCatalog {
     public void requireKnown(String field, Collection<String> names) {
         for (String n : names) {
             if (!contains(n)) {
-                throw io.gatehouse.http.ApiException.invalid(field + " has an unknown permission '" + n
+                throw io.gatehouse.core.DomainException.invalid(field + " has an unknown permission '" + n
                         + "'; known: " + String.join(", ", all().keySet()));
             }
         }

@@ -1,6 +1,6 @@
 package io.gatehouse.app;
 
-import io.gatehouse.http.ApiException;
+import io.gatehouse.core.DomainException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -20,15 +20,15 @@ public final class RedirectUris {
     /** Checks a registration: https, http on a loopback host, or a private-use scheme (com.example.app:/cb). */
     public static List<String> validate(String field, List<String> uris) {
         if (uris == null || uris.isEmpty()) {
-            throw ApiException.invalid(field + " must list at least one redirect URI");
+            throw DomainException.invalid(field + " must list at least one redirect URI");
         }
         if (uris.size() > MAX) {
-            throw ApiException.invalid(field + " may list at most " + MAX + " redirect URIs");
+            throw DomainException.invalid(field + " may list at most " + MAX + " redirect URIs");
         }
         for (String u : uris) {
             URI uri = parse(u);
             if (uri == null || !uri.isAbsolute() || uri.getRawFragment() != null) {
-                throw ApiException.invalid(field + ": '" + u + "' must be an absolute URI without a fragment");
+                throw DomainException.invalid(field + ": '" + u + "' must be an absolute URI without a fragment");
             }
             String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
             boolean ok = switch (scheme) {
@@ -37,7 +37,7 @@ public final class RedirectUris {
                 default -> scheme.contains(".");
             };
             if (!ok) {
-                throw ApiException.invalid(field + ": '" + u + "' must use https, http on localhost/127.0.0.1/[::1],"
+                throw DomainException.invalid(field + ": '" + u + "' must use https, http on localhost/127.0.0.1/[::1],"
                         + " or a private-use scheme such as com.example.app:/callback");
             }
         }

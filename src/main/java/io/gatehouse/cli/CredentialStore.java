@@ -1,7 +1,7 @@
 package io.gatehouse.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gatehouse.http.Json;
+import io.gatehouse.core.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

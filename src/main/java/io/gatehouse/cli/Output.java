@@ -2,7 +2,7 @@ package io.gatehouse.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gatehouse.http.Json;
+import io.gatehouse.core.Json;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

@@ -104,6 +104,11 @@ public record Settings(
         return issuer != null ? issuer : "http://localhost:" + boundPort;
     }
 
+    /** Cookies carry {@code Secure} when browsers reach us over https (the issuer says how). */
+    public boolean secureCookies() {
+        return issuer != null && issuer.startsWith("https://");
+    }
+
     public boolean usesPostgres() {
         return dbUrl != null;
     }

@@ -1,5 +1,6 @@
 package io.gatehouse.http;
 
+import io.gatehouse.core.DomainException;
 import java.util.Map;
 
 /**
@@ -51,5 +52,19 @@ public final class ApiException extends RuntimeException {
                 ? "Bearer realm=\"gatehouse\", error=\"invalid_token\""
                 : "Bearer realm=\"gatehouse\"";
         return new ApiException(ApiError.BAD_CREDENTIALS, message, Map.of("WWW-Authenticate", challenge));
+    }
+
+    /** The API's answer to a domain error (SPEC §3): the one place where domain kinds meet HTTP. */
+    public static ApiException of(DomainException e) {
+        String message = e.getMessage();
+        return switch (e.kind()) {
+            case INVALID -> invalid(message);
+            case NOT_FOUND -> notFound(message);
+            case CONFLICT -> conflict(message);
+            case FORBIDDEN -> forbidden(message);
+            case UNAUTHENTICATED -> unauthorized(message, true);
+            case UNAVAILABLE -> new ApiException(ApiError.SERVICE_UNAVAILABLE, message,
+                    Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
+        };
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.auth.Principal;
+import io.gatehouse.core.FormData;
+import io.gatehouse.core.Json;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -241,19 +243,18 @@ public final class Exchange {
         json(err.status, new ErrorBody(err.code, err.name(), e.getMessage()));
     }
 
-    /** Renders an OAuth error (RFC 6749 §5.2): {@code {"error","error_description"}}, never cached. */
-    public void fail(io.gatehouse.oauth.OAuthException e) {
+    /**
+     * Renders an error of another shape (OAuth's RFC 6749 §5.2 body, say) with its headers, never cached.
+     * Does nothing if the response already started.
+     */
+    public void fail(int status, Map<String, String> headers, Object body) {
         if (res.isSent()) {
             return;
         }
-        e.headers().forEach(res::header);
+        headers.forEach(res::header);
         res.header("Pragma", "no-cache");
-        json(e.status(), new OAuthErrorBody(e.error(), e.getMessage()));
+        json(status, body);
     }
-
-    record OAuthErrorBody(String error, @com.fasterxml.jackson.annotation.JsonProperty("error_description") String errorDescription) {
-    }
-
 
     /** Direct access for the few places that stream (the proxy). */
     public ServerRequest rawRequest() {

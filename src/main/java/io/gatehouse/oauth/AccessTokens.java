@@ -8,7 +8,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.gatehouse.auth.CredentialVerifier;
 import io.gatehouse.auth.Principal;
-import io.gatehouse.http.ApiException;
+import io.gatehouse.core.DomainException;
 import io.gatehouse.revocation.Revocation;
 import io.gatehouse.revocation.RevocationBus;
 import io.gatehouse.token.SigningKeys;
@@ -58,7 +58,7 @@ public final class AccessTokens implements CredentialVerifier {
     public Principal verify(String token) {
         Verified v = check(token);
         if (v == null) {
-            throw ApiException.unauthorized("The access token is not valid, has expired or was revoked.", true);
+            throw DomainException.unauthenticated("The access token is not valid, has expired or was revoked.");
         }
         return v.principal();
     }

@@ -3,7 +3,7 @@ package io.gatehouse.oauth;
 import io.gatehouse.apikey.ApiKeys;
 import io.gatehouse.app.App;
 import io.gatehouse.auth.Principal;
-import io.gatehouse.http.ApiException;
+import io.gatehouse.core.DomainException;
 import java.util.Map;
 
 /**
@@ -31,7 +31,7 @@ public final class ClientCredentialsGrant implements GrantHandler {
         Principal account;
         try {
             account = apiKeys.verify(key);
-        } catch (ApiException e) {
+        } catch (DomainException e) {
             throw OAuthException.invalidGrant("customer_key is not a valid API key: " + e.getMessage());
         }
         Tokens.requireMayAuthorize(client, account.accountId());

@@ -44,7 +44,7 @@ public final class MetadataEndpoints {
         m.put("scopes_supported", scopes.get());
         m.put("authorization_response_iss_parameter_supported", true);
         ex.header("Cache-Control", "public, max-age=300");
-        ex.send(200, "application/json", io.gatehouse.http.Json.bytes(m));
+        ex.send(200, "application/json", io.gatehouse.core.Json.bytes(m));
     }
 
     private void jwks(Exchange ex) {

@@ -2,8 +2,7 @@ package io.gatehouse.oauth;
 
 /**
  * An OAuth error (RFC 6749 §5.2), rendered as {@code {"error","error_description"}} in one place
- * ({@link io.gatehouse.http.Exchange#fail(OAuthException)}). The description is public; nothing
- * secret goes in it.
+ * (the pipeline, through {@link #body()}). The description is public; nothing secret goes in it.
  */
 public final class OAuthException extends RuntimeException {
     private final String error;
@@ -31,6 +30,25 @@ public final class OAuthException extends RuntimeException {
 
     public int status() {
         return status;
+    }
+
+    /** The RFC 6749 §5.2 error body. */
+    public Body body() {
+        return new Body(error, getMessage());
+    }
+
+    public record Body(String error, @com.fasterxml.jackson.annotation.JsonProperty("error_description") String errorDescription) {
+    }
+
+    /** The OAuth answer to a domain error raised while serving an OAuth endpoint. */
+    public static OAuthException of(io.gatehouse.core.DomainException e) {
+        return switch (e.kind()) {
+            case INVALID -> invalidRequest(e.getMessage());
+            case NOT_FOUND, UNAUTHENTICATED, CONFLICT -> invalidGrant(e.getMessage());
+            case FORBIDDEN -> new OAuthException("access_denied", e.getMessage(), 403);
+            case UNAVAILABLE -> new OAuthException("temporarily_unavailable", e.getMessage(), 503,
+                    java.util.Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
+        };
     }
 
     public static OAuthException invalidRequest(String description) {

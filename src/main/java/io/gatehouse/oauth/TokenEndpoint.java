@@ -1,6 +1,7 @@
 package io.gatehouse.oauth;
 
 import io.gatehouse.app.App;
+import io.gatehouse.core.DomainException;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.Router;
@@ -31,7 +32,12 @@ public final class TokenEndpoint {
         if (handler == null) {
             throw OAuthException.unsupportedGrantType("grant_type must be one of authorization_code, refresh_token, client_credentials.");
         }
-        TokenResponse response = handler.handle(client, form);
+        TokenResponse response;
+        try {
+            response = handler.handle(client, form);
+        } catch (DomainException e) {
+            throw OAuthException.of(e);
+        }
         ex.header("Pragma", "no-cache");
         ex.json(200, response);
     }

@@ -8,7 +8,6 @@ import io.gatehouse.http.ApiException;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
 import io.gatehouse.ratelimit.Decision;
-import io.gatehouse.ratelimit.RateLimitHeaders;
 import io.gatehouse.ratelimit.RateLimiter;
 import io.gatehouse.ratelimit.UsageRecorder;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package io.gatehouse.pipeline;
 
+import io.gatehouse.core.DomainException;
 import io.gatehouse.http.Answered;
 import io.gatehouse.http.ApiError;
 import io.gatehouse.http.ApiException;
@@ -62,8 +63,10 @@ public final class Pipeline implements Handler {
             // the stage sent its own answer
         } catch (ApiException e) {
             ex.fail(e);
+        } catch (DomainException e) {
+            ex.fail(ApiException.of(e));
         } catch (OAuthException e) {
-            ex.fail(e);
+            ex.fail(e.status(), e.headers(), e.body());
         } catch (StoreException e) {
             LOG.warn("request {}: database unavailable: {}", ex.requestId(), e.getMessage());
             ex.fail(new ApiException(ApiError.SERVICE_UNAVAILABLE,

@@ -5,6 +5,7 @@ import io.gatehouse.account.Accounts;
 import io.gatehouse.app.App;
 import io.gatehouse.app.Apps;
 import io.gatehouse.app.PermissionCatalog;
+import io.gatehouse.core.DomainException;
 import io.gatehouse.http.ApiException;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
@@ -150,7 +151,7 @@ public final class AppPages {
             Apps.WithSecret created = apps.create(a.id(), new Apps.Registration(required(f, "name"), f.getOrDefault("description", "").strip(),
                     type, lines(f.get("redirect_uris")), permissions(f), null));
             show(ex, a, created.app(), created.secret(), "<p class=\"notice\" role=\"status\">App registered.</p>");
-        } catch (ApiException e) {
+        } catch (ApiException | DomainException e) {
             form(ex, a, null, e.getMessage(), f);
         }
     }
@@ -164,7 +165,7 @@ public final class AppPages {
                     lines(f.get("redirect_uris")), permissions(f)));
             boolean pending = updated.pendingPermissions() != null && app.pendingPermissions() == null;
             Portal.redirect(ex, "/portal/apps/" + app.clientId() + "?done=" + (pending ? "pending" : "saved"));
-        } catch (ApiException e) {
+        } catch (ApiException | DomainException e) {
             form(ex, a, app, e.getMessage(), f);
         }
     }

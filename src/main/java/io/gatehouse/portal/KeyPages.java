@@ -3,6 +3,7 @@ package io.gatehouse.portal;
 import io.gatehouse.account.Account;
 import io.gatehouse.apikey.ApiKey;
 import io.gatehouse.apikey.ApiKeys;
+import io.gatehouse.core.DomainException;
 import io.gatehouse.http.ApiException;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
@@ -70,7 +71,7 @@ public final class KeyPages {
             }
             ApiKeys.Created created = keys.create(a.id(), name, description.isEmpty() ? null : description.substring(0, Math.min(500, description.length())), expires);
             page(ex, a, created.key(), null, null);
-        } catch (ApiException e) {
+        } catch (ApiException | DomainException e) {
             page(ex, a, null, e.getMessage(), null);
         }
     }

@@ -5,6 +5,7 @@ import io.gatehouse.account.Accounts;
 import io.gatehouse.account.NewAccount;
 import io.gatehouse.account.Role;
 import io.gatehouse.auth.FailureThrottle;
+import io.gatehouse.core.DomainException;
 import io.gatehouse.http.ApiException;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
@@ -60,8 +61,8 @@ public final class SignupPages {
             throttle.fail(byAddress); // counts sign-ups per address, failed or not
             login.startSession(ex, a.id());
             Portal.redirect(ex, "/portal/apps");
-        } catch (ApiException e) {
-            form(ex, e.error().status, e.getMessage(), f);
+        } catch (DomainException e) {
+            form(ex, ApiException.of(e).error().status, e.getMessage(), f);
         }
     }
 }

@@ -1,8 +1,6 @@
 package io.gatehouse.ratelimit;
 
-import io.gatehouse.http.ApiError;
-import io.gatehouse.http.ApiException;
-import java.util.Map;
+import io.gatehouse.core.DomainException;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,8 +58,7 @@ public final class FailoverRateLimiter implements RateLimiter {
     private Decision fallback(String key1, String policy1, int limit1, String key2, String policy2, int limit2, long now) {
         return switch (mode) {
             case LOCAL -> local.consume(key1, policy1, limit1, key2, policy2, limit2, now);
-            case DENY -> throw new ApiException(ApiError.SERVICE_UNAVAILABLE,
-                    "Rate limiting is unavailable; try again shortly.", Map.of("Retry-After", "1"));
+            case DENY -> throw DomainException.unavailable("Rate limiting is unavailable; try again shortly.", 1);
             case ALLOW -> FixedWindow.decide(true, FixedWindow.state(policy1, limit1, 0, 0, now),
                     key2 == null ? null : FixedWindow.state(policy2, limit2, 0, 0, now));
         };

@@ -1,5 +1,6 @@
 package io.gatehouse.server;
 
+import io.gatehouse.core.Jobs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A node's periodic chores (flushing batched writes, reloading state), and what must run once at stop. */
-public final class Background {
+public final class Background implements Jobs {
     private static final Logger LOG = LoggerFactory.getLogger(Background.class);
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -20,16 +21,19 @@ public final class Background {
     });
     private final List<Runnable> atStop = new ArrayList<>();
 
+    @Override
     public void every(Duration period, String name, Runnable task) {
         scheduler.scheduleWithFixedDelay(() -> {
             try {
                 task.run();
-            } catch (RuntimeException e) {
-                LOG.warn("background task '{}' failed: {}", name, e.toString());
+            } catch (Throwable t) {
+                // A job that throws must not stop for good (a scheduled task that throws is never run again).
+                LOG.error("background task '{}' failed; it runs again in {}", name, period, t);
             }
         }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    @Override
     public synchronized void atStop(Runnable task) {
         atStop.add(task);
     }
@@ -45,8 +49,8 @@ public final class Background {
         for (Runnable r : atStop) {
             try {
                 r.run();
-            } catch (RuntimeException e) {
-                LOG.warn("stop task failed: {}", e.toString());
+            } catch (Throwable t) {
+                LOG.error("stop task failed", t);
             }
         }
     }

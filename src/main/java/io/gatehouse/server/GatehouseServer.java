@@ -1,80 +1,35 @@
 package io.gatehouse.server;
 
-import io.gatehouse.account.AccountStore;
-import io.gatehouse.account.Accounts;
-import io.gatehouse.account.JdbcAccountStore;
-import io.gatehouse.account.PasswordHasher;
-import io.gatehouse.admin.AccountAdminEndpoints;
-import io.gatehouse.admin.HealthEndpoints;
+import io.gatehouse.account.AccountModule;
+import io.gatehouse.admin.AdminModule;
 import io.gatehouse.api.MeEndpoints;
-import io.gatehouse.config.Settings;
-import io.gatehouse.apikey.ApiKeyEndpoints;
 import io.gatehouse.apikey.ApiKeyFormat;
-import io.gatehouse.apikey.ApiKeys;
-import io.gatehouse.apikey.JdbcApiKeyStore;
-import io.gatehouse.app.AppAdminEndpoints;
-import io.gatehouse.app.AppEndpoints;
-import io.gatehouse.app.Apps;
-import io.gatehouse.app.JdbcAppStore;
-import io.gatehouse.app.PermissionCatalog;
-import io.gatehouse.auth.FailureThrottle;
-import io.gatehouse.admin.UsageEndpoints;
-import io.gatehouse.lead.JdbcLeadStore;
-import io.gatehouse.pipeline.MeterStage;
-import io.gatehouse.proxy.Proxy;
-import io.gatehouse.proxy.ProxyRoutes;
-import io.gatehouse.ratelimit.FailoverRateLimiter;
-import io.gatehouse.ratelimit.InMemoryRateLimiter;
-import io.gatehouse.ratelimit.RateLimiter;
-import io.gatehouse.ratelimit.RedisRateLimiter;
-import io.gatehouse.redis.Redis;
-import io.gatehouse.revocation.RedisRevocationBus;
-import io.gatehouse.revocation.RevocationBus;
-import io.gatehouse.revocation.RevocationCatchUp;
-import io.gatehouse.ratelimit.UsageRecorder;
-import io.gatehouse.oauth.AccessTokens;
-import io.gatehouse.oauth.AuthorizationCodeGrant;
-import io.gatehouse.oauth.AuthorizationEndpoints;
-import io.gatehouse.oauth.AuthorizeEndpoint;
-import io.gatehouse.oauth.ClientAuthenticator;
-import io.gatehouse.oauth.ClientCredentialsGrant;
-import io.gatehouse.oauth.GrantHandler;
-import io.gatehouse.oauth.GrantStore;
-import io.gatehouse.oauth.IntrospectionEndpoint;
-import io.gatehouse.oauth.Issuer;
-import io.gatehouse.oauth.JdbcGrantStore;
-import io.gatehouse.oauth.MetadataEndpoints;
-import io.gatehouse.oauth.RefreshTokenGrant;
-import io.gatehouse.oauth.RevocationEndpoint;
-import io.gatehouse.oauth.TokenEndpoint;
-import io.gatehouse.oauth.TokenIssuer;
-import io.gatehouse.oauth.Tokens;
-import io.gatehouse.portal.AdminPages;
-import io.gatehouse.portal.AppPages;
-import io.gatehouse.portal.AuthorizedPages;
-import io.gatehouse.portal.KeyPages;
-import io.gatehouse.portal.LoginEndpoints;
-import io.gatehouse.portal.Portal;
-import io.gatehouse.portal.SignupPages;
-import io.gatehouse.portal.PortalStatic;
-import io.gatehouse.portal.Sessions;
-import io.gatehouse.lead.LeadEndpoints;
-import io.gatehouse.token.JdbcSigningKeyStore;
-import io.gatehouse.token.MasterKey;
-import io.gatehouse.token.SigningKeys;
+import io.gatehouse.apikey.ApiKeyModule;
+import io.gatehouse.app.AppModule;
+import io.gatehouse.config.Settings;
+import io.gatehouse.http.Route;
 import io.gatehouse.http.Router;
+import io.gatehouse.lead.LeadModule;
+import io.gatehouse.oauth.OAuthModule;
 import io.gatehouse.pipeline.AdminTokenStage;
 import io.gatehouse.pipeline.AdmitStage;
 import io.gatehouse.pipeline.AuthenticateStage;
 import io.gatehouse.pipeline.AuthorizeStage;
 import io.gatehouse.pipeline.DispatchStage;
 import io.gatehouse.pipeline.Inflight;
+import io.gatehouse.pipeline.MeterStage;
 import io.gatehouse.pipeline.Pipeline;
 import io.gatehouse.pipeline.RequestLog;
 import io.gatehouse.pipeline.ResolveRouteStage;
+import io.gatehouse.portal.PortalModule;
+import io.gatehouse.proxy.ProxyModule;
+import io.gatehouse.ratelimit.RateLimitModule;
+import io.gatehouse.redis.Redis;
+import io.gatehouse.revocation.RevocationModule;
 import io.gatehouse.store.Database;
 import io.gatehouse.store.IdGenerator;
 import io.gatehouse.store.Jdbc;
+import io.gatehouse.token.TokenModule;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -84,6 +39,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -94,8 +50,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Gatehouse node. Everything is wired here, through constructors, in one place:
- * storage, services, endpoints, the two pipelines and the two listeners.
+ * A running Gatehouse node. Each feature wires itself in its own module (through constructors, no
+ * container); this class assembles the modules, the two pipelines and the two listeners.
  */
 public final class GatehouseServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatehouseServer.class);
@@ -140,113 +96,58 @@ public final class GatehouseServer implements AutoCloseable {
         }
     }
 
+    /** Assembles the features (each wires itself from settings and storage), the two pipelines and the jobs. */
     private static GatehouseServer wire(Settings settings, Clock clock, PrometheusMeterRegistry registry, Database db) {
         Jdbc jdbc = new Jdbc(db);
         IdGenerator ids = new IdGenerator(clock);
-        AccountStore accountStore = new JdbcAccountStore(jdbc);
-        Accounts accounts = new Accounts(accountStore, new PasswordHasher(), ids, clock);
-
         // Many nodes: Redis carries shared limits and revocations when configured.
         Redis redis = settings.redisUrl() == null ? null : new Redis(settings.redisUrl(), settings.redisPrefix());
-        RevocationBus bus = redis == null ? new RevocationBus() : new RedisRevocationBus(redis);
+        Background background = new Background();
 
-        SigningKeys signingKeys = new SigningKeys(new JdbcSigningKeyStore(jdbc),
-                MasterKey.of(settings.masterKey(), settings.dataDir()), clock);
-        ApiKeys apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), signingKeys, ids, clock, bus);
-        ApiKeyEndpoints apiKeyEndpoints = new ApiKeyEndpoints(apiKeys, accounts, clock);
-
-        // OAuth 2.0 authorization server.
-        Issuer issuer = new Issuer();
-        PermissionCatalog catalog = new PermissionCatalog();
-        Apps apps = new Apps(new JdbcAppStore(jdbc), catalog, clock, bus);
-        GrantStore grantStore = new JdbcGrantStore(jdbc);
-        TokenIssuer tokenIssuer = new TokenIssuer(signingKeys, issuer, clock, settings.accessTokenTtl(),
-                settings.refreshTokenTtl());
-        AccessTokens accessTokens = new AccessTokens(signingKeys, grantStore, issuer, clock, bus);
-        apiKeys.onRevoke(keyId -> accessTokens.grantsRevoked(grantStore.revokeGrantsOfApiKey(keyId, clock.instant())));
-        bus.subscribe(r -> {
-            switch (r.kind()) {
-                case API_KEY -> apiKeys.forget(Long.parseLong(r.id()));
-                case GRANT -> accessTokens.forgetGrant(Long.parseLong(r.id()));
-                case ACCESS_TOKEN -> accessTokens.forgetToken(r.id());
-                case APP -> apps.forget(r.id());
-            }
-        });
-        RevocationCatchUp catchUp = new RevocationCatchUp(jdbc, bus, clock);
-        Tokens tokens = new Tokens(tokenIssuer, grantStore, ids, clock);
-        ClientAuthenticator clients = new ClientAuthenticator(apps, new FailureThrottle(20, 60_000, clock));
-        Map<String, GrantHandler> grantHandlers = Map.of(
-                "authorization_code", new AuthorizationCodeGrant(tokens, accessTokens),
-                "refresh_token", new RefreshTokenGrant(tokens, accessTokens),
-                "client_credentials", new ClientCredentialsGrant(tokens, apiKeys));
-        boolean secureCookies = settings.issuer() != null && settings.issuer().startsWith("https://");
-        Sessions sessions = new Sessions(jdbc, clock);
-        LoginEndpoints login = new LoginEndpoints(accounts, sessions, new FailureThrottle(10, 300_000, clock), secureCookies);
-
-        // The gateway: limits, usage, proxied routes.
-        InMemoryRateLimiter localLimiter = new InMemoryRateLimiter();
-        RateLimiter limiter = redis == null ? localLimiter : new FailoverRateLimiter(new RedisRateLimiter(redis), localLimiter,
-                FailoverRateLimiter.Mode.valueOf(settings.rateLimitOnRedisFailure().toUpperCase(java.util.Locale.ROOT)),
-                clock::millis);
-        UsageRecorder usage = new UsageRecorder(jdbc, clock);
-        ProxyRoutes proxyRoutes;
-        try {
-            proxyRoutes = new ProxyRoutes(settings.routesFile(), new Proxy(), catalog);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot read GATEHOUSE_ROUTES " + settings.routesFile() + ": " + e.getMessage(), e);
-        }
-        UsageEndpoints usageEndpoints = new UsageEndpoints(apps, usage);
+        AccountModule accounts = new AccountModule(jdbc, ids, clock);
+        RevocationModule revocations = new RevocationModule(jdbc, clock, redis, redis != null || settings.usesPostgres());
+        TokenModule tokens = new TokenModule(settings, jdbc, clock);
+        ApiKeyModule apiKeys = new ApiKeyModule(jdbc, ids, clock, tokens.signingKeys, revocations.bus, accounts.accounts);
+        AppModule apps = new AppModule(jdbc, clock, revocations.bus, accounts.accounts);
+        OAuthModule oauth = new OAuthModule(settings, jdbc, ids, clock, tokens.signingKeys, revocations.bus, apps, apiKeys.apiKeys);
+        RateLimitModule limits = new RateLimitModule(settings, jdbc, clock, redis);
+        ProxyModule proxies = new ProxyModule(settings, apps.catalog);
+        PortalModule portal = new PortalModule(settings, jdbc, clock, accounts, apps, apiKeys.apiKeys, oauth, limits.usage);
+        AtomicBoolean draining = new AtomicBoolean();
+        Map<String, BooleanSupplier> checks = redis == null ? Map.of("database", db::isReachable)
+                : Map.of("database", db::isReachable, "redis", redis::isReachable);
+        AdminModule admin = new AdminModule(accounts, apps.apps, limits.usage, checks, draining::get, registry);
 
         Inflight inflight = new Inflight();
         registry.gauge("gatehouse.requests.inflight", inflight, Inflight::count);
-        AtomicBoolean draining = new AtomicBoolean();
         long maxBody = settings.maxBodyBytes();
 
         // Public listener: OAuth, API, portal.
         Router publicRoutes = new Router();
-        new MeEndpoints(accounts).register(publicRoutes);
-        apiKeyEndpoints.registerPublic(publicRoutes);
-        new LeadEndpoints(new JdbcLeadStore(jdbc), ids, clock).register(publicRoutes);
-        new AppEndpoints(apps, accounts).register(publicRoutes);
-        new MetadataEndpoints(issuer, signingKeys, () -> List.copyOf(catalog.all().keySet())).register(publicRoutes);
-        new AuthorizeEndpoint(apps, accounts, catalog, login, grantStore, issuer, clock, secureCookies).register(publicRoutes);
-        new TokenEndpoint(clients, grantHandlers).register(publicRoutes);
-        new RevocationEndpoint(clients, accessTokens, grantStore, clock).register(publicRoutes);
-        new IntrospectionEndpoint(clients, accessTokens, grantStore, issuer, clock).register(publicRoutes);
-        login.register(publicRoutes);
-        AuthorizationEndpoints authorizationEndpoints = new AuthorizationEndpoints(grantStore, apps, accessTokens, clock);
-        Portal portal = new Portal(sessions, accounts, secureCookies);
-        new SignupPages(portal, accounts, login, new FailureThrottle(20, 3_600_000, clock)).register(publicRoutes);
-        new AppPages(portal, apps, accounts, catalog, usage).register(publicRoutes);
-        new KeyPages(portal, apiKeys, clock).register(publicRoutes);
-        new AuthorizedPages(portal, authorizationEndpoints, catalog).register(publicRoutes);
-        new AdminPages(portal, apps, accountStore).register(publicRoutes);
-        usageEndpoints.registerPublic(publicRoutes);
-        authorizationEndpoints.register(publicRoutes);
+        new MeEndpoints(accounts.accounts).register(publicRoutes);
+        apiKeys.registerPublic(publicRoutes);
+        new LeadModule(jdbc, ids, clock).registerPublic(publicRoutes);
+        apps.registerPublic(publicRoutes);
+        oauth.registerPublic(publicRoutes);
+        portal.registerPublic(publicRoutes);
+        admin.registerPublic(publicRoutes);
         // Liveness on the public port too, for load balancers that cannot reach the admin port.
-        byte[] up = "{\"status\":\"up\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        publicRoutes.add(new io.gatehouse.http.Route("GET", "/healthz", io.gatehouse.http.Route.Access.OPEN, null,
-                ex -> ex.send(200, "application/json", up)));
-        new PortalStatic().register(publicRoutes);
-        AuthenticateStage authenticate = new AuthenticateStage(ApiKeyFormat.PREFIX, apiKeys, accessTokens, sessions);
+        byte[] up = "{\"status\":\"up\"}".getBytes(StandardCharsets.UTF_8);
+        publicRoutes.add(new Route("GET", "/healthz", Route.Access.OPEN, null, ex -> ex.send(200, "application/json", up)));
         Pipeline publicPipeline = new Pipeline(List.of(
                 new AdmitStage(maxBody),
-                new ResolveRouteStage(publicRoutes, proxyRoutes),
-                authenticate,
-                new MeterStage(limiter, apps, settings.apiKeyRateLimit(), usage, clock),
+                new ResolveRouteStage(publicRoutes, proxies.routes),
+                new AuthenticateStage(ApiKeyFormat.PREFIX, apiKeys.apiKeys, oauth.accessTokens, portal.sessions),
+                new MeterStage(limits.limiter, apps.apps, settings.apiKeyRateLimit(), limits.usage, clock),
                 new AuthorizeStage(),
                 new DispatchStage()), maxBody, new RequestLog("public", registry), inflight);
 
         // Admin listener: admin API, health, metrics.
         Router adminRoutes = new Router();
-        new AccountAdminEndpoints(accounts, accountStore).register(adminRoutes);
-        apiKeyEndpoints.registerAdmin(adminRoutes);
-        new AppAdminEndpoints(apps, accounts).register(adminRoutes);
-        usageEndpoints.registerAdmin(adminRoutes);
-        new io.gatehouse.token.SigningKeyEndpoints(signingKeys, clock).register(adminRoutes);
-        Map<String, BooleanSupplier> checks = redis == null ? Map.of("database", db::isReachable)
-                : Map.of("database", db::isReachable, "redis", redis::isReachable);
-        new HealthEndpoints(checks, draining::get, registry).register(adminRoutes);
+        admin.registerAdmin(adminRoutes);
+        apiKeys.registerAdmin(adminRoutes);
+        apps.registerAdmin(adminRoutes);
+        tokens.registerAdmin(adminRoutes);
         Pipeline adminPipeline = new Pipeline(List.of(
                 new AdmitStage(maxBody),
                 new ResolveRouteStage(adminRoutes),
@@ -270,27 +171,16 @@ public final class GatehouseServer implements AutoCloseable {
                         .routing(r -> r.any(adminPipeline)))
                 .build()
                 .start();
-        Background background = new Background();
-        background.every(Duration.ofSeconds(5), "flush API key last use", apiKeys::flushLastUsed);
-        background.every(SigningKeys.RELOAD_PERIOD, "reload signing keys", signingKeys::reload);
-        background.every(Duration.ofSeconds(60), "sweep rate-limit windows", () -> localLimiter.sweep(clock.millis()));
-        if (redis != null || settings.usesPostgres()) {
-            // Other nodes may revoke things: catch up from the database (the truth) every few seconds.
-            background.every(Duration.ofSeconds(5), "catch up on revocations", catchUp::run);
-        }
-        if (bus instanceof RedisRevocationBus redisBus) {
-            redisBus.start(catchUp::run);
-        }
-        background.every(Duration.ofSeconds(5), "flush app usage", usage::flush);
-        background.every(Duration.ofSeconds(1), "reload routes", proxyRoutes::reloadIfChanged);
-        background.atStop(apiKeys::flushLastUsed);
-        background.atStop(usage::flush);
-        background.atStop(bus::close);
+        apiKeys.schedule(background);
+        tokens.schedule(background);
+        limits.schedule(background);
+        proxies.schedule(background);
+        revocations.schedule(background);
         if (redis != null) {
             background.atStop(redis::close);
         }
         GatehouseServer server = new GatehouseServer(settings, db, web, inflight, draining, background);
-        issuer.set(server.issuer);
+        oauth.issuer.set(server.issuer);
         LOG.info("Gatehouse listening: public http://{}:{} admin http://{}:{} issuer {}",
                 settings.bind(), web.port(), settings.adminBind(), web.port(ADMIN), server.issuer);
         return server;

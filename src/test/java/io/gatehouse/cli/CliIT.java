@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import io.gatehouse.http.Json;
+import io.gatehouse.core.Json;
 import io.gatehouse.testing.Backend;
 import io.gatehouse.testing.Browser;
 import io.gatehouse.testing.Fixtures;

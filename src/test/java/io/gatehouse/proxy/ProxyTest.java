@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.gatehouse.http.Json;
+import io.gatehouse.core.Json;
 import io.gatehouse.testing.Backend;
 import io.gatehouse.testing.Fixtures;
 import io.gatehouse.testing.TestClient;

@@ -1,7 +1,7 @@
 package io.gatehouse.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gatehouse.http.Json;
+import io.gatehouse.core.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

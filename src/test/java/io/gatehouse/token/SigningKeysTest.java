@@ -10,7 +10,7 @@ import io.gatehouse.apikey.ApiKeyFormat;
 import io.gatehouse.apikey.ApiKeys;
 import io.gatehouse.apikey.JdbcApiKeyStore;
 import io.gatehouse.auth.Principal;
-import io.gatehouse.http.ApiException;
+import io.gatehouse.core.DomainException;
 import io.gatehouse.store.Database;
 import io.gatehouse.store.IdGenerator;
 import io.gatehouse.store.Jdbc;
@@ -112,7 +112,7 @@ class SigningKeysTest {
         SigningKeys k = keys(null);
         ApiKeys apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), k, new IdGenerator(clock), clock, new io.gatehouse.revocation.RevocationBus());
         String forged = ApiKeyFormat.mint(k.current(SigningKeys.Purpose.API_KEY), account, 987654321L, Instant.now(), null);
-        assertThatThrownBy(() -> apiKeys.verify(forged)).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> apiKeys.verify(forged)).isInstanceOf(DomainException.class).extracting("kind").isEqualTo(DomainException.Kind.UNAUTHENTICATED);
     }
 
     private long insertAccount() {

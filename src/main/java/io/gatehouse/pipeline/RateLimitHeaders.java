@@ -1,4 +1,7 @@
-package io.gatehouse.ratelimit;
+package io.gatehouse.pipeline;
+
+import io.gatehouse.ratelimit.Decision;
+import io.gatehouse.ratelimit.RateLimiter;
 
 import io.gatehouse.http.Exchange;
 import io.helidon.http.HeaderName;

@@ -1,4 +1,4 @@
-package io.gatehouse.oauth;
+package io.gatehouse.portal;
 
 import io.gatehouse.account.Accounts;
 import io.gatehouse.app.App;
@@ -10,9 +10,10 @@ import io.gatehouse.auth.Secrets;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.Router;
-import io.gatehouse.portal.Csrf;
-import io.gatehouse.portal.Html;
-import io.gatehouse.portal.LoginEndpoints;
+import io.gatehouse.oauth.GrantStore;
+import io.gatehouse.oauth.Issuer;
+import io.gatehouse.oauth.OAuthException;
+import io.gatehouse.oauth.Tokens;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,8 @@ import java.util.Optional;
  * unregistered redirect URI gets an error page, never a redirect; any other mistake goes back to the
  * app as {@code error=…&state=…}. A browser without a session logs in first; then the account sees a
  * consent page naming the app, its developer, its mode and every permission, and approves or denies.
+ * It lives with the portal because it is the browser side of OAuth (login, consent); the rules of
+ * grants and tokens stay in {@code oauth}.
  */
 public final class AuthorizeEndpoint {
     private static final Duration CODE_TTL = Duration.ofMinutes(5);
@@ -269,6 +272,6 @@ public final class AuthorizeEndpoint {
 
     private static Map<String, String> queryParams(Exchange ex) {
         String raw = ex.rawRequest().query().rawValue();
-        return io.gatehouse.http.FormData.parse(raw == null ? "" : raw);
+        return io.gatehouse.core.FormData.parse(raw == null ? "" : raw);
     }
 }

@@ -1,4 +1,4 @@
-package io.gatehouse.http;
+package io.gatehouse.core;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,4 +1,4 @@
-package io.gatehouse.http;
+package io.gatehouse.core;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +31,7 @@ public final class FormData {
         try {
             return URLDecoder.decode(s, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalid("form body is not valid application/x-www-form-urlencoded");
+            throw DomainException.invalid("form body is not valid application/x-www-form-urlencoded");
         }
     }
 }

@@ -1,0 +1,33 @@
+package io.gatehouse.admin;
+
+import io.gatehouse.account.AccountModule;
+import io.gatehouse.app.Apps;
+import io.gatehouse.http.Router;
+import io.gatehouse.ratelimit.UsageRecorder;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/** The admin listener's own endpoints: accounts, usage, health, readiness and metrics. */
+public final class AdminModule {
+    private final AccountModule accounts;
+    private final UsageEndpoints usage;
+    private final HealthEndpoints health;
+
+    public AdminModule(AccountModule accounts, Apps apps, UsageRecorder usage, Map<String, BooleanSupplier> readiness,
+                       BooleanSupplier draining, PrometheusMeterRegistry registry) {
+        this.accounts = accounts;
+        this.usage = new UsageEndpoints(apps, usage);
+        this.health = new HealthEndpoints(readiness, draining, registry);
+    }
+
+    public void registerPublic(Router r) {
+        usage.registerPublic(r);
+    }
+
+    public void registerAdmin(Router r) {
+        new AccountAdminEndpoints(accounts.accounts, accounts.store).register(r);
+        usage.registerAdmin(r);
+        health.register(r);
+    }
+}

@@ -1,0 +1,66 @@
+package io.gatehouse.oauth;
+
+import io.gatehouse.apikey.ApiKeys;
+import io.gatehouse.app.AppModule;
+import io.gatehouse.auth.FailureThrottle;
+import io.gatehouse.config.Settings;
+import io.gatehouse.http.Router;
+import io.gatehouse.revocation.RevocationBus;
+import io.gatehouse.store.IdGenerator;
+import io.gatehouse.store.Jdbc;
+import io.gatehouse.token.SigningKeys;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The OAuth 2.0 authorization server (SPEC §5): grants and their tokens, client authentication, one
+ * handler per grant type, and the token, revocation, introspection and metadata endpoints.
+ */
+public final class OAuthModule {
+    public final Issuer issuer = new Issuer();
+    public final GrantStore grants;
+    public final AccessTokens accessTokens;
+    public final AuthorizationEndpoints authorizations;
+    private final ClientAuthenticator clients;
+    private final Map<String, GrantHandler> grantHandlers;
+    private final SigningKeys signingKeys;
+    private final AppModule apps;
+    private final Clock clock;
+
+    public OAuthModule(Settings settings, Jdbc jdbc, IdGenerator ids, Clock clock, SigningKeys signingKeys,
+                       RevocationBus bus, AppModule apps, ApiKeys apiKeys) {
+        this.signingKeys = signingKeys;
+        this.apps = apps;
+        this.clock = clock;
+        this.grants = new JdbcGrantStore(jdbc);
+        TokenIssuer tokenIssuer = new TokenIssuer(signingKeys, issuer, clock, settings.accessTokenTtl(), settings.refreshTokenTtl());
+        this.accessTokens = new AccessTokens(signingKeys, grants, issuer, clock, bus);
+        // The customer key was the account's consent: revoking it revokes the grants it made.
+        apiKeys.onRevoke(keyId -> accessTokens.grantsRevoked(grants.revokeGrantsOfApiKey(keyId, clock.instant())));
+        bus.subscribe(r -> {
+            switch (r.kind()) {
+                case GRANT -> accessTokens.forgetGrant(Long.parseLong(r.id()));
+                case ACCESS_TOKEN -> accessTokens.forgetToken(r.id());
+                default -> {
+                    // other features' revocations
+                }
+            }
+        });
+        Tokens tokens = new Tokens(tokenIssuer, grants, ids, clock);
+        this.clients = new ClientAuthenticator(apps.apps, new FailureThrottle(20, 60_000, clock));
+        this.grantHandlers = Map.of(
+                "authorization_code", new AuthorizationCodeGrant(tokens, accessTokens),
+                "refresh_token", new RefreshTokenGrant(tokens, accessTokens),
+                "client_credentials", new ClientCredentialsGrant(tokens, apiKeys));
+        this.authorizations = new AuthorizationEndpoints(grants, apps.apps, accessTokens, clock);
+    }
+
+    public void registerPublic(Router r) {
+        new MetadataEndpoints(issuer, signingKeys, () -> List.copyOf(apps.catalog.all().keySet())).register(r);
+        new TokenEndpoint(clients, grantHandlers).register(r);
+        new RevocationEndpoint(clients, accessTokens, grants, clock).register(r);
+        new IntrospectionEndpoint(clients, accessTokens, grants, issuer, clock).register(r);
+        authorizations.register(r);
+    }
+}

@@ -1,0 +1,57 @@
+package io.gatehouse.portal;
+
+import io.gatehouse.account.AccountModule;
+import io.gatehouse.apikey.ApiKeys;
+import io.gatehouse.app.AppModule;
+import io.gatehouse.auth.FailureThrottle;
+import io.gatehouse.config.Settings;
+import io.gatehouse.http.Router;
+import io.gatehouse.oauth.OAuthModule;
+import io.gatehouse.ratelimit.UsageRecorder;
+import io.gatehouse.store.Jdbc;
+import java.time.Clock;
+
+/**
+ * The developer portal (SPEC §8) and the browser side of OAuth: sessions, login, sign-up, the pages,
+ * and the authorize endpoint's login and consent steps.
+ */
+public final class PortalModule {
+    public final Sessions sessions;
+    private final LoginEndpoints login;
+    private final Portal portal;
+    private final Settings settings;
+    private final Clock clock;
+    private final AccountModule accounts;
+    private final AppModule apps;
+    private final ApiKeys apiKeys;
+    private final OAuthModule oauth;
+    private final UsageRecorder usage;
+
+    public PortalModule(Settings settings, Jdbc jdbc, Clock clock, AccountModule accounts, AppModule apps, ApiKeys apiKeys,
+                        OAuthModule oauth, UsageRecorder usage) {
+        this.settings = settings;
+        this.clock = clock;
+        this.accounts = accounts;
+        this.apps = apps;
+        this.apiKeys = apiKeys;
+        this.oauth = oauth;
+        this.usage = usage;
+        boolean secureCookies = settings.secureCookies();
+        this.sessions = new Sessions(jdbc, clock);
+        this.login = new LoginEndpoints(accounts.accounts, sessions, new FailureThrottle(10, 300_000, clock), secureCookies);
+        this.portal = new Portal(sessions, accounts.accounts, secureCookies);
+    }
+
+    public void registerPublic(Router r) {
+        boolean secureCookies = settings.secureCookies();
+        new AuthorizeEndpoint(apps.apps, accounts.accounts, apps.catalog, login, oauth.grants, oauth.issuer, clock, secureCookies)
+                .register(r);
+        login.register(r);
+        new SignupPages(portal, accounts.accounts, login, new FailureThrottle(20, 3_600_000, clock)).register(r);
+        new AppPages(portal, apps.apps, accounts.accounts, apps.catalog, usage).register(r);
+        new KeyPages(portal, apiKeys, clock).register(r);
+        new AuthorizedPages(portal, oauth.authorizations, apps.catalog).register(r);
+        new AdminPages(portal, apps.apps, accounts.store).register(r);
+        new PortalStatic().register(r);
+    }
+}
