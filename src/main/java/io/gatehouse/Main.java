@@ -21,7 +21,7 @@ import picocli.CommandLine.Mixin;
         description = "Gatehouse: OAuth 2.0, API keys, permissions and rate limits in front of an HTTP API.",
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error, 3 authentication or permission failure, 4 still rate limited."},
         subcommands = {ServeCommand.class, AuthCommand.class, LeadsCommand.class, ApiCommand.class, AppsCommand.class,
-            KeysCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
+            KeysCommand.class, CompletionCommand.class, io.gatehouse.backup.BackupCommand.class, io.gatehouse.server.RotateMasterKeyCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements HasGlobalOptions {
     @Mixin
     GlobalOptions global = new GlobalOptions();

@@ -6,6 +6,7 @@ import io.gatehouse.api.MeEndpoints;
 import io.gatehouse.apikey.ApiKeyFormat;
 import io.gatehouse.apikey.ApiKeyModule;
 import io.gatehouse.app.AppModule;
+import io.gatehouse.backup.BackupEndpoints;
 import io.gatehouse.config.Settings;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.Router;
@@ -148,6 +149,7 @@ public final class GatehouseServer implements AutoCloseable {
         apiKeys.registerAdmin(adminRoutes);
         apps.registerAdmin(adminRoutes);
         tokens.registerAdmin(adminRoutes);
+        new BackupEndpoints(db, settings, clock).register(adminRoutes);
         Pipeline adminPipeline = new Pipeline(List.of(
                 new AdmitStage(maxBody),
                 new ResolveRouteStage(adminRoutes),

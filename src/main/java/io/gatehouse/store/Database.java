@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -38,11 +39,26 @@ public final class Database implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create data directory " + dir + ": " + e.getMessage(), e);
         }
+        String url = embeddedUrl(dir);
+        // Opening the file can take seconds on a small or busy machine, longer than the pool's 2 s
+        // timeout (meant for PostgreSQL outages); so it is opened once here, without a timeout, and
+        // held open while the pool connects to the already open database.
+        try (Connection first = DriverManager.getConnection(url, EMBEDDED_USER, "")) {
+            return open(url, EMBEDDED_USER, "", metrics);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the embedded database in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The embedded database's user (its creator, so it may run BACKUP). */
+    public static final String EMBEDDED_USER = "gatehouse";
+
+    /** The JDBC URL of the embedded database in a data dir (its file is {@code gatehouse.mv.db}). */
+    public static String embeddedUrl(Path dataDir) {
         // WRITE_DELAY=0: a commit reaches the file before the caller is answered, so an
         // acknowledged write survives the process being killed.
-        String url = "jdbc:h2:file:" + dir.resolve("gatehouse")
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("gatehouse")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
-        return open(url, "gatehouse", "", metrics);
     }
 
     public static Database open(String url, String user, String password, MeterRegistry metrics) {

@@ -55,6 +55,18 @@ public final class MasterKey {
         }
     }
 
+    /** A master key from its text: base64 of 32 bytes, or a passphrase of 32+ characters. */
+    public static MasterKey parse(String text) {
+        return new MasterKey(fromText(text.strip()));
+    }
+
+    /** A fresh random key, as its text (base64 of 32 bytes). */
+    public static String generateText() {
+        byte[] fresh = new byte[32];
+        new SecureRandom().nextBytes(fresh);
+        return Base64.getEncoder().encodeToString(fresh);
+    }
+
     private static byte[] fromText(String text) {
         try {
             byte[] raw = Base64.getDecoder().decode(text);
@@ -88,6 +100,15 @@ public final class MasterKey {
             return Base64.getEncoder().encodeToString(out);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("encryption failed", e);
+        }
+    }
+
+    /** The plain bytes, or null when this key did not seal them. */
+    public byte[] decryptOrNull(String sealed, String associated) {
+        try {
+            return decrypt(sealed, associated);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            return null;
         }
     }
 
