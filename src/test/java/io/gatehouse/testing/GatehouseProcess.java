@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,14 +33,19 @@ public final class GatehouseProcess implements AutoCloseable {
     public static GatehouseProcess start(Path workDir, Map<String, String> env, String... args) {
         String jar = System.getProperty("gatehouse.jar", "target/gatehouse.jar");
         String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-jar", Path.of(jar).toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        return run(workDir, cmd, env);
+    }
+
+    /**
+     * Runs any launcher command line (e.g. an unpacked release's {@code bin/gatehouse serve}) with this
+     * JVM's environment less every GATEHOUSE_ variable, plus {@code env}, on free ports; returns once it listens.
+     */
+    public static GatehouseProcess run(Path workDir, List<String> command, Map<String, String> env) {
         try {
             Path log = Files.createTempFile(workDir, "serve-", ".log");
-            String[] cmd = new String[args.length + 3];
-            cmd[0] = java;
-            cmd[1] = "-jar";
-            cmd[2] = Path.of(jar).toAbsolutePath().toString();
-            System.arraycopy(args, 0, cmd, 3, args.length);
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
+            ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().keySet().removeIf(k -> k.startsWith("GATEHOUSE_"));
             pb.environment().put("GATEHOUSE_PORT", "0");
