@@ -65,6 +65,7 @@ class ProxyTest {
             ex.close();
         });
         upstream.createContext("/v1.0/later", ProxyTest::echo);
+        upstream.createContext("/v1.0/extra", ProxyTest::echo);
         upstream.start();
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
