@@ -33,4 +33,19 @@ public final class Durations {
             }
         };
     }
+
+    /** The shortest text {@link #parse} reads back as {@code d}: 30s, 15m, 1h, 30d. */
+    public static String format(Duration d) {
+        long s = d.getSeconds();
+        if (s != 0 && s % 86_400 == 0) {
+            return s / 86_400 + "d";
+        }
+        if (s != 0 && s % 3600 == 0) {
+            return s / 3600 + "h";
+        }
+        if (s != 0 && s % 60 == 0) {
+            return s / 60 + "m";
+        }
+        return s + "s";
+    }
 }

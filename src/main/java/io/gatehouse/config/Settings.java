@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -75,7 +77,20 @@ public record Settings(
                 values.put(name, v.trim());
             }
         }
-        Reader r = new Reader(values);
+        return read(new Reader(values));
+    }
+
+    /**
+     * Each setting's default as people write it ({@code 8080}, {@code 1h}), null for none, by name: taken
+     * from the reads below, so {@code serve --help} shows the defaults the code applies.
+     */
+    public static Map<String, String> defaultValues() {
+        Reader r = new Reader(Map.of());
+        read(r);
+        return Collections.unmodifiableMap(r.defaults());
+    }
+
+    private static Settings read(Reader r) {
         return new Settings(
                 r.string("GATEHOUSE_BIND", "0.0.0.0"),
                 r.port("GATEHOUSE_PORT", 8080),
@@ -176,9 +191,18 @@ public record Settings(
         return v;
     }
 
-    /** Typed reads with one clear message per bad value; secrets are never echoed. */
-    private record Reader(Map<String, String> values) {
+    /** Typed reads with one clear message per bad value; secrets are never echoed. Each read notes its default. */
+    private record Reader(Map<String, String> values, Map<String, String> defaults) {
+        Reader(Map<String, String> values) {
+            this(values, new LinkedHashMap<>());
+        }
+
+        private void fallback(String name, Object value) {
+            defaults.put(name, value == null ? null : value instanceof Duration d ? Durations.format(d) : value.toString());
+        }
+
         String string(String name, String fallback) {
+            fallback(name, fallback);
             String v = values.get(name);
             return v == null || v.isEmpty() ? fallback : v;
         }
@@ -192,6 +216,7 @@ public record Settings(
         }
 
         long number(String name, long fallback, long min, long max) {
+            fallback(name, fallback);
             String v = values.get(name);
             if (v == null) {
                 return fallback;
@@ -208,6 +233,7 @@ public record Settings(
         }
 
         Duration duration(String name, Duration fallback) {
+            fallback(name, fallback);
             String v = values.get(name);
             if (v == null) {
                 return fallback;
@@ -224,6 +250,7 @@ public record Settings(
         }
 
         String url(String name, String scheme) {
+            fallback(name, null);
             String v = values.get(name);
             if (v == null) {
                 return null;
@@ -235,6 +262,7 @@ public record Settings(
         }
 
         String dbUrl(String name) {
+            fallback(name, null);
             String v = values.get(name);
             if (v == null) {
                 return null;
@@ -246,11 +274,13 @@ public record Settings(
         }
 
         Path path(String name) {
+            fallback(name, null);
             String v = values.get(name);
             return v == null ? null : Path.of(v);
         }
 
         String oneOf(String name, String fallback, Set<String> allowed) {
+            fallback(name, fallback);
             String v = values.get(name);
             if (v == null) {
                 return fallback;
