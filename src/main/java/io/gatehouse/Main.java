@@ -1,42 +1,79 @@
 package io.gatehouse;
 
+import io.gatehouse.backup.BackupCommand;
 import io.gatehouse.cli.ApiCommand;
 import io.gatehouse.cli.AppsCommand;
 import io.gatehouse.cli.AuthCommand;
-import io.gatehouse.cli.HasGlobalOptions;
 import io.gatehouse.cli.CliException;
+import io.gatehouse.cli.CliHelp;
+import io.gatehouse.cli.CliRoot;
 import io.gatehouse.cli.CompletionCommand;
 import io.gatehouse.cli.GlobalOptions;
+import io.gatehouse.cli.HelpCommand;
 import io.gatehouse.cli.KeysCommand;
 import io.gatehouse.cli.LeadsCommand;
+import io.gatehouse.cli.ServeHelp;
+import io.gatehouse.cli.Terminal;
+import io.gatehouse.server.RotateMasterKeyCommand;
 import io.gatehouse.server.ServeCommand;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ScopeType;
 
-/** The one launcher: {@code gatehouse serve} runs the server; the other commands are the client (SPEC §10). */
+/**
+ * The one launcher: {@code gatehouse serve} runs the server; the other commands are the client (SPEC §10).
+ * {@code scope = INHERIT} gives every command and subcommand {@code -h}/{@code --help}, including ones added
+ * later (a new group or command is one line in {@code subcommands}).
+ */
 @Command(name = "gatehouse",
+        scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Gatehouse: OAuth 2.0, API keys, permissions and rate limits in front of an HTTP API.",
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error, 3 authentication or permission failure, 4 still rate limited."},
         subcommands = {ServeCommand.class, AuthCommand.class, LeadsCommand.class, ApiCommand.class, AppsCommand.class,
-            KeysCommand.class, CompletionCommand.class, io.gatehouse.backup.BackupCommand.class, io.gatehouse.server.RotateMasterKeyCommand.class, CommandLine.HelpCommand.class})
-public final class Main implements HasGlobalOptions {
+            KeysCommand.class, CompletionCommand.class, BackupCommand.class, RotateMasterKeyCommand.class, HelpCommand.class})
+public final class Main implements CliRoot {
     @Mixin
     GlobalOptions global = new GlobalOptions();
+
+    private final Terminal terminal;
+
+    Main(Terminal terminal) {
+        this.terminal = terminal;
+        global.terminal(terminal);
+    }
 
     @Override
     public GlobalOptions globalOptions() {
         return global;
     }
 
-    public static void main(String[] args) {
-        System.exit(run(args));
+    @Override
+    public Terminal terminal() {
+        return terminal;
     }
 
-    static int run(String... args) {
-        CommandLine cl = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    public static void main(String[] args) {
+        System.exit(run(Terminal.system(), args));
+    }
+
+    /** Runs one command in this terminal and returns its exit code (tests run the CLI in-process this way). */
+    public static int run(Terminal terminal, String... args) {
+        return commandLine(terminal).execute(args);
+    }
+
+    /** The whole command tree, wired to a terminal. */
+    public static CommandLine commandLine(Terminal terminal) {
+        CommandLine cl = new CommandLine(new Main(terminal)).setCaseInsensitiveEnumValuesAllowed(true)
+                // "@file" is an argument like any other (--data @lead.json), not a file of arguments to expand.
+                .setExpandAtFiles(false);
+        cl.setOut(new PrintWriter(terminal.out(), true));
+        cl.setErr(new PrintWriter(terminal.err(), true));
+        ServeHelp.install(cl.getSubcommands().get("serve"));
+        CliHelp.install(cl);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof CliException ce) {
                 cmd.getErr().println("gatehouse: " + ce.getMessage());
@@ -47,6 +84,6 @@ public final class Main implements HasGlobalOptions {
             cmd.getErr().flush();
             return CliException.FAILURE;
         });
-        return cl.execute(args);
+        return cl;
     }
 }

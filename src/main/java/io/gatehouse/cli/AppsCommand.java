@@ -2,20 +2,19 @@ package io.gatehouse.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gatehouse.core.Json;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code gatehouse apps …}: developers manage their apps; admins review them (through the admin API). */
-@Command(name = "apps", description = "Register and manage apps; review them as an admin.", mixinStandardHelpOptions = true,
+@Command(name = "apps", description = "Register and manage apps; review them as an admin.",
         subcommands = {AppsCommand.ListApps.class, AppsCommand.Get.class, AppsCommand.Create.class, AppsCommand.Update.class,
             AppsCommand.RotateSecret.class, AppsCommand.Submit.class, AppsCommand.AddTestUser.class,
             AppsCommand.RemoveTestUser.class, AppsCommand.Usage.class, AppsCommand.Approve.class,
             AppsCommand.Decline.class, AppsCommand.SetLimit.class})
 public final class AppsCommand {
-    static final List<Output.Column> COLUMNS = List.of(new Output.Column("CLIENT ID", "client_id"),
+    static final List<Output.Column> COLUMNS = List.of(Output.Column.id("CLIENT ID", "client_id"),
             new Output.Column("NAME", "name"), new Output.Column("TYPE", "type"), new Output.Column("MODE", "mode"),
             new Output.Column("LIMIT/MIN", "rate_limit_per_minute"), new Output.Column("REVIEW", "review_status"),
             new Output.Column("PERMISSIONS", "permissions"), new Output.Column("PENDING", "pending_permissions"),
@@ -61,12 +60,12 @@ public final class AppsCommand {
 
         @Override
         void run() {
-            ObjectNode b = Json.MAPPER.createObjectNode();
+            ObjectNode b = CliJson.object();
             b.put("name", name);
             b.put("description", description == null ? "" : description);
             b.put("type", type == null ? "confidential" : type);
-            b.set("redirect_uris", Json.MAPPER.valueToTree(redirectUris));
-            b.set("permissions", Json.MAPPER.valueToTree(permissions == null ? List.of() : permissions));
+            b.set("redirect_uris", CliJson.MAPPER.valueToTree(redirectUris));
+            b.set("permissions", CliJson.MAPPER.valueToTree(permissions == null ? List.of() : permissions));
             JsonNode r = client().call("POST", "/v1.0/apps", b);
             if (r.hasNonNull("client_secret")) {
                 err().println("The client secret is shown only now: " + r.get("client_secret").asText());
@@ -90,7 +89,7 @@ public final class AppsCommand {
 
         @Override
         void run() {
-            ObjectNode b = Json.MAPPER.createObjectNode();
+            ObjectNode b = CliJson.object();
             if (name != null) {
                 b.put("name", name);
             }
@@ -98,10 +97,10 @@ public final class AppsCommand {
                 b.put("description", description);
             }
             if (redirectUris != null) {
-                b.set("redirect_uris", Json.MAPPER.valueToTree(redirectUris));
+                b.set("redirect_uris", CliJson.MAPPER.valueToTree(redirectUris));
             }
             if (permissions != null) {
-                b.set("permissions", Json.MAPPER.valueToTree(permissions));
+                b.set("permissions", CliJson.MAPPER.valueToTree(permissions));
             }
             JsonNode r = client().call("PATCH", "/v1.0/apps/" + clientId, b);
             out().object(r, r, COLUMNS);
@@ -141,7 +140,7 @@ public final class AppsCommand {
 
         @Override
         void run() {
-            ObjectNode b = Json.MAPPER.createObjectNode().put("email", email);
+            ObjectNode b = CliJson.object().put("email", email);
             JsonNode r = client().call("POST", "/v1.0/apps/" + clientId + "/test-users", b);
             out().message(r, "Test users of " + clientId + ": " + Output.cell(r, "test_users"));
         }
@@ -196,7 +195,7 @@ public final class AppsCommand {
 
         @Override
         void run() {
-            JsonNode r = client().admin("POST", "/admin/v1/apps/" + clientId + "/decline", Json.MAPPER.createObjectNode().put("note", note));
+            JsonNode r = client().admin("POST", "/admin/v1/apps/" + clientId + "/decline", CliJson.object().put("note", note));
             out().message(r, "App " + clientId + " declined.");
         }
     }
@@ -210,7 +209,7 @@ public final class AppsCommand {
 
         @Override
         void run() {
-            ObjectNode b = Json.MAPPER.createObjectNode();
+            ObjectNode b = CliJson.object();
             if ("default".equals(limit)) {
                 b.putNull("rate_limit_per_minute");
             } else {

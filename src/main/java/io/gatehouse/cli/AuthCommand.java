@@ -2,33 +2,20 @@ package io.gatehouse.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpServer;
-import io.gatehouse.core.FormData;
-import io.gatehouse.core.Json;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.Base64;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code gatehouse auth …}: storing, obtaining, inspecting and forgetting credentials (SPEC §10). */
-@Command(name = "auth", description = "Log in and manage stored credentials.", mixinStandardHelpOptions = true,
+/**
+ * {@code gatehouse auth …}: storing, obtaining, inspecting and forgetting credentials (SPEC §10).
+ * A new way to log in is one more class in {@code subcommands}.
+ */
+@Command(name = "auth", description = "Log in and manage stored credentials.",
         subcommands = {AuthCommand.Set.class, AuthCommand.Show.class, AuthCommand.Remove.class, AuthCommand.Login.class,
-            AuthCommand.LoginBrowser.class, AuthCommand.LoginSession.class, AuthCommand.Status.class,
+            LoginBrowserCommand.class, AuthCommand.LoginSession.class, AuthStatusCommand.class,
             AuthCommand.Logout.class, AuthCommand.Test.class})
 public final class AuthCommand {
 
@@ -43,11 +30,15 @@ public final class AuthCommand {
                 throw new CliException(CliException.USAGE, "that does not look like a key");
             }
             store().customerKey(key.strip());
-            err().println("Customer key " + ApiClient.mask(key) + " stored in " + store().dir().resolve("credentials.json"));
+            err().println("Customer key " + CredentialText.mask(key.strip()) + " stored in " + store().dir().resolve(CredentialStore.CREDENTIALS));
+            ObjectNode login = client().credentials().cachedLogin();
+            if (login != null) {
+                err().println("Commands use the cached " + TokenCache.how(login) + " first; 'gatehouse auth logout' forgets it.");
+            }
         }
     }
 
-    @Command(name = "show", description = "Show the stored credentials (masked unless --raw).")
+    @Command(name = "show", description = "Show the stored credentials, masked as <key id> …<last 4> unless --raw.")
     static final class Show extends CliCommand {
         @Option(names = "--raw", description = "Show the values in full.")
         boolean raw;
@@ -56,19 +47,27 @@ public final class AuthCommand {
         void run() {
             String key = store().customerKey();
             ObjectNode token = store().token();
-            ObjectNode view = Json.MAPPER.createObjectNode();
-            view.put("customer_key", key == null ? null : raw ? key : ApiClient.mask(key));
+            ObjectNode view = CliJson.object();
+            view.put("customer_key", shown(key));
             if (token != null) {
                 view.put("token_source", token.path("source").asText());
-                view.put("access_token", raw ? token.path("access_token").asText() : ApiClient.mask(token.path("access_token").asText()));
+                view.put("access_token", shown(token.path("access_token").asText()));
+                view.put("refresh_token", shown(token.path("refresh_token").asText(null)));
                 view.put("client_id", token.path("client_id").asText());
+                view.put("client_secret", shown(token.path("client_secret").asText(null)));
+                view.put("login_customer_key", shown(token.path("customer_key").asText(null)));
                 view.put("expires_at", Instant.ofEpochSecond(token.path("expires_at").asLong()).toString());
                 view.put("base_url", token.path("base_url").asText());
             }
-            out().object(view, view, java.util.List.of(new Output.Column("Customer key", "customer_key"),
+            out().object(view, view, List.of(new Output.Column("Customer key", "customer_key"),
                     new Output.Column("Token source", "token_source"), new Output.Column("Access token", "access_token"),
-                    new Output.Column("App", "client_id"), new Output.Column("Expires", "expires_at"),
-                    new Output.Column("Server", "base_url")));
+                    new Output.Column("Refresh token", "refresh_token"), new Output.Column("App", "client_id"),
+                    new Output.Column("Client secret", "client_secret"), new Output.Column("Login's key", "login_customer_key"),
+                    new Output.Column("Expires", "expires_at"), new Output.Column("Server", "base_url")));
+        }
+
+        private String shown(String secret) {
+            return secret == null ? null : raw ? secret : CredentialText.mask(secret);
         }
     }
 
@@ -81,102 +80,22 @@ public final class AuthCommand {
         }
     }
 
-    @Command(name = "login", description = "Client credentials: GATEHOUSE_CLIENT_ID, GATEHOUSE_CLIENT_SECRET and the customer key.")
+    @Command(name = "login", description = {"Client credentials: GATEHOUSE_CLIENT_ID, GATEHOUSE_CLIENT_SECRET and the customer key.",
+        "Stores the client id and secret with the token (mode 0600), so the login renews itself when the token expires."})
     static final class Login extends CliCommand {
         @Override
         void run() {
-            client().loginWithClientCredentials(client().customerKey());
-            printLoggedIn(this, store().token());
-        }
-    }
-
-    @Command(name = "login-browser", description = "Authorization code + PKCE through your browser and a loopback redirect.")
-    static final class LoginBrowser extends CliCommand {
-        @Option(names = "--client-id", description = "The app to log in with (default: $GATEHOUSE_CLIENT_ID).")
-        String clientId;
-
-        @Option(names = "--timeout", description = "Seconds to wait for the browser (default: ${DEFAULT-VALUE}).", defaultValue = "300")
-        int timeout;
-
-        @Option(names = "--no-browser", description = "Only print the URL; do not try to open a browser.")
-        boolean noBrowser;
-
-        @Override
-        void run() throws Exception {
-            String id = clientId != null ? clientId : g().env("GATEHOUSE_CLIENT_ID");
-            if (id == null) {
-                throw new CliException(CliException.USAGE, "login-browser needs --client-id or GATEHOUSE_CLIENT_ID");
+            String clientId = g().env("GATEHOUSE_CLIENT_ID");
+            String secret = g().env("GATEHOUSE_CLIENT_SECRET");
+            String key = client().credentials().customerKey();
+            if (clientId == null || secret == null) {
+                throw new CliException(CliException.USAGE, "auth login needs GATEHOUSE_CLIENT_ID and GATEHOUSE_CLIENT_SECRET");
             }
-            String verifier = random(32);
-            String state = random(16);
-            CompletableFuture<Map<String, String>> callback = new CompletableFuture<>();
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            server.createContext("/callback", ex -> {
-                String q = ex.getRequestURI().getRawQuery();
-                Map<String, String> params = FormData.parse(q == null ? "" : q);
-                boolean ok = state.equals(params.get("state")) && params.containsKey("code");
-                byte[] page = (ok ? "<!doctype html><p>Logged in to Gatehouse. You can close this window.</p>"
-                        : "<!doctype html><p>Login did not complete. Return to your terminal.</p>").getBytes(StandardCharsets.UTF_8);
-                ex.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
-                ex.sendResponseHeaders(ok ? 200 : 400, page.length);
-                try (OutputStream o = ex.getResponseBody()) {
-                    o.write(page);
-                }
-                if (state.equals(params.get("state"))) {
-                    callback.complete(params);
-                }
-            });
-            server.start();
-            try {
-                String redirect = "http://127.0.0.1:" + server.getAddress().getPort() + "/callback";
-                String url = g().baseUrl() + "/oauth/authorize?response_type=code&client_id=" + enc(id)
-                        + "&redirect_uri=" + enc(redirect) + "&state=" + state + "&code_challenge=" + s256(verifier)
-                        + "&code_challenge_method=S256";
-                err().println("Open this URL in a browser to log in:");
-                err().println("  " + url);
-                err().flush();
-                if (!noBrowser) {
-                    openBrowser(url);
-                }
-                Map<String, String> params;
-                try {
-                    params = callback.get(timeout, TimeUnit.SECONDS);
-                } catch (TimeoutException e) {
-                    throw new CliException(CliException.FAILURE, "Timed out after " + timeout + " s waiting for the browser login.");
-                } catch (ExecutionException e) {
-                    throw new CliException(CliException.FAILURE, "The browser login failed: " + e.getCause());
-                }
-                if (params.containsKey("error")) {
-                    throw new CliException(CliException.AUTH, "The login was refused: " + params.get("error")
-                            + (params.containsKey("error_description") ? " (" + params.get("error_description") + ")" : ""));
-                }
-                Map<String, String> form = ApiClient.form("grant_type", "authorization_code", "code", params.get("code"),
-                        "redirect_uri", redirect, "code_verifier", verifier);
-                String secret = g().env("GATEHOUSE_CLIENT_SECRET");
-                if (secret == null) {
-                    form.put("client_id", id);
-                }
-                ObjectNode t = client().tokenRequest(form, secret == null ? null : ApiClient.basic(id, secret));
-                client().save("browser", t, null);
-                printLoggedIn(this, store().token());
-            } finally {
-                server.stop(0);
+            if (key == null) {
+                throw new CliException(CliException.USAGE, "auth login needs a customer key: 'gatehouse auth set <key>' or GATEHOUSE_CUSTOMER_KEY");
             }
-        }
-
-        private void openBrowser(String url) {
-            String[] openers = {System.getenv("BROWSER"), "xdg-open", "open"};
-            for (String o : openers) {
-                if (o == null || o.isBlank()) {
-                    continue;
-                }
-                try {
-                    new ProcessBuilder(o, url).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                    return;
-                } catch (IOException notThere) {
-                    // try the next one
-                }
-            }
+            ObjectNode t = client().credentials().logIn(new TokenCache.Login("client_credentials", clientId, secret, key, null), true);
+            printLoggedIn(this, t);
         }
     }
 
@@ -196,53 +115,30 @@ public final class AuthCommand {
                 throw new CliException(CliException.USAGE, "login-session needs --tokenurl and --sessionid "
                         + "(or GATEHOUSE_TOKEN_URL and GATEHOUSE_SESSION_ID)");
             }
-            ObjectNode t = client().tokenRequest(url, ApiClient.form("session_id", sid), null);
-            client().save("session", t, url);
-            printLoggedIn(this, store().token());
+            ObjectNode t = client().tokenRequests().post(url, TokenRequests.form("session_id", sid), null);
+            ObjectNode saved = client().tokens().save(CredentialStore.TOKEN,
+                    new TokenCache.Login("session", null, null, null, url), t, Map.of());
+            printLoggedIn(this, saved);
         }
     }
 
-    @Command(name = "status", description = "Which credential commands use, for which app and account, and until when.")
-    static final class Status extends CliCommand {
-        @Override
-        void run() {
-            ApiClient c = client();
-            ApiClient.Credential cred = c.credential();
-            ObjectNode s = Json.MAPPER.createObjectNode();
-            s.put("credential", cred.description());
-            ObjectNode token = cred.header().startsWith("Bearer ") ? c.usableCache() : null;
-            if (token != null && token.has("app_info")) {
-                JsonNode app = token.get("app_info");
-                s.put("app", app.path("name").asText() + " (" + app.path("client_id").asText() + ", " + app.path("mode").asText()
-                        + ", " + app.path("rate_limit_per_minute").asInt() + "/min)");
-                s.put("scope", token.path("scope").asText());
-                s.put("expires_at", Instant.ofEpochSecond(token.path("expires_at").asLong()).toString());
-            }
-            JsonNode me = c.call("GET", "/v1.0/me", null);
-            s.put("account", me.path("email").asText() + " (" + me.path("id").asText() + ")");
-            s.put("server", g().baseUrl());
-            out().object(s, s, java.util.List.of(new Output.Column("Credential", "credential"), new Output.Column("App", "app"),
-                    new Output.Column("Account", "account"), new Output.Column("Scope", "scope"),
-                    new Output.Column("Expires", "expires_at"), new Output.Column("Server", "server")));
-        }
-    }
-
-    @Command(name = "logout", description = "Forget everything stored: the customer key and any cached token.")
+    @Command(name = "logout", description = "Forget everything stored: the customer key, the cached login and its client secret.")
     static final class Logout extends CliCommand {
         @Override
         void run() {
             store().removeToken();
+            store().delete(CredentialStore.ENV_TOKEN);
             store().removeCustomerKey();
             err().println("Forgot all stored credentials in " + store().dir());
         }
     }
 
-    @Command(name = "test", description = "Call GET /v1.0/me with the current credential.")
+    @Command(name = "test", description = "Call GET /v1.0/me with the current credential; exit 3 if it is refused.")
     static final class Test extends CliCommand {
         @Override
         void run() {
-            ApiClient.Credential cred = client().credential();
-            JsonNode me = client().call("GET", "/v1.0/me", null);
+            Credentials.Credential cred = client().credentials().resolve();
+            JsonNode me = client().call(cred, "GET", "/v1.0/me", null);
             out().message(me, "OK: " + cred.description() + " works for " + me.path("email").asText()
                     + " (account " + me.path("id").asText() + ")");
         }
@@ -250,24 +146,11 @@ public final class AuthCommand {
 
     static void printLoggedIn(CliCommand cmd, ObjectNode token) {
         JsonNode app = token.path("app_info");
+        boolean renews = token.hasNonNull("refresh_token") || token.hasNonNull("client_secret");
         cmd.err().println("Logged in with app " + app.path("name").asText(token.path("client_id").asText()) + " ("
                 + token.path("client_id").asText() + (app.has("mode") ? ", " + app.path("mode").asText() + " mode, "
                 + app.path("rate_limit_per_minute").asInt() + " requests/min" : "") + "); the token expires "
-                + Instant.ofEpochSecond(token.path("expires_at").asLong()) + " and is refreshed automatically.");
-    }
-
-    static String random(int bytes) {
-        byte[] b = new byte[bytes];
-        new SecureRandom().nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
-    static String s256(String verifier) throws NoSuchAlgorithmException {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-    }
-
-    static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+                + Instant.ofEpochSecond(token.path("expires_at").asLong())
+                + (renews ? " and is renewed automatically." : "; log in again then."));
     }
 }

@@ -5,7 +5,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** A client command: its global options, stored credentials, API client and output, in one place. */
+/**
+ * A client command: its global options, terminal, stored credentials, API client and output, in one
+ * place. {@code -h}/{@code --help} comes from the root command (inherited by every command).
+ */
 abstract class CliCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -16,9 +19,13 @@ abstract class CliCommand implements Callable<Integer> {
     GlobalOptions g() {
         if (global == null) {
             Object root = spec.root().userObject();
-            global = root instanceof HasGlobalOptions h ? h.globalOptions() : new GlobalOptions();
+            global = root instanceof CliRoot r ? r.globalOptions() : new GlobalOptions();
         }
         return global;
+    }
+
+    Terminal terminal() {
+        return g().terminal();
     }
 
     CredentialStore store() {
@@ -27,17 +34,17 @@ abstract class CliCommand implements Callable<Integer> {
 
     ApiClient client() {
         if (client == null) {
-            client = new ApiClient(g(), store(), err());
+            client = new ApiClient(g(), store());
         }
         return client;
     }
 
     Output out() {
-        return new Output(g(), System.out);
+        return new Output(g(), terminal().out());
     }
 
     PrintStream err() {
-        return System.err;
+        return terminal().err();
     }
 
     @Override

@@ -31,19 +31,26 @@ public final class GlobalOptions {
     @Option(names = "--no-header", scope = ScopeType.INHERIT, description = "Tables and CSV without the header row.")
     boolean noHeader;
 
-    private Map<String, String> env = System.getenv();
+    private Terminal terminal;
 
-    void env(Map<String, String> env) {
-        this.env = env;
+    /** The launcher hands in the terminal the command runs in (tests pass their own). */
+    public void terminal(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    Terminal terminal() {
+        if (terminal == null) {
+            terminal = Terminal.system();
+        }
+        return terminal;
     }
 
     Map<String, String> env() {
-        return env;
+        return terminal().env();
     }
 
     String env(String name) {
-        String v = env.get(name);
-        return v == null || v.isBlank() ? null : v;
+        return terminal().env(name);
     }
 
     String baseUrl() {
@@ -57,11 +64,17 @@ public final class GlobalOptions {
     }
 
     Output.Format format() {
+        Output.Format f = explicitFormat();
+        return f == null ? Output.Format.TEXT : f;
+    }
+
+    /** The format asked for with --json or --format, or null. */
+    Output.Format explicitFormat() {
         if (json) {
             return Output.Format.JSON;
         }
         if (format == null) {
-            return Output.Format.TEXT;
+            return null;
         }
         try {
             return Output.Format.valueOf(format.toUpperCase(Locale.ROOT));
@@ -72,9 +85,5 @@ public final class GlobalOptions {
 
     boolean verbose() {
         return verbose || env("DEBUG") != null;
-    }
-
-    boolean color() {
-        return !noColor && env("NO_COLOR") == null && System.console() != null;
     }
 }

@@ -2,7 +2,6 @@ package io.gatehouse.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gatehouse.core.Json;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,10 +11,10 @@ import picocli.CommandLine.Parameters;
  * {@code gatehouse keys …}: your API keys (with your credential), or any account's with
  * {@code --account ID} through the admin API.
  */
-@Command(name = "keys", description = "Manage API keys.", mixinStandardHelpOptions = true,
+@Command(name = "keys", description = "Manage API keys.",
         subcommands = {KeysCommand.ListKeys.class, KeysCommand.Create.class, KeysCommand.Revoke.class})
 public final class KeysCommand {
-    static final List<Output.Column> COLUMNS = List.of(new Output.Column("ID", "id"), new Output.Column("NAME", "name"),
+    static final List<Output.Column> COLUMNS = List.of(Output.Column.id("ID", "id"), new Output.Column("NAME", "name"),
             new Output.Column("STATUS", "status"), new Output.Column("CREATED", "created_at"),
             new Output.Column("EXPIRES", "expires_at"), new Output.Column("LAST USED", "last_used_at"),
             new Output.Column("DESCRIPTION", "description"));
@@ -46,7 +45,7 @@ public final class KeysCommand {
 
         @Override
         void run() {
-            ObjectNode b = Json.MAPPER.createObjectNode();
+            ObjectNode b = CliJson.object();
             b.put("name", name);
             if (description != null) {
                 b.put("description", description);
@@ -56,7 +55,7 @@ public final class KeysCommand {
             }
             JsonNode r = account == null ? client().call("POST", "/v1.0/me/api-keys", b)
                     : client().admin("POST", "/admin/v1/accounts/" + account + "/api-keys", b);
-            err().println("This key is shown only now; store it safely. It acts as the account.");
+            err().println("Key " + r.path("id").asText() + " created. It is shown only now; store it safely: it acts as the account.");
             out().message(r, r.path("key").asText());
         }
     }

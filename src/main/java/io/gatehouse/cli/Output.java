@@ -1,8 +1,6 @@
 package io.gatehouse.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.gatehouse.core.Json;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +12,15 @@ import org.yaml.snakeyaml.Yaml;
 final class Output {
     enum Format { TEXT, JSON, CSV, YAML }
 
-    /** A column: its header and the JSON field it shows. */
-    record Column(String header, String field) {
+    /** A column: its header, the JSON field it shows, and whether it is an id (never cut in a table). */
+    record Column(String header, String field, boolean id) {
+        Column(String header, String field) {
+            this(header, field, false);
+        }
+
+        static Column id(String header, String field) {
+            return new Column(header, field, true);
+        }
     }
 
     private final Format format;
@@ -27,16 +32,21 @@ final class Output {
         this.format = g.format();
         this.header = !g.noHeader;
         this.out = out;
-        int w = 120;
+        this.width = width(g);
+    }
+
+    /** $COLUMNS, else the terminal's width; no limit when stdout is a pipe or a file (grep and cut see whole lines). */
+    private static int width(GlobalOptions g) {
         String cols = g.env("COLUMNS");
         if (cols != null) {
             try {
-                w = Math.max(40, Integer.parseInt(cols.strip()));
+                return Math.max(20, Integer.parseInt(cols.strip()));
             } catch (NumberFormatException ignored) {
-                // keep the default
+                // ask the terminal
             }
         }
-        this.width = w;
+        int tty = g.terminal().outColumns().getAsInt();
+        return tty > 0 ? tty : Integer.MAX_VALUE;
     }
 
     /** A list: {@code raw} is the API's whole answer (for JSON/YAML), {@code rows} the items to tabulate. */
@@ -54,7 +64,7 @@ final class Output {
         switch (format) {
             case JSON -> json(raw);
             case YAML -> yaml(raw);
-            case CSV -> csv(Json.MAPPER.createArrayNode().add(item), columns);
+            case CSV -> csv(CliJson.MAPPER.createArrayNode().add(item), columns);
             case TEXT -> {
                 int w = columns.stream().mapToInt(c -> c.header().length()).max().orElse(0);
                 for (Column c : columns) {
@@ -86,17 +96,13 @@ final class Output {
     }
 
     private void json(JsonNode raw) {
-        try {
-            out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(raw));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        out.println(CliJson.pretty(raw));
     }
 
     private void yaml(JsonNode raw) {
         DumperOptions o = new DumperOptions();
         o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-        Object value = Json.MAPPER.convertValue(raw, Object.class);
+        Object value = CliJson.MAPPER.convertValue(raw, Object.class);
         out.print(new Yaml(o).dump(value instanceof Map || value instanceof List ? value : Map.of("value", value)));
     }
 
@@ -110,61 +116,11 @@ final class Output {
     }
 
     private void table(JsonNode rows, List<Column> columns) {
-        int n = columns.size();
-        int[] w = new int[n];
         List<String[]> cells = new ArrayList<>();
         for (JsonNode row : rows) {
-            String[] r = new String[n];
-            for (int i = 0; i < n; i++) {
-                r[i] = cell(row, columns.get(i).field()).replace('\n', ' ');
-                w[i] = Math.max(w[i], r[i].length());
-            }
-            cells.add(r);
+            cells.add(columns.stream().map(c -> cell(row, c.field()).replace('\n', ' ')).toArray(String[]::new));
         }
-        for (int i = 0; i < n; i++) {
-            w[i] = Math.max(w[i], header ? columns.get(i).header().length() : 1);
-        }
-        // Shrink the widest columns until the table fits the terminal.
-        int total = sum(w) + 2 * (n - 1);
-        while (total > width) {
-            int widest = 0;
-            for (int i = 1; i < n; i++) {
-                if (w[i] > w[widest]) {
-                    widest = i;
-                }
-            }
-            if (w[widest] <= 6) {
-                break;
-            }
-            w[widest]--;
-            total--;
-        }
-        if (header) {
-            out.println(row(columns.stream().map(Column::header).toArray(String[]::new), w));
-        }
-        for (String[] r : cells) {
-            out.println(row(r, w));
-        }
-    }
-
-    private static String row(String[] values, int[] w) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < values.length; i++) {
-            if (i > 0) {
-                b.append("  ");
-            }
-            String v = values[i].length() > w[i] ? values[i].substring(0, w[i] - 1) + "…" : values[i];
-            b.append(i == values.length - 1 ? v : pad(v, w[i]));
-        }
-        return b.toString().stripTrailing();
-    }
-
-    private static int sum(int[] w) {
-        int s = 0;
-        for (int x : w) {
-            s += x;
-        }
-        return s;
+        Table.render(columns, cells, header, width).forEach(out::println);
     }
 
     private static String pad(String s, int w) {
@@ -184,7 +140,7 @@ final class Output {
         return v.isValueNode() ? v.asText() : v.toString();
     }
 
-    private static String csvCell(String s) {
+    static String csvCell(String s) {
         if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
             return "\"" + s.replace("\"", "\"\"") + "\"";
         }
