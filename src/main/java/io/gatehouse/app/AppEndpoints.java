@@ -1,7 +1,5 @@
 package io.gatehouse.app;
 
-import io.gatehouse.account.Account;
-import io.gatehouse.account.AccountView;
 import io.gatehouse.account.Accounts;
 import io.gatehouse.http.ApiError;
 import io.gatehouse.http.ApiException;
@@ -16,10 +14,12 @@ import java.util.Map;
 public final class AppEndpoints {
     private final Apps apps;
     private final Accounts accounts;
+    private final TestInvitations invitations;
 
-    public AppEndpoints(Apps apps, Accounts accounts) {
+    public AppEndpoints(Apps apps, Accounts accounts, TestInvitations invitations) {
         this.apps = apps;
         this.accounts = accounts;
+        this.invitations = invitations;
     }
 
     public void register(Router r) {
@@ -38,9 +38,18 @@ public final class AppEndpoints {
                 ex -> ex.json(200, AppView.of(apps.submit(own(ex))))));
         r.add(new Route("GET", "/v1.0/apps/{clientId}/test-users", Route.Access.ACCOUNT, null, ex -> {
             App app = own(ex);
-            ex.json(200, Map.of("test_users", testUsers(app)));
+            ex.json(200, Map.of("test_users", testUsers(app),
+                    "invitations", invitations.waiting(app).stream().map(TestInvitationView::of).toList()));
         }));
-        r.add(new Route("POST", "/v1.0/apps/{clientId}/test-users", Route.Access.ACCOUNT, null, this::addTestUser));
+        r.add(new Route("POST", "/v1.0/apps/{clientId}/test-users", Route.Access.ACCOUNT, null, this::invite));
+        r.add(new Route("DELETE", "/v1.0/apps/{clientId}/test-users/invitations/{invitationId}", Route.Access.ACCOUNT, null, ex -> {
+            App app = own(ex);
+            long id = ex.idParam("invitationId", ApiError.RESOURCE_NOT_EXIST, "Invitation");
+            if (!invitations.withdraw(app, id)) {
+                throw ApiException.notFound("Invitation " + id + " does not exist");
+            }
+            ex.noContent();
+        }));
         r.add(new Route("DELETE", "/v1.0/apps/{clientId}/test-users/{accountId}", Route.Access.ACCOUNT, null, ex -> {
             App app = own(ex);
             long id = ex.idParam("accountId", ApiError.RESOURCE_NOT_EXIST, "Test user");
@@ -63,23 +72,20 @@ public final class AppEndpoints {
         ex.json(200, AppView.of(apps.edit(app, edit)));
     }
 
-    private void addTestUser(Exchange ex) {
+    /** SPEC §8: an invitation that tells nothing about the account, the same for an unknown email or id. */
+    private void invite(Exchange ex) {
         App app = own(ex);
         JsonBody b = ex.jsonObject();
-        Account user;
         Long id = b.optionalLong("account_id", 1, Long.MAX_VALUE);
-        if (id != null) {
-            user = accounts.byId(id).orElseThrow(() -> ApiException.invalid("account_id " + id + " does not exist"));
-        } else {
-            String email = b.requiredString("email", 254);
-            user = accounts.byEmail(email.strip()).orElseThrow(() -> ApiException.invalid("email: no account has this email"));
-        }
-        ex.json(200, AppView.of(apps.addTestUser(app, user)));
+        String email = id == null ? b.requiredString("email", 254) : null;
+        TestInvitations.Invited invited = invitations.invite(app, email, id);
+        ex.json(invited.created() ? 201 : 200, TestInvitationView.of(invited.invitation()));
     }
 
-    private List<AccountView> testUsers(App app) {
+    /** The accepted test users: they agreed, so their id and email are shown; nothing else. */
+    private List<Map<String, Object>> testUsers(App app) {
         return app.testUsers().stream().sorted().map(accounts::byId).flatMap(java.util.Optional::stream)
-                .map(AccountView::of).toList();
+                .map(a -> Map.<String, Object>of("id", a.id(), "email", a.email())).toList();
     }
 
     /** The app, if the caller owns it; anyone else's is 404, as if it did not exist. */

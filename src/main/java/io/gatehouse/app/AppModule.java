@@ -4,18 +4,21 @@ import io.gatehouse.account.Accounts;
 import io.gatehouse.http.Router;
 import io.gatehouse.revocation.Revocation;
 import io.gatehouse.revocation.RevocationBus;
+import io.gatehouse.store.IdGenerator;
 import io.gatehouse.store.Jdbc;
 import java.time.Clock;
 
-/** Apps (SPEC §5, §8): registration, review, secrets, and the permission catalog they ask from. */
+/** Apps (SPEC §5, §8): registration, review, secrets, test-user invitations, and the permission catalog they ask from. */
 public final class AppModule {
     public final PermissionCatalog catalog = new PermissionCatalog();
     public final Apps apps;
+    public final TestInvitations invitations;
     private final Accounts accounts;
 
-    public AppModule(Jdbc jdbc, Clock clock, RevocationBus bus, Accounts accounts) {
+    public AppModule(Jdbc jdbc, IdGenerator ids, Clock clock, RevocationBus bus, Accounts accounts) {
         this.accounts = accounts;
         this.apps = new Apps(new JdbcAppStore(jdbc), catalog, clock, bus);
+        this.invitations = new TestInvitations(new JdbcTestInvitationStore(jdbc), apps, ids, clock);
         bus.subscribe(r -> {
             if (r.kind() == Revocation.Kind.APP) {
                 apps.forget(r.id());
@@ -24,7 +27,7 @@ public final class AppModule {
     }
 
     public void registerPublic(Router r) {
-        new AppEndpoints(apps, accounts).register(r);
+        new AppEndpoints(apps, accounts, invitations).register(r);
     }
 
     public void registerAdmin(Router r) {

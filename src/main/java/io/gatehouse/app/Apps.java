@@ -1,6 +1,5 @@
 package io.gatehouse.app;
 
-import io.gatehouse.account.Account;
 import io.gatehouse.auth.Secrets;
 import io.gatehouse.core.DomainException;
 import io.gatehouse.revocation.Revocation;
@@ -74,8 +73,8 @@ public final class Apps {
 
     /** The app, from this node's cache when fresh. */
     public Optional<App> get(String clientId) {
-        if (clientId == null || clientId.length() > 64) {
-            return Optional.empty();
+        if (clientId == null || clientId.length() > 64 || clientId.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            return Optional.empty(); // no client id is that long or holds a control character (PostgreSQL refuses NUL)
         }
         Cached c = cache.get(clientId);
         long now = clock.millis();
@@ -173,12 +172,6 @@ public final class Apps {
         return save(app.withTestUsers(users, clock.instant()));
     }
 
-    public App addTestUser(App app, Account user) {
-        Set<Long> users = new HashSet<>(app.testUsers());
-        users.add(user.id());
-        return setTestUsers(app, users);
-    }
-
     public App removeTestUser(App app, long accountId) {
         Set<Long> users = new HashSet<>(app.testUsers());
         users.remove(accountId);
@@ -222,6 +215,12 @@ public final class Apps {
         bus.publish(Revocation.app(app.clientId()));
         cache.put(app.clientId(), new Cached(app, clock.millis()));
         return app;
+    }
+
+    /** The app's test users changed outside this class (an invitation was accepted): every node reloads it. */
+    public void testUsersChanged(String clientId) {
+        cache.remove(clientId);
+        bus.publish(Revocation.app(clientId));
     }
 
     /** Forgets a cached app (another node changed it). */

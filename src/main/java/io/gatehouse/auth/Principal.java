@@ -21,13 +21,18 @@ public record Principal(
 
     /**
      * A principal; {@code subject} is computed once here because the rate limiter keys on it for every
-     * request: an app's token counts against the app ({@code app:<client_id>}), an API key against its
-     * account's key bucket ({@code key:<account_id>}).
+     * request: an app's token counts against the app ({@code app:<client_id>}), an API key or a portal
+     * session against its account's key bucket ({@code key:<account_id>}, SPEC §11).
      */
     public static Principal of(long accountId, Kind kind, String credentialId, String clientId, Set<String> scope,
                                Instant expiresAt) {
-        String subject = clientId != null ? "app:" + clientId : kind == Kind.API_KEY ? "key:" + accountId : null;
+        String subject = clientId != null ? "app:" + clientId : "key:" + accountId;
         return new Principal(accountId, kind, credentialId, clientId, scope, expiresAt, subject);
+    }
+
+    /** The same principal counted against no bucket: portal pages are not API calls. */
+    public Principal unmetered() {
+        return new Principal(accountId, kind, credentialId, clientId, scope, expiresAt, null);
     }
 
     /** Whether this credential may call an endpoint guarded by {@code permission} (SPEC §6). */

@@ -131,7 +131,8 @@ public final class AppsCommand {
         }
     }
 
-    @Command(name = "add-test-user", description = "Let an account authorize your app while it is in development.")
+    @Command(name = "add-test-user", description = "Invite an account to test your app while it is in development"
+            + " (it accepts in the portal, under Invitations).")
     static final class AddTestUser extends CliCommand {
         @Parameters(paramLabel = "CLIENT_ID")
         String clientId;
@@ -142,7 +143,8 @@ public final class AppsCommand {
         void run() {
             ObjectNode b = CliJson.object().put("email", email);
             JsonNode r = client().call("POST", "/v1.0/apps/" + clientId + "/test-users", b);
-            out().message(r, "Test users of " + clientId + ": " + Output.cell(r, "test_users"));
+            out().message(r, "Invited " + email + " to test " + clientId + " (invitation " + Output.cell(r, "id")
+                    + "); they accept it in the portal, under Invitations.");
         }
     }
 

@@ -22,6 +22,10 @@ public record Route(String method, String template, Access access, String permis
         /** An API key or an OAuth access token (the API, SPEC §2). */
         CREDENTIAL,
         /** The account itself: an API key or a portal session, never a third-party app's token. */
-        ACCOUNT
+        ACCOUNT,
+        /** A page for a logged-in browser: the portal session only; without one, the browser is sent to log in. */
+        SESSION,
+        /** A page anyone may open; the portal session, when there is one, is read (the principal is null otherwise). */
+        PAGE
     }
 }

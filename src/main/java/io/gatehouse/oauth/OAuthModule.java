@@ -21,7 +21,7 @@ public final class OAuthModule {
     public final Issuer issuer = new Issuer();
     public final GrantStore grants;
     public final AccessTokens accessTokens;
-    public final AuthorizationEndpoints authorizations;
+    public final Authorizations authorizations;
     private final ClientAuthenticator clients;
     private final Map<String, GrantHandler> grantHandlers;
     private final SigningKeys signingKeys;
@@ -53,7 +53,7 @@ public final class OAuthModule {
                 "authorization_code", new AuthorizationCodeGrant(tokens, accessTokens),
                 "refresh_token", new RefreshTokenGrant(tokens, accessTokens),
                 "client_credentials", new ClientCredentialsGrant(tokens, apiKeys));
-        this.authorizations = new AuthorizationEndpoints(grants, apps.apps, accessTokens, clock);
+        this.authorizations = new Authorizations(grants, apps.apps, accessTokens, clock);
     }
 
     public void registerPublic(Router r) {
@@ -61,6 +61,6 @@ public final class OAuthModule {
         new TokenEndpoint(clients, grantHandlers).register(r);
         new RevocationEndpoint(clients, accessTokens, grants, clock).register(r);
         new IntrospectionEndpoint(clients, accessTokens, grants, issuer, clock).register(r);
-        authorizations.register(r);
+        new AuthorizationEndpoints(authorizations).register(r);
     }
 }

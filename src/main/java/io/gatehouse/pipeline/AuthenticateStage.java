@@ -6,38 +6,57 @@ import io.gatehouse.http.ApiException;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
 import io.helidon.http.HeaderNames;
+import java.util.function.UnaryOperator;
 
 /**
  * SPEC §2: {@code Authorization: Bearer <access_token>} or {@code Authorization: token <api_key>}
  * (scheme case-insensitive). Routes open to anyone skip this stage; account routes also take the
- * portal session. A credential in the wrong scheme gets a 401 that names the right one.
+ * portal session. A credential in the wrong scheme gets a 401 that names the right one. Portal pages
+ * ({@code SESSION}, {@code PAGE}) are authenticated here too, by the session cookie alone: this is the
+ * one place that reads it.
  */
 public final class AuthenticateStage implements Stage {
+    public static final String SESSION_COOKIE = "gatehouse_session";
+
     /** Every API key starts with the base64url of its fixed JWS header; see ApiKeyFormat. */
     private final String apiKeyPrefix;
     private final CredentialVerifier apiKeys;
     private final CredentialVerifier accessTokens;
     private final CredentialVerifier sessions;
+    private final SessionCallGuard sessionCalls;
+    private final UnaryOperator<String> loginPage;
 
+    /**
+     * @param sessionCalls checks state-changing JSON calls made with the session cookie (SPEC §11)
+     * @param loginPage    the login page's URL that comes back to the given path afterwards
+     */
     public AuthenticateStage(String apiKeyPrefix, CredentialVerifier apiKeys, CredentialVerifier accessTokens,
-                             CredentialVerifier sessions) {
+                             CredentialVerifier sessions, SessionCallGuard sessionCalls, UnaryOperator<String> loginPage) {
         this.apiKeyPrefix = apiKeyPrefix;
         this.apiKeys = apiKeys;
         this.accessTokens = accessTokens;
         this.sessions = sessions;
+        this.sessionCalls = sessionCalls;
+        this.loginPage = loginPage;
     }
 
     @Override
     public void apply(Exchange ex) {
         Route route = ex.route();
-        if (route.access() == Route.Access.OPEN) {
+        Route.Access access = route.access();
+        if (access == Route.Access.OPEN) {
+            return;
+        }
+        if (access == Route.Access.SESSION || access == Route.Access.PAGE) {
+            page(ex, access);
             return;
         }
         String header = ex.header(HeaderNames.AUTHORIZATION);
         if (header == null) {
-            if (route.access() == Route.Access.ACCOUNT && sessions != null) {
-                Principal p = sessions.verify(ex.cookie("gatehouse_session"));
+            if (access == Route.Access.ACCOUNT && sessions != null) {
+                Principal p = sessions.verify(ex.cookie(SESSION_COOKIE));
                 if (p != null) {
+                    sessionCalls.check(ex);
                     ex.principal(p);
                     return;
                 }
@@ -79,6 +98,23 @@ public final class AuthenticateStage implements Stage {
         if (principal.kind() == Principal.Kind.API_KEY && principal.expiresAt() != null) {
             // SPEC §4: scripts and CI can warn before the day the key stops.
             ex.header("Gatehouse-Key-Expires", principal.expiresAt().toString());
+        }
+    }
+
+    /** A portal page: the session's account, or (for pages that need one) a redirect to log in and come back. */
+    private void page(Exchange ex, Route.Access access) {
+        Principal p = sessions == null ? null : sessions.verify(ex.cookie(SESSION_COOKIE));
+        if (p != null) {
+            ex.principal(p.unmetered());
+            return;
+        }
+        if (access == Route.Access.SESSION) {
+            boolean read = "GET".equals(ex.method()) || "HEAD".equals(ex.method());
+            String query = ex.rawRequest().query().rawValue();
+            String here = ex.path() + (query == null || query.isEmpty() ? "" : "?" + query);
+            ex.header("Location", loginPage.apply(read ? here : "/portal"));
+            ex.header("Cache-Control", "no-store");
+            ex.send(303, null, new byte[0]);
         }
     }
 }

@@ -1,12 +1,11 @@
 package io.gatehouse.portal;
 
-import io.gatehouse.account.Accounts;
 import io.gatehouse.app.App;
 import io.gatehouse.app.Apps;
-import io.gatehouse.app.PermissionCatalog;
 import io.gatehouse.app.RedirectUris;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.auth.Secrets;
+import io.gatehouse.core.FormData;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.Router;
@@ -21,9 +20,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code /oauth/authorize} (RFC 6749 §4.1.1, RFC 7636, RFC 9700). An unknown client or an
@@ -31,35 +30,29 @@ import java.util.Optional;
  * app as {@code error=…&state=…}. A browser without a session logs in first; then the account sees a
  * consent page naming the app, its developer, its mode and every permission, and approves or denies.
  * It lives with the portal because it is the browser side of OAuth (login, consent); the rules of
- * grants and tokens stay in {@code oauth}.
+ * grants and tokens stay in {@code oauth}. The pipeline authenticates the session (a PAGE route for
+ * the GET, so that an unknown client gets its error page before any login; a SESSION route for the POST).
  */
-public final class AuthorizeEndpoint {
+final class AuthorizeEndpoint {
     private static final Duration CODE_TTL = Duration.ofMinutes(5);
 
     private final Apps apps;
-    private final Accounts accounts;
-    private final PermissionCatalog catalog;
-    private final LoginEndpoints login;
+    private final ConsentPages pages;
     private final GrantStore grants;
     private final Issuer issuer;
     private final Clock clock;
-    private final boolean secureCookies;
 
-    public AuthorizeEndpoint(Apps apps, Accounts accounts, PermissionCatalog catalog, LoginEndpoints login, GrantStore grants,
-                             Issuer issuer, Clock clock, boolean secureCookies) {
+    AuthorizeEndpoint(Apps apps, ConsentPages pages, GrantStore grants, Issuer issuer, Clock clock) {
         this.apps = apps;
-        this.accounts = accounts;
-        this.catalog = catalog;
-        this.login = login;
+        this.pages = pages;
         this.grants = grants;
         this.issuer = issuer;
         this.clock = clock;
-        this.secureCookies = secureCookies;
     }
 
-    public void register(Router r) {
-        r.add(new Route("GET", "/oauth/authorize", Route.Access.OPEN, null, this::show));
-        r.add(new Route("POST", "/oauth/authorize", Route.Access.OPEN, null, this::decide));
+    void register(Router r) {
+        r.add(new Route("GET", "/oauth/authorize", Route.Access.PAGE, null, this::show));
+        r.add(new Route("POST", "/oauth/authorize", Route.Access.SESSION, null, this::decide));
     }
 
     /** A request whose client and redirect URI are known good: from here on, errors go back to the app. */
@@ -84,14 +77,14 @@ public final class AuthorizeEndpoint {
             if (req == null) {
                 return;
             }
-            Optional<Principal> session = login.session(ex);
-            if (session.isEmpty()) {
+            Principal session = ex.principal();
+            if (session == null) {
                 String query = ex.rawRequest().query().rawValue();
-                redirect(ex, 302, LoginEndpoints.loginUrl("/oauth/authorize" + (query.isEmpty() ? "" : "?" + query)));
+                redirect(ex, 302, pages.loginUrl("/oauth/authorize" + (query == null || query.isEmpty() ? "" : "?" + query)));
                 return;
             }
-            requireMayAuthorize(req, session.get().accountId());
-            consentPage(ex, req, session.get().accountId());
+            requireMayAuthorize(req, session.accountId());
+            consentPage(ex, req, session.accountId());
         } catch (Redirected r) {
             redirect(ex, 302, r.location);
         }
@@ -99,18 +92,15 @@ public final class AuthorizeEndpoint {
 
     private void decide(Exchange ex) {
         Map<String, String> form = ex.form();
-        Csrf.check(ex, form.get(Csrf.FIELD));
+        if (!pages.formIsGenuine(ex, form)) {
+            return;
+        }
         try {
             Request req = parse(ex, form);
             if (req == null) {
                 return;
             }
-            Optional<Principal> session = login.session(ex);
-            if (session.isEmpty()) {
-                redirect(ex, 303, LoginEndpoints.loginUrl("/portal"));
-                return;
-            }
-            long account = session.get().accountId();
+            long account = ex.principal().accountId();
             requireMayAuthorize(req, account);
             if (!"approve".equals(form.get("decision"))) {
                 throw back(req, "access_denied", "The account denied the request.");
@@ -131,18 +121,18 @@ public final class AuthorizeEndpoint {
         String clientId = p.getOrDefault("client_id", p.get("clientId"));
         App app = clientId == null ? null : apps.get(clientId).orElse(null);
         if (app == null) {
-            errorPage(ex, "Unknown app", "This link names an app that does not exist (client_id '" + (clientId == null ? "" : clientId) + "').");
+            pages.error(ex, "Unknown app", "This link names an app that does not exist (client_id '" + (clientId == null ? "" : clientId) + "').");
             return null;
         }
         String redirectUri = p.get("redirect_uri");
         if (redirectUri == null) {
             if (app.redirectUris().size() != 1) {
-                errorPage(ex, "Missing redirect URI", "The link does not say where to send you back (redirect_uri).");
+                pages.error(ex, "Missing redirect URI", "The link does not say where to send you back (redirect_uri).");
                 return null;
             }
             redirectUri = app.redirectUris().get(0);
         } else if (!RedirectUris.matches(app.redirectUris(), redirectUri)) {
-            errorPage(ex, "Unregistered redirect URI", "The app asked to send you to an address it has not registered. "
+            pages.error(ex, "Unregistered redirect URI", "The app asked to send you to an address it has not registered. "
                     + "For your safety you are not being redirected.");
             return null;
         }
@@ -185,57 +175,21 @@ public final class AuthorizeEndpoint {
     }
 
     private void consentPage(Exchange ex, Request req, long accountId) {
-        App app = req.app();
-        String developer = accounts.byId(app.ownerId()).map(a -> (a.firstName() + " " + a.lastName()).strip().isEmpty()
-                ? a.email() : (a.firstName() + " " + a.lastName()).strip() + " (" + a.email() + ")").orElse("unknown");
-        String you = accounts.byId(accountId).map(a -> a.email()).orElse("");
-        StringBuilder perms = new StringBuilder("<ul class=\"permissions\">");
-        for (String s : req.scope()) {
-            perms.append("<li><code>").append(Html.esc(s)).append("</code> ").append(Html.esc(catalog.describe(s))).append("</li>");
-        }
-        if (req.scope().isEmpty()) {
-            perms.append("<li>No permissions: the app can only confirm who you are.</li>");
-        }
-        perms.append("</ul>");
-        String csrf = Csrf.token(ex, secureCookies);
-        StringBuilder hidden = new StringBuilder(Csrf.field(csrf));
-        hidden(hidden, "response_type", "code");
-        hidden(hidden, "client_id", app.clientId());
-        hidden(hidden, "redirect_uri", req.redirectUri());
-        hidden(hidden, "scope", String.join(" ", req.scope()));
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("response_type", "code");
+        fields.put("client_id", req.app().clientId());
+        fields.put("redirect_uri", req.redirectUri());
+        fields.put("scope", String.join(" ", req.scope()));
         if (req.state() != null) {
-            hidden(hidden, "state", req.state());
+            fields.put("state", req.state());
         }
         if (req.challenge() != null) {
-            hidden(hidden, "code_challenge", req.challenge());
-            hidden(hidden, "code_challenge_method", "S256");
+            fields.put("code_challenge", req.challenge());
+            fields.put("code_challenge_method", "S256");
         }
-        String target = URI.create(req.redirectUri()).getHost();
-        Html.page(ex, 200, "Authorize " + app.name(),
-                "<h1>Authorize <span class=\"app-name\">" + Html.esc(app.name()) + "</span></h1>"
-                        + "<p class=\"meta\">by " + Html.esc(developer) + " · <span class=\"mode mode-" + app.mode().wire() + "\">"
-                        + Html.esc(app.mode().wire()) + " mode</span></p>"
-                        + (app.description().isBlank() ? "" : "<p>" + Html.esc(app.description()) + "</p>")
-                        + "<p>It asks to act for <strong>" + Html.esc(you) + "</strong> with these permissions:</p>" + perms
-                        + "<form method=\"post\" action=\"/oauth/authorize\" class=\"consent\">" + hidden
-                        + "<button type=\"submit\" name=\"decision\" value=\"approve\" class=\"primary\">Approve</button>"
-                        + "<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></form>"
-                        + "<p class=\"hint\">You will be sent back to " + Html.esc(target == null ? req.redirectUri() : target)
-                        + ". You can revoke access at any time under Authorized apps.</p>",
-                formTarget(req.redirectUri()));
-    }
-
-    private static void hidden(StringBuilder out, String name, String value) {
-        out.append("<input type=\"hidden\" name=\"").append(name).append("\" value=\"").append(Html.esc(value)).append("\">");
-    }
-
-    /** The origin the consent form ends up redirecting to, for the page's form-action policy. */
-    private static String formTarget(String redirectUri) {
-        URI u = URI.create(redirectUri);
-        if (u.getHost() == null) {
-            return u.getScheme() + ":";
-        }
-        return u.getScheme() + "://" + u.getRawAuthority();
+        String host = URI.create(req.redirectUri()).getHost();
+        pages.consent(ex, new ConsentPages.Consent(req.app(), accountId, req.scope(), fields,
+                host == null ? req.redirectUri() : host, RedirectUris.origin(req.redirectUri())));
     }
 
     private Redirected back(Request req, String error, String description) {
@@ -266,12 +220,8 @@ public final class AuthorizeEndpoint {
         ex.send(status, null, new byte[0]);
     }
 
-    private static void errorPage(Exchange ex, String title, String message) {
-        Html.page(ex, 400, title, "<h1>" + Html.esc(title) + "</h1><p role=\"alert\">" + Html.esc(message) + "</p>");
-    }
-
     private static Map<String, String> queryParams(Exchange ex) {
         String raw = ex.rawRequest().query().rawValue();
-        return io.gatehouse.core.FormData.parse(raw == null ? "" : raw);
+        return FormData.parse(raw == null ? "" : raw);
     }
 }

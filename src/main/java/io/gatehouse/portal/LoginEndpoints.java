@@ -3,45 +3,42 @@ package io.gatehouse.portal;
 import io.gatehouse.account.Account;
 import io.gatehouse.account.Accounts;
 import io.gatehouse.auth.FailureThrottle;
-import io.gatehouse.auth.Principal;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.Router;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /** Logging in and out of the portal (also the login step of the OAuth authorize flow). */
-public final class LoginEndpoints {
+final class LoginEndpoints {
     private final Accounts accounts;
     private final Sessions sessions;
     private final FailureThrottle throttle;
     private final boolean secureCookies;
+    private final Portal portal;
 
-    public LoginEndpoints(Accounts accounts, Sessions sessions, FailureThrottle throttle, boolean secureCookies) {
+    LoginEndpoints(Portal portal, Accounts accounts, Sessions sessions, FailureThrottle throttle, boolean secureCookies) {
+        this.portal = portal;
         this.accounts = accounts;
         this.sessions = sessions;
         this.throttle = throttle;
         this.secureCookies = secureCookies;
     }
 
-    public void register(Router r) {
+    void register(Router r) {
         r.add(new Route("GET", "/portal/login", Route.Access.OPEN, null, ex -> form(ex, 200, null, "")));
         r.add(new Route("POST", "/portal/login", Route.Access.OPEN, null, this::login));
         r.add(new Route("POST", "/portal/logout", Route.Access.OPEN, null, this::logout));
-        r.add(new Route("GET", "/portal", Route.Access.OPEN, null, this::home));
+        r.add(new Route("GET", "/portal", Route.Access.PAGE, null, this::home));
     }
 
     private void home(Exchange ex) {
-        ex.header("Location", session(ex).isEmpty() ? loginUrl("/portal/apps") : "/portal/apps");
+        ex.header("Location", ex.principal() == null ? loginUrl("/portal/apps") : "/portal/apps");
         ex.send(302, null, new byte[0]);
-    }
-
-    /** The account of this browser's session, if any. */
-    public Optional<Principal> session(Exchange ex) {
-        return Optional.ofNullable(sessions.verify(ex.cookie(Sessions.COOKIE)));
     }
 
     /** Where to send a browser that must log in first, coming back to {@code next} afterwards. */
@@ -50,24 +47,20 @@ public final class LoginEndpoints {
     }
 
     private void form(Exchange ex, int status, String error, String email) {
-        String csrf = Csrf.token(ex, secureCookies);
         String next = safeNext(ex.query("next"));
-        Html.page(ex, status, "Log in", "<h1>Log in to Gatehouse</h1>"
-                + (next.startsWith("/oauth/") ? "<p class=\"hint\">An app asks to connect to your account. Log in to review it.</p>" : "")
-                + (error == null ? "" : "<p class=\"error\" role=\"alert\">" + Html.esc(error) + "</p>")
-                + "<form method=\"post\" action=\"/portal/login?next=" + Html.esc(URLEncoder.encode(next, StandardCharsets.UTF_8)) + "\">"
-                + Csrf.field(csrf)
-                + "<label for=\"email\">Email</label><input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required value=\""
-                + Html.esc(email) + "\">"
-                + "<label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\""
-                + " autocomplete=\"current-password\" required>"
-                + "<button type=\"submit\" class=\"primary\">Log in</button></form>"
-                + "<p><a href=\"/portal/signup\">Create an account</a></p>");
+        Map<String, Object> page = new HashMap<>();
+        page.put("chrome", portal.chrome(ex, "Log in", null));
+        page.put("action", loginUrl(next));
+        page.put("fromApp", next.startsWith("/oauth/"));
+        page.put("email", email);
+        page.put("error", error);
+        Portal.render(ex, status, "login.jte", page);
     }
 
     private void login(Exchange ex) {
-        Map<String, String> form = ex.form();
-        Csrf.check(ex, form.get(Csrf.FIELD));
+        Map<String, String> form = portal.form(ex);
+        // Checked before anything changes: a refused next never leaves a session behind (SPEC §11).
+        String next = safeNext(ex.query("next"));
         String email = form.getOrDefault("email", "").strip();
         String byAddress = "login-addr:" + ex.remoteAddress();
         String byEmail = "login-email:" + email.toLowerCase(Locale.ROOT);
@@ -85,30 +78,31 @@ public final class LoginEndpoints {
             return;
         }
         startSession(ex, account.get().id());
-        ex.header("Location", safeNext(ex.query("next")));
-        ex.send(303, null, new byte[0]);
+        Portal.redirect(ex, next);
     }
 
     /** Sets the session cookie for this account. */
-    public void startSession(Exchange ex, long accountId) {
+    void startSession(Exchange ex, long accountId) {
         String value = sessions.start(accountId);
         ex.header("Set-Cookie", Sessions.COOKIE + "=" + value + "; Path=/; HttpOnly; SameSite=Lax; Max-Age="
                 + Sessions.LIFETIME.toSeconds() + (secureCookies ? "; Secure" : ""));
     }
 
     private void logout(Exchange ex) {
-        Csrf.check(ex, ex.form().get(Csrf.FIELD));
+        portal.form(ex);
         sessions.end(ex.cookie(Sessions.COOKIE));
         ex.header("Set-Cookie", Sessions.COOKIE + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0" + (secureCookies ? "; Secure" : ""));
         ex.header("Location", "/portal/login");
         ex.send(303, null, new byte[0]);
     }
 
-    /** Only a path on this server: never an absolute or protocol-relative URL (no open redirect). */
+    /**
+     * SPEC §11: where to go after logging in: only a path of this server under {@code /portal} or
+     * {@code /oauth/}, with no control character, backslash, empty or dot segment, nor any of those
+     * percent-encoded in the path (browsers decode some of them, e.g. {@code /%09/evil.com} becomes
+     * {@code //evil.com}). Anything else goes to {@code /portal}.
+     */
     static String safeNext(String next) {
-        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\") || next.length() > 4000) {
-            return "/portal";
-        }
-        return next;
+        return NextPath.isSafe(next) ? next : "/portal";
     }
 }

@@ -19,7 +19,7 @@ public final class PortalModule {
     public final Sessions sessions;
     private final LoginEndpoints login;
     private final Portal portal;
-    private final Settings settings;
+    private final Flash flash;
     private final Clock clock;
     private final AccountModule accounts;
     private final AppModule apps;
@@ -29,7 +29,6 @@ public final class PortalModule {
 
     public PortalModule(Settings settings, Jdbc jdbc, Clock clock, AccountModule accounts, AppModule apps, ApiKeys apiKeys,
                         OAuthModule oauth, UsageRecorder usage) {
-        this.settings = settings;
         this.clock = clock;
         this.accounts = accounts;
         this.apps = apps;
@@ -38,19 +37,25 @@ public final class PortalModule {
         this.usage = usage;
         boolean secureCookies = settings.secureCookies();
         this.sessions = new Sessions(jdbc, clock);
-        this.login = new LoginEndpoints(accounts.accounts, sessions, new FailureThrottle(10, 300_000, clock), secureCookies);
-        this.portal = new Portal(sessions, accounts.accounts, secureCookies);
+        this.portal = new Portal(accounts.accounts, secureCookies);
+        this.flash = new Flash(jdbc, clock);
+        this.login = new LoginEndpoints(portal, accounts.accounts, sessions, new FailureThrottle(10, 300_000, clock), secureCookies);
+    }
+
+    /** Where a browser without a session is sent to log in, coming back to {@code next} (for the SESSION route kind). */
+    public static String loginUrl(String next) {
+        return LoginEndpoints.loginUrl(next);
     }
 
     public void registerPublic(Router r) {
-        boolean secureCookies = settings.secureCookies();
-        new AuthorizeEndpoint(apps.apps, accounts.accounts, apps.catalog, login, oauth.grants, oauth.issuer, clock, secureCookies)
+        new AuthorizeEndpoint(apps.apps, new ConsentPages(portal, accounts.accounts, apps.catalog), oauth.grants, oauth.issuer, clock)
                 .register(r);
         login.register(r);
         new SignupPages(portal, accounts.accounts, login, new FailureThrottle(20, 3_600_000, clock)).register(r);
-        new AppPages(portal, apps.apps, accounts.accounts, apps.catalog, usage).register(r);
-        new KeyPages(portal, apiKeys, clock).register(r);
+        new AppPages(portal, apps.apps, accounts.accounts, apps.invitations, apps.catalog, usage, flash).register(r);
+        new KeyPages(portal, apiKeys, clock, flash).register(r);
         new AuthorizedPages(portal, oauth.authorizations, apps.catalog).register(r);
+        new InvitationPages(portal, apps.invitations, apps.apps, accounts.accounts).register(r);
         new AdminPages(portal, apps.apps, accounts.store).register(r);
         new PortalStatic().register(r);
     }

@@ -7,7 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /** The portal's stylesheet, served from the jar. */
-public final class PortalStatic {
+final class PortalStatic {
     private final byte[] css = read("/portal/portal.css");
     private final byte[] js = read("/portal/portal.js");
 
@@ -19,7 +19,7 @@ public final class PortalStatic {
         }
     }
 
-    public void register(Router r) {
+    void register(Router r) {
         r.add(new Route("GET", "/portal/static/portal.css", Route.Access.OPEN, null, ex -> {
             ex.header("Cache-Control", "public, max-age=3600");
             ex.send(200, "text/css; charset=utf-8", css);

@@ -22,6 +22,8 @@ import io.gatehouse.pipeline.MeterStage;
 import io.gatehouse.pipeline.Pipeline;
 import io.gatehouse.pipeline.RequestLog;
 import io.gatehouse.pipeline.ResolveRouteStage;
+import io.gatehouse.pipeline.SessionCallGuard;
+import io.gatehouse.portal.Csrf;
 import io.gatehouse.portal.PortalModule;
 import io.gatehouse.proxy.ProxyModule;
 import io.gatehouse.ratelimit.RateLimitModule;
@@ -109,7 +111,7 @@ public final class GatehouseServer implements AutoCloseable {
         RevocationModule revocations = new RevocationModule(jdbc, clock, redis, redis != null || settings.usesPostgres());
         TokenModule tokens = new TokenModule(settings, jdbc, clock);
         ApiKeyModule apiKeys = new ApiKeyModule(jdbc, ids, clock, tokens.signingKeys, revocations.bus, accounts.accounts);
-        AppModule apps = new AppModule(jdbc, clock, revocations.bus, accounts.accounts);
+        AppModule apps = new AppModule(jdbc, ids, clock, revocations.bus, accounts.accounts);
         OAuthModule oauth = new OAuthModule(settings, jdbc, ids, clock, tokens.signingKeys, revocations.bus, apps, apiKeys.apiKeys);
         RateLimitModule limits = new RateLimitModule(settings, jdbc, clock, redis);
         ProxyModule proxies = new ProxyModule(settings, apps.catalog);
@@ -138,7 +140,8 @@ public final class GatehouseServer implements AutoCloseable {
         Pipeline publicPipeline = new Pipeline(List.of(
                 new AdmitStage(maxBody),
                 new ResolveRouteStage(publicRoutes, proxies.routes),
-                new AuthenticateStage(ApiKeyFormat.PREFIX, apiKeys.apiKeys, oauth.accessTokens, portal.sessions),
+                new AuthenticateStage(ApiKeyFormat.PREFIX, apiKeys.apiKeys, oauth.accessTokens, portal.sessions,
+                        new SessionCallGuard(oauth.issuer::url, Csrf.COOKIE), PortalModule::loginUrl),
                 new MeterStage(limits.limiter, apps.apps, settings.apiKeyRateLimit(), limits.usage, clock),
                 new AuthorizeStage(),
                 new DispatchStage()), maxBody, new RequestLog("public", registry), inflight);

@@ -147,20 +147,6 @@ class AppsApiTest {
     }
 
     @Test
-    void test_users_are_added_by_email_and_removed() {
-        String clientId = register(Map.of()).get("client_id").asText();
-        Fixtures.Account tester = Fixtures.account(admin);
-        JsonNode app = api.post("/v1.0/apps/" + clientId + "/test-users", Map.of("email", tester.email()), devKey).json();
-        assertThat(app.get("test_users")).extracting(JsonNode::asLong).containsExactly(tester.id());
-        assertThat(api.get("/v1.0/apps/" + clientId + "/test-users", devKey).json().get("test_users").get(0)
-                .get("email").asText()).isEqualTo(tester.email());
-        assertThat(api.post("/v1.0/apps/" + clientId + "/test-users", Map.of("email", "nobody@example.com"), devKey)
-                .status()).isEqualTo(400);
-        assertThat(api.delete("/v1.0/apps/" + clientId + "/test-users/" + tester.id(), devKey).json()
-                .get("test_users")).isEmpty();
-    }
-
-    @Test
     void bad_registrations_are_400_naming_the_field() {
         Map<String, Map<String, Object>> cases = Map.of(
                 "name", Map.of("name", ""),

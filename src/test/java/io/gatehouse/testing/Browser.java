@@ -28,18 +28,23 @@ public final class Browser {
 
     private final String base;
     private final HttpClient client;
+    private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
 
     public Browser(String base) {
         this.base = base;
         this.client = HttpClient.newBuilder()
-                .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
+                .cookieHandler(cookies)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
     }
 
     /** A page, or the redirect that took us off this server. */
-    public record Page(int status, String url, String body, String location) {
+    public record Page(int status, String url, String body, String location, java.net.http.HttpHeaders headers) {
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         public boolean leftServer() {
             return location != null;
         }
@@ -67,6 +72,47 @@ public final class Browser {
         return follow(send(req), absolute(action));
     }
 
+    /** A cookie this browser holds for the server, or null. */
+    public String cookie(String name) {
+        return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals(name))
+                .map(java.net.HttpCookie::getValue).findFirst().orElse(null);
+    }
+
+    /**
+     * One request with this browser's cookies, redirects not followed: {@code location} is the Location
+     * header, whatever it points to. A form body is sent form-encoded with the CSRF token added.
+     */
+    public Page request(String method, String url, Map<String, String> form, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(absolute(url)));
+        if (form == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            Map<String, String> fields = new LinkedHashMap<>(form);
+            String csrf = cookie("gatehouse_csrf");
+            if (csrf != null) {
+                fields.putIfAbsent("csrf", csrf);
+            }
+            b.header("Content-Type", "application/x-www-form-urlencoded").method(method, HttpRequest.BodyPublishers.ofString(
+                    fields.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"))));
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        HttpResponse<String> r = send(b);
+        return new Page(r.statusCode(), absolute(url), r.body(), r.headers().firstValue("Location").orElse(null), r.headers());
+    }
+
+    /** One request with this browser's cookies and a raw body (null for none); redirects not followed. */
+    public Page raw(String method, String url, String body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(absolute(url)))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        HttpResponse<String> r = send(b);
+        return new Page(r.statusCode(), absolute(url), r.body(), r.headers().firstValue("Location").orElse(null), r.headers());
+    }
+
     /** The hidden and filled inputs of a piece of HTML, by name. */
     public static Map<String, String> fields(String html) {
         Map<String, String> out = new LinkedHashMap<>();
@@ -88,11 +134,11 @@ public final class Browser {
         for (int hops = 0; hops < 10; hops++) {
             String location = r.headers().firstValue("Location").orElse(null);
             if (r.statusCode() < 300 || r.statusCode() >= 400 || location == null) {
-                return new Page(r.statusCode(), url, r.body(), null);
+                return new Page(r.statusCode(), url, r.body(), null, r.headers());
             }
             String next = absolute(location);
             if (!next.startsWith(base)) {
-                return new Page(r.statusCode(), url, r.body(), location);
+                return new Page(r.statusCode(), url, r.body(), location, r.headers());
             }
             url = next;
             r = send(HttpRequest.newBuilder(URI.create(next)).GET());
@@ -119,7 +165,23 @@ public final class Browser {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
+    /** HTML character references in attribute values: the named ones pages use, and numeric ones ({@code &#34;}). */
     private static String unescape(String s) {
-        return s.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+        Matcher m = Pattern.compile("&(#\\d+|#x[0-9a-fA-F]+|quot|lt|gt|amp);").matcher(s);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String ref = m.group(1);
+            String c = switch (ref) {
+                case "quot" -> "\"";
+                case "lt" -> "<";
+                case "gt" -> ">";
+                case "amp" -> "&";
+                default -> Character.toString(ref.startsWith("#x") ? Integer.parseInt(ref.substring(2), 16)
+                        : Integer.parseInt(ref.substring(1)));
+            };
+            m.appendReplacement(out, Matcher.quoteReplacement(c));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 }

@@ -1,0 +1,57 @@
+package io.gatehouse.oauth;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.gatehouse.app.App;
+import io.gatehouse.app.Apps;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** SPEC §5: the apps an account authorized, and taking one back (every token of that app for the account). */
+public final class Authorizations {
+    private final GrantStore grants;
+    private final Apps apps;
+    private final AccessTokens accessTokens;
+    private final Clock clock;
+
+    /** One app an account let in: the union of its live grants' scopes, and when it was first authorized. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Authorization(String clientId, String name, String mode, String scope, Instant authorizedAt) {
+    }
+
+    public Authorizations(GrantStore grants, Apps apps, AccessTokens accessTokens, Clock clock) {
+        this.grants = grants;
+        this.apps = apps;
+        this.accessTokens = accessTokens;
+        this.clock = clock;
+    }
+
+    public List<Authorization> list(long accountId) {
+        Map<String, Set<String>> scopes = new LinkedHashMap<>();
+        Map<String, Instant> since = new LinkedHashMap<>();
+        for (Grant g : grants.liveGrants(accountId)) {
+            scopes.computeIfAbsent(g.clientId(), k -> new LinkedHashSet<>()).addAll(g.scope());
+            since.putIfAbsent(g.clientId(), g.createdAt());
+        }
+        List<Authorization> out = new ArrayList<>();
+        for (var e : scopes.entrySet()) {
+            App app = apps.get(e.getKey()).orElse(null);
+            out.add(new Authorization(e.getKey(), app == null ? e.getKey() : app.name(), app == null ? null : app.mode().wire(),
+                    String.join(" ", e.getValue()), since.get(e.getKey())));
+        }
+        return out;
+    }
+
+    /** Revokes every grant of the app for the account; returns how many. */
+    public int revoke(long accountId, String clientId) {
+        List<Long> revoked = grants.revokeGrants(accountId, clientId, clock.instant());
+        accessTokens.grantsRevoked(revoked);
+        return revoked.size();
+    }
+}
