@@ -353,4 +353,27 @@ class PortalBrowserTest {
         assertThat(browser.findElements(By.cssSelector(".chart rect.rejected"))).isNotEmpty();
         shoot("app-traffic");
     }
+
+    @Test
+    void a_developer_invites_a_tester_who_accepts_under_invitations() throws IOException {
+        String tester = Fixtures.uniqueEmail();
+        server.admin.post("/admin/v1/accounts", Map.of("email", tester, "password", "tester password 1", "firstName", "Tess"));
+        signUp();
+        String clientId = registerApp("Beta Tool", List.of("user.read"), "https://beta.example.com/cb");
+        fill("tester-email", tester);
+        click("Invite");
+        assertThat(text()).contains("Invitation sent", tester);
+        assertThat(browser.findElement(By.id("test-users")).getText()).doesNotContain(tester);
+
+        logIn(tester, "tester password 1");
+        go("/portal/invitations");
+        assertThat(text()).contains("Beta Tool", "Dana Dev");
+        everyInputHasALabel();
+        shoot("invitations");
+        clickAndWait(browser.findElement(By.cssSelector("button[aria-label='Accept the invitation to test Beta Tool']")));
+        assertThat(text()).contains("Accepted", "No invitation waits for you");
+
+        long testerId = server.admin.get("/admin/v1/accounts?email=" + tester).json().get("accounts").get(0).get("id").asLong();
+        assertThat(server.admin.get("/admin/v1/apps/" + clientId).json().get("test_users").get(0).asLong()).isEqualTo(testerId);
+    }
 }
