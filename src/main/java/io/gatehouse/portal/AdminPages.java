@@ -28,20 +28,20 @@ final class AdminPages {
     void register(Router r) {
         r.add(new Route("GET", "/portal/admin", Route.Access.SESSION, null, this::page));
         r.add(new Route("POST", "/portal/admin/apps/{clientId}/approve", Route.Access.SESSION, null, ex -> {
-            portal.requireAdmin(ex);
+            Account a = portal.requireAdmin(ex);
             portal.form(ex);
-            apps.approve(app(ex));
+            apps.approve(app(ex, a));
             Portal.redirect(ex, "/portal/admin?done=approved");
         }));
         r.add(new Route("POST", "/portal/admin/apps/{clientId}/decline", Route.Access.SESSION, null, ex -> {
-            portal.requireAdmin(ex);
+            Account a = portal.requireAdmin(ex);
             Map<String, String> f = portal.form(ex);
             String note = f.getOrDefault("note", "").strip();
-            apps.decline(app(ex), note.length() > 2000 ? note.substring(0, 2000) : note);
+            apps.decline(app(ex, a), note.length() > 2000 ? note.substring(0, 2000) : note);
             Portal.redirect(ex, "/portal/admin?done=declined");
         }));
         r.add(new Route("POST", "/portal/admin/apps/{clientId}/limit", Route.Access.SESSION, null, ex -> {
-            portal.requireAdmin(ex);
+            Account a = portal.requireAdmin(ex);
             Map<String, String> f = portal.form(ex);
             String v = f.getOrDefault("limit", "").strip();
             Integer limit = null;
@@ -56,13 +56,18 @@ final class AdminPages {
                     return;
                 }
             }
-            apps.setRateLimit(app(ex), limit);
+            apps.setRateLimit(app(ex, a), limit);
             Portal.redirect(ex, "/portal/admin?done=limit");
         }));
     }
 
-    private App app(Exchange ex) {
-        return apps.fresh(ex.param("clientId"));
+    /** The app named in the path; an unknown one is the "not found" page. */
+    private App app(Exchange ex, Account a) {
+        String clientId = ex.param("clientId");
+        if (apps.get(clientId).isEmpty()) {
+            throw portal.notFound(ex, a, "There is no app with that client id.");
+        }
+        return apps.fresh(clientId);
     }
 
     /** A pending app as the reviewer sees it. */

@@ -113,6 +113,20 @@ class PortalPagesTest {
     }
 
     @Test
+    void an_admin_form_for_an_unknown_app_is_a_404_page_and_a_non_admin_gets_403() {
+        String email = Fixtures.uniqueEmail();
+        server.admin.post("/admin/v1/accounts", Map.of("email", email, "password", PASSWORD, "role", "admin"));
+        Browser admin = loggedIn(server, new Fixtures.Account(0, email));
+        for (String action : List.of("approve", "decline", "limit")) {
+            Browser.Page p = admin.request("POST", "/portal/admin/apps/ghc_nope/" + action, Map.of("note", "n", "limit", "5"));
+            assertThat(p.status()).as(action).isEqualTo(404);
+            assertThat(p.body()).contains("<h1>Not found</h1>");
+        }
+        Browser user = loggedIn(server, Fixtures.account(server));
+        assertThat(user.request("GET", "/portal/admin", null).status()).isEqualTo(403);
+    }
+
+    @Test
     void registering_an_app_redirects_and_shows_its_secret_once_and_never_in_a_url() {
         Fixtures.Account a = Fixtures.account(server);
         Browser b = loggedIn(server, a);
