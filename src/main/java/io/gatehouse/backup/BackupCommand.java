@@ -92,8 +92,9 @@ public final class BackupCommand implements Callable<Integer> {
     /** Asks the server at {@code admin}; null when nothing listens there. */
     private Integer fromServer(String admin, String token) throws IOException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        // A state-changing admin call must be JSON (SPEC §11), even with nothing to say.
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(admin + "/admin/v1/backup"))
-                .POST(HttpRequest.BodyPublishers.noBody());
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}"));
         if (token != null) {
             req.header("Authorization", "Bearer " + token);
         }

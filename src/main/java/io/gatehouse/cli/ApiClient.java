@@ -54,7 +54,9 @@ final class ApiClient {
 
     /** Calls the admin API (with GATEHOUSE_ADMIN_TOKEN when set). */
     JsonNode admin(String method, String path, JsonNode body) {
-        HttpRequest.Builder b = request(g.adminUrl() + path, method, body);
+        // State-changing admin calls must be JSON (SPEC §11), even those with nothing to say.
+        JsonNode sent = body == null && !method.equals("GET") && !method.equals("DELETE") ? CliJson.object() : body;
+        HttpRequest.Builder b = request(g.adminUrl() + path, method, sent);
         String token = g.env("GATEHOUSE_ADMIN_TOKEN");
         if (token != null) {
             b.header("Authorization", "Bearer " + token);

@@ -3,6 +3,7 @@ package io.gatehouse.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.gatehouse.core.TrustedProxies;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
@@ -38,7 +39,9 @@ public record Settings(
         Duration shutdownGrace,
         String masterKey,
         String rateLimitOnRedisFailure,
-        String redisPrefix) {
+        String redisPrefix,
+        TrustedProxies trustedProxies,
+        List<String> adminHosts) {
 
     /** The names this version understands; anything else in a config file is a typo worth reporting. */
     public static final List<String> NAMES = List.of(
@@ -47,7 +50,8 @@ public record Settings(
             "GATEHOUSE_DB_USER", "GATEHOUSE_DB_PASSWORD", "GATEHOUSE_REDIS_URL", "GATEHOUSE_ROUTES",
             "GATEHOUSE_ACCESS_TOKEN_TTL", "GATEHOUSE_REFRESH_TOKEN_TTL", "GATEHOUSE_API_KEY_RATE_LIMIT",
             "GATEHOUSE_MAX_BODY_BYTES", "GATEHOUSE_SHUTDOWN_GRACE", "GATEHOUSE_MASTER_KEY",
-            "GATEHOUSE_RATE_LIMIT_ON_REDIS_FAILURE", "GATEHOUSE_REDIS_PREFIX");
+            "GATEHOUSE_RATE_LIMIT_ON_REDIS_FAILURE", "GATEHOUSE_REDIS_PREFIX", "GATEHOUSE_TRUSTED_PROXIES",
+            "GATEHOUSE_ADMIN_HOSTS");
 
     private static final Set<String> SECRET_NAMES =
             Set.of("GATEHOUSE_ADMIN_TOKEN", "GATEHOUSE_DB_PASSWORD", "GATEHOUSE_MASTER_KEY");
@@ -111,7 +115,9 @@ public record Settings(
                 r.duration("GATEHOUSE_SHUTDOWN_GRACE", Duration.ofSeconds(30)),
                 r.string("GATEHOUSE_MASTER_KEY", null),
                 r.oneOf("GATEHOUSE_RATE_LIMIT_ON_REDIS_FAILURE", "local", Set.of("local", "deny", "allow")),
-                r.string("GATEHOUSE_REDIS_PREFIX", "gatehouse:"));
+                r.string("GATEHOUSE_REDIS_PREFIX", "gatehouse:"),
+                r.trustedProxies("GATEHOUSE_TRUSTED_PROXIES"),
+                r.list("GATEHOUSE_ADMIN_HOSTS"));
     }
 
     /** The issuer once the public port is known: {@code GATEHOUSE_ISSUER}, else {@code http://localhost:<port>}. */
@@ -122,6 +128,17 @@ public record Settings(
     /** Cookies carry {@code Secure} when browsers reach us over https (the issuer says how). */
     public boolean secureCookies() {
         return issuer != null && issuer.startsWith("https://");
+    }
+
+    /**
+     * The {@code Host} values the admin listener accepts (SPEC §11, against DNS rebinding): GATEHOUSE_ADMIN_HOSTS,
+     * else the admin bind address, {@code localhost} and {@code 127.0.0.1}. Each may be sent with any port.
+     */
+    public List<String> acceptedAdminHosts() {
+        if (adminHosts != null) {
+            return adminHosts;
+        }
+        return java.util.stream.Stream.of(adminBind.toLowerCase(Locale.ROOT), "localhost", "127.0.0.1").distinct().toList();
     }
 
     public boolean usesPostgres() {
@@ -277,6 +294,32 @@ public record Settings(
             fallback(name, null);
             String v = values.get(name);
             return v == null ? null : Path.of(v);
+        }
+
+        TrustedProxies trustedProxies(String name) {
+            fallback(name, null);
+            String v = values.get(name);
+            try {
+                return TrustedProxies.parse(v);
+            } catch (IllegalArgumentException e) {
+                throw new SettingsException(name + " must be a comma-separated list of IP addresses or CIDRs: "
+                        + e.getMessage());
+            }
+        }
+
+        /** A comma-separated list, lower-cased; null when not set (the code then applies its own default). */
+        List<String> list(String name) {
+            fallback(name, null);
+            String v = values.get(name);
+            if (v == null) {
+                return null;
+            }
+            List<String> out = java.util.Arrays.stream(v.split(",")).map(s -> s.strip().toLowerCase(Locale.ROOT))
+                    .filter(s -> !s.isEmpty()).toList();
+            if (out.isEmpty()) {
+                throw bad(name, v, "a comma-separated list of host names");
+            }
+            return out;
         }
 
         String oneOf(String name, String fallback, Set<String> allowed) {

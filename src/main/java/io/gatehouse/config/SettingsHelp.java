@@ -29,13 +29,18 @@ public final class SettingsHelp {
             Map.entry("GATEHOUSE_SHUTDOWN_GRACE", "on SIGTERM/SIGINT, how long requests in progress may take to finish"),
             Map.entry("GATEHOUSE_MASTER_KEY", "encrypts signing keys at rest; every node of a cluster needs the same one"),
             Map.entry("GATEHOUSE_RATE_LIMIT_ON_REDIS_FAILURE", "local, deny or allow while Redis is unreachable"),
-            Map.entry("GATEHOUSE_REDIS_PREFIX", "prefix of every Redis key (several clusters on one Redis)"));
+            Map.entry("GATEHOUSE_REDIS_PREFIX", "prefix of every Redis key (several clusters on one Redis)"),
+            Map.entry("GATEHOUSE_TRUSTED_PROXIES", "comma-separated addresses or CIDRs of proxies whose X-Forwarded-For / "
+                    + "Forwarded is believed; the client address is the right-most one not in this list (none: the TCP peer)"),
+            Map.entry("GATEHOUSE_ADMIN_HOSTS", "comma-separated Host values the admin listener accepts, against DNS "
+                    + "rebinding (default: GATEHOUSE_ADMIN_BIND, localhost, 127.0.0.1); others get 403"));
 
     /** What happens when a setting with no value in the code is not set. */
     static final Map<String, String> UNSET = Map.of(
             "GATEHOUSE_ISSUER", "http://localhost:<port>",
             "GATEHOUSE_DB_URL", "embedded (H2 in the data dir)",
-            "GATEHOUSE_MASTER_KEY", "master.key in the data dir");
+            "GATEHOUSE_MASTER_KEY", "master.key in the data dir",
+            "GATEHOUSE_ADMIN_HOSTS", "bind,localhost,127.0.0.1");
 
     private SettingsHelp() {
     }

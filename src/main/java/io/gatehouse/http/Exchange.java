@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.core.FormData;
 import io.gatehouse.core.Json;
+import io.gatehouse.core.TrustedProxies;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -27,6 +29,8 @@ public final class Exchange {
     private static final HeaderName NOSNIFF = HeaderNames.create("X-Content-Type-Options");
     private static final HeaderName CACHE_CONTROL = HeaderNames.CACHE_CONTROL;
     private static final byte[] NO_BODY = new byte[0];
+    private static final HeaderName FORWARDED_FOR = HeaderNames.X_FORWARDED_FOR;
+    private static final HeaderName FORWARDED = HeaderNames.FORWARDED;
 
     private final ServerRequest req;
     private final ServerResponse res;
@@ -34,6 +38,8 @@ public final class Exchange {
     private final long maxBodyBytes;
     private final String method;
     private final String path;
+    private final TrustedProxies proxies;
+    private String clientAddress;
 
     private Route route;
     private Map<String, String> params = Map.of();
@@ -42,6 +48,11 @@ public final class Exchange {
     private int status;
 
     public Exchange(ServerRequest req, ServerResponse res, long maxBodyBytes) {
+        this(req, res, maxBodyBytes, TrustedProxies.NONE);
+    }
+
+    public Exchange(ServerRequest req, ServerResponse res, long maxBodyBytes, TrustedProxies proxies) {
+        this.proxies = proxies;
         this.req = req;
         this.res = res;
         this.maxBodyBytes = maxBodyBytes;
@@ -84,7 +95,24 @@ public final class Exchange {
         return cookies.contains(name) ? cookies.get(name) : null;
     }
 
+    /**
+     * The client's address (SPEC §1): the TCP peer, or, when the peer is one of GATEHOUSE_TRUSTED_PROXIES,
+     * the right-most address of its {@code X-Forwarded-For} (else {@code Forwarded}) that is not a trusted
+     * proxy. Used by throttles, the access log and the audit log.
+     */
     public String remoteAddress() {
+        String a = clientAddress;
+        if (a == null) {
+            String peer = peerAddress();
+            a = proxies.isEmpty() ? peer : proxies.clientAddress(peer, req.headers().values(FORWARDED_FOR),
+                    req.headers().values(FORWARDED));
+            clientAddress = a;
+        }
+        return a;
+    }
+
+    /** The TCP peer: the client, or the proxy in front of it. */
+    public String peerAddress() {
         return req.remotePeer().host();
     }
 

@@ -2,7 +2,7 @@ package io.gatehouse.oauth;
 
 import io.gatehouse.app.App;
 import io.gatehouse.app.Apps;
-import io.gatehouse.auth.FailureThrottle;
+import io.gatehouse.auth.Throttle;
 import io.gatehouse.auth.Secrets;
 import io.gatehouse.http.Exchange;
 import io.helidon.http.HeaderNames;
@@ -14,14 +14,14 @@ import java.util.Map;
 /**
  * RFC 6749 §2.3: who is calling the token, revocation or introspection endpoint. Confidential apps
  * authenticate with HTTP Basic ({@code client_secret_basic}) or form fields ({@code client_secret_post});
- * public apps send only {@code client_id} ({@code none}). Failures are throttled per client and per
- * address (SPEC §11).
+ * public apps send only {@code client_id} ({@code none}). Failures are throttled per (client, address)
+ * and per address (SPEC §11); beyond the limit a failure is answered 429 instead of 401.
  */
 public final class ClientAuthenticator {
     private final Apps apps;
-    private final FailureThrottle throttle;
+    private final Throttle throttle;
 
-    public ClientAuthenticator(Apps apps, FailureThrottle throttle) {
+    public ClientAuthenticator(Apps apps, Throttle throttle) {
         this.apps = apps;
         this.throttle = throttle;
     }
@@ -48,12 +48,6 @@ public final class ClientAuthenticator {
         if (clientId == null || clientId.isEmpty()) {
             throw OAuthException.invalidClient("Client authentication is required (HTTP Basic, or client_id in the body).");
         }
-        String byAddress = "addr:" + ex.remoteAddress();
-        String byClient = "client:" + clientId;
-        long wait = Math.max(throttle.retryAfterSeconds(byAddress), throttle.retryAfterSeconds(byClient));
-        if (wait > 0) {
-            throw OAuthException.throttled(wait);
-        }
         App app = apps.get(clientId).orElse(null);
         boolean ok;
         if (app == null) {
@@ -64,8 +58,11 @@ public final class ClientAuthenticator {
             ok = secret == null || secret.isEmpty();
         }
         if (!ok) {
-            throttle.fail(byAddress);
-            throttle.fail(byClient);
+            // SPEC §11: only failures meet the throttle, so the right secret is never refused by it.
+            long wait = throttle.fail(clientId, ex.remoteAddress());
+            if (wait > 0) {
+                throw OAuthException.throttled(wait);
+            }
             throw OAuthException.invalidClient(app != null && app.isConfidential() && secret == null
                     ? "This client is confidential: authenticate with its client_secret."
                     : "Client authentication failed.");

@@ -2,7 +2,8 @@ package io.gatehouse.oauth;
 
 import io.gatehouse.apikey.ApiKeys;
 import io.gatehouse.app.AppModule;
-import io.gatehouse.auth.FailureThrottle;
+import io.gatehouse.auth.Throttle;
+import io.gatehouse.auth.Throttles;
 import io.gatehouse.config.Settings;
 import io.gatehouse.http.Router;
 import io.gatehouse.revocation.RevocationBus;
@@ -10,6 +11,7 @@ import io.gatehouse.store.IdGenerator;
 import io.gatehouse.store.Jdbc;
 import io.gatehouse.token.SigningKeys;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -29,7 +31,7 @@ public final class OAuthModule {
     private final Clock clock;
 
     public OAuthModule(Settings settings, Jdbc jdbc, IdGenerator ids, Clock clock, SigningKeys signingKeys,
-                       RevocationBus bus, AppModule apps, ApiKeys apiKeys) {
+                       RevocationBus bus, AppModule apps, ApiKeys apiKeys, Throttles throttles) {
         this.signingKeys = signingKeys;
         this.apps = apps;
         this.clock = clock;
@@ -48,7 +50,8 @@ public final class OAuthModule {
             }
         });
         Tokens tokens = new Tokens(tokenIssuer, grants, ids, clock);
-        this.clients = new ClientAuthenticator(apps.apps, new FailureThrottle(20, 60_000, clock));
+        this.clients = new ClientAuthenticator(apps.apps,
+                throttles.create(new Throttle.Policy("client", 20, 100, Duration.ofMinutes(1))));
         this.grantHandlers = Map.of(
                 "authorization_code", new AuthorizationCodeGrant(tokens, accessTokens),
                 "refresh_token", new RefreshTokenGrant(tokens, accessTokens),

@@ -1,6 +1,7 @@
 package io.gatehouse.pipeline;
 
 import io.gatehouse.core.DomainException;
+import io.gatehouse.core.TrustedProxies;
 import io.gatehouse.http.Answered;
 import io.gatehouse.http.ApiError;
 import io.gatehouse.http.ApiException;
@@ -27,8 +28,14 @@ public final class Pipeline implements Handler {
     private final long maxBodyBytes;
     private final RequestLog requestLog;
     private final Inflight inflight;
+    private final TrustedProxies proxies;
 
     public Pipeline(List<Stage> stages, long maxBodyBytes, RequestLog requestLog, Inflight inflight) {
+        this(stages, maxBodyBytes, requestLog, inflight, TrustedProxies.NONE);
+    }
+
+    public Pipeline(List<Stage> stages, long maxBodyBytes, RequestLog requestLog, Inflight inflight, TrustedProxies proxies) {
+        this.proxies = proxies;
         this.stages = List.copyOf(stages);
         this.maxBodyBytes = maxBodyBytes;
         this.requestLog = requestLog;
@@ -39,7 +46,7 @@ public final class Pipeline implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         long start = System.nanoTime();
         inflight.enter();
-        Exchange ex = new Exchange(req, res, maxBodyBytes);
+        Exchange ex = new Exchange(req, res, maxBodyBytes, proxies);
         try {
             run(ex);
         } finally {

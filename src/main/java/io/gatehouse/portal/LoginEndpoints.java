@@ -2,7 +2,7 @@ package io.gatehouse.portal;
 
 import io.gatehouse.account.Account;
 import io.gatehouse.account.Accounts;
-import io.gatehouse.auth.FailureThrottle;
+import io.gatehouse.auth.Throttle;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.Router;
@@ -17,11 +17,11 @@ import java.util.Optional;
 final class LoginEndpoints {
     private final Accounts accounts;
     private final Sessions sessions;
-    private final FailureThrottle throttle;
+    private final Throttle throttle;
     private final boolean secureCookies;
     private final Portal portal;
 
-    LoginEndpoints(Portal portal, Accounts accounts, Sessions sessions, FailureThrottle throttle, boolean secureCookies) {
+    LoginEndpoints(Portal portal, Accounts accounts, Sessions sessions, Throttle throttle, boolean secureCookies) {
         this.portal = portal;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -62,18 +62,15 @@ final class LoginEndpoints {
         // Checked before anything changes: a refused next never leaves a session behind (SPEC §11).
         String next = safeNext(ex.query("next"));
         String email = form.getOrDefault("email", "").strip();
-        String byAddress = "login-addr:" + ex.remoteAddress();
-        String byEmail = "login-email:" + email.toLowerCase(Locale.ROOT);
-        long wait = Math.max(throttle.retryAfterSeconds(byAddress), throttle.retryAfterSeconds(byEmail));
-        if (wait > 0) {
-            ex.header("Retry-After", Long.toString(wait));
-            form(ex, 429, "Too many failed attempts. Try again in " + wait + " seconds.", email);
-            return;
-        }
         Optional<Account> account = accounts.login(email, form.get("password"));
         if (account.isEmpty()) {
-            throttle.fail(byAddress);
-            throttle.fail(byEmail);
+            // SPEC §11: only failures meet the throttle, so the right password is never refused by it.
+            long wait = throttle.fail(email.toLowerCase(Locale.ROOT), ex.remoteAddress());
+            if (wait > 0) {
+                ex.header("Retry-After", Long.toString(wait));
+                form(ex, 429, "Too many failed attempts. Try again in " + wait + " seconds.", email);
+                return;
+            }
             form(ex, 401, "The email or password is not right.", email);
             return;
         }

@@ -3,13 +3,15 @@ package io.gatehouse.portal;
 import io.gatehouse.account.AccountModule;
 import io.gatehouse.apikey.ApiKeys;
 import io.gatehouse.app.AppModule;
-import io.gatehouse.auth.FailureThrottle;
+import io.gatehouse.auth.Throttle;
+import io.gatehouse.auth.Throttles;
 import io.gatehouse.config.Settings;
 import io.gatehouse.http.Router;
 import io.gatehouse.oauth.OAuthModule;
 import io.gatehouse.ratelimit.UsageRecorder;
 import io.gatehouse.store.Jdbc;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * The developer portal (SPEC §8) and the browser side of OAuth: sessions, login, sign-up, the pages,
@@ -26,9 +28,10 @@ public final class PortalModule {
     private final ApiKeys apiKeys;
     private final OAuthModule oauth;
     private final UsageRecorder usage;
+    private final Throttle signups;
 
     public PortalModule(Settings settings, Jdbc jdbc, Clock clock, AccountModule accounts, AppModule apps, ApiKeys apiKeys,
-                        OAuthModule oauth, UsageRecorder usage) {
+                        OAuthModule oauth, UsageRecorder usage, Throttles throttles) {
         this.clock = clock;
         this.accounts = accounts;
         this.apps = apps;
@@ -39,7 +42,9 @@ public final class PortalModule {
         this.sessions = new Sessions(jdbc, clock);
         this.portal = new Portal(accounts.accounts, secureCookies);
         this.flash = new Flash(jdbc, clock);
-        this.login = new LoginEndpoints(portal, accounts.accounts, sessions, new FailureThrottle(10, 300_000, clock), secureCookies);
+        this.login = new LoginEndpoints(portal, accounts.accounts, sessions, throttles.create(new Throttle.Policy("login", 10, 50, Duration.ofMinutes(5))), secureCookies);
+        // Sign-ups per address (only the address counts; the limit is on successful sign-ups).
+        this.signups = throttles.create(new Throttle.Policy("signup", 1, 20, Duration.ofHours(1)));
     }
 
     /** Where a browser without a session is sent to log in, coming back to {@code next} (for the SESSION route kind). */
@@ -51,7 +56,7 @@ public final class PortalModule {
         new AuthorizeEndpoint(apps.apps, new ConsentPages(portal, accounts.accounts, apps.catalog), oauth.grants, oauth.issuer, clock)
                 .register(r);
         login.register(r);
-        new SignupPages(portal, accounts.accounts, login, new FailureThrottle(20, 3_600_000, clock)).register(r);
+        new SignupPages(portal, accounts.accounts, login, signups).register(r);
         new AppPages(portal, apps.apps, accounts.accounts, apps.invitations, apps.catalog, usage, flash).register(r);
         new KeyPages(portal, apiKeys, clock, flash).register(r);
         new AuthorizedPages(portal, oauth.authorizations, apps.catalog).register(r);

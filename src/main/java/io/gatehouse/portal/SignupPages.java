@@ -4,7 +4,7 @@ import io.gatehouse.account.Account;
 import io.gatehouse.account.Accounts;
 import io.gatehouse.account.NewAccount;
 import io.gatehouse.account.Role;
-import io.gatehouse.auth.FailureThrottle;
+import io.gatehouse.auth.Throttle;
 import io.gatehouse.core.DomainException;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
@@ -17,9 +17,9 @@ final class SignupPages {
     private final Portal portal;
     private final Accounts accounts;
     private final LoginEndpoints login;
-    private final FailureThrottle throttle;
+    private final Throttle throttle;
 
-    SignupPages(Portal portal, Accounts accounts, LoginEndpoints login, FailureThrottle throttle) {
+    SignupPages(Portal portal, Accounts accounts, LoginEndpoints login, Throttle throttle) {
         this.portal = portal;
         this.accounts = accounts;
         this.login = login;
@@ -41,15 +41,14 @@ final class SignupPages {
 
     private void signup(Exchange ex) {
         Map<String, String> f = portal.form(ex);
-        String byAddress = "signup:" + ex.remoteAddress();
-        long wait = throttle.retryAfterSeconds(byAddress);
+        long wait = throttle.retryAfter(null, ex.remoteAddress());
         if (wait > 0) {
             form(ex, 429, "Too many sign-ups from here. Try again in " + wait + " seconds.", f);
             return;
         }
         try {
             Account a = accounts.create(new NewAccount(f.get("email"), f.get("password"), f.get("firstName"), f.get("lastName"), Role.USER));
-            throttle.fail(byAddress); // counts sign-ups per address, failed or not
+            throttle.fail(null, ex.remoteAddress()); // counts sign-ups per address
             login.startSession(ex, a.id());
             Portal.redirect(ex, "/portal/apps");
         } catch (DomainException e) {

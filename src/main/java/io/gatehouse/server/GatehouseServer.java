@@ -6,12 +6,14 @@ import io.gatehouse.api.MeEndpoints;
 import io.gatehouse.apikey.ApiKeyFormat;
 import io.gatehouse.apikey.ApiKeyModule;
 import io.gatehouse.app.AppModule;
+import io.gatehouse.auth.Throttles;
 import io.gatehouse.backup.BackupEndpoints;
 import io.gatehouse.config.Settings;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.Router;
 import io.gatehouse.lead.LeadModule;
 import io.gatehouse.oauth.OAuthModule;
+import io.gatehouse.pipeline.AdminGuardStage;
 import io.gatehouse.pipeline.AdminTokenStage;
 import io.gatehouse.pipeline.AdmitStage;
 import io.gatehouse.pipeline.AuthenticateStage;
@@ -106,16 +108,17 @@ public final class GatehouseServer implements AutoCloseable {
         // Many nodes: Redis carries shared limits and revocations when configured.
         Redis redis = settings.redisUrl() == null ? null : new Redis(settings.redisUrl(), settings.redisPrefix());
         Background background = new Background();
+        Throttles throttles = new Throttles(redis, clock);
 
         AccountModule accounts = new AccountModule(jdbc, ids, clock);
         RevocationModule revocations = new RevocationModule(jdbc, clock, redis, redis != null || settings.usesPostgres());
         TokenModule tokens = new TokenModule(settings, jdbc, clock);
         ApiKeyModule apiKeys = new ApiKeyModule(jdbc, ids, clock, tokens.signingKeys, revocations.bus, accounts.accounts);
         AppModule apps = new AppModule(jdbc, ids, clock, revocations.bus, accounts.accounts);
-        OAuthModule oauth = new OAuthModule(settings, jdbc, ids, clock, tokens.signingKeys, revocations.bus, apps, apiKeys.apiKeys);
+        OAuthModule oauth = new OAuthModule(settings, jdbc, ids, clock, tokens.signingKeys, revocations.bus, apps, apiKeys.apiKeys, throttles);
         RateLimitModule limits = new RateLimitModule(settings, jdbc, clock, redis);
         ProxyModule proxies = new ProxyModule(settings, apps.catalog);
-        PortalModule portal = new PortalModule(settings, jdbc, clock, accounts, apps, apiKeys.apiKeys, oauth, limits.usage);
+        PortalModule portal = new PortalModule(settings, jdbc, clock, accounts, apps, apiKeys.apiKeys, oauth, limits.usage, throttles);
         AtomicBoolean draining = new AtomicBoolean();
         Map<String, BooleanSupplier> checks = redis == null ? Map.of("database", db::isReachable)
                 : Map.of("database", db::isReachable, "redis", redis::isReachable);
@@ -144,7 +147,7 @@ public final class GatehouseServer implements AutoCloseable {
                         new SessionCallGuard(oauth.issuer::url, Csrf.COOKIE), PortalModule::loginUrl),
                 new MeterStage(limits.limiter, apps.apps, settings.apiKeyRateLimit(), limits.usage, clock),
                 new AuthorizeStage(),
-                new DispatchStage()), maxBody, new RequestLog("public", registry), inflight);
+                new DispatchStage()), maxBody, new RequestLog("public", registry), inflight, settings.trustedProxies());
 
         // Admin listener: admin API, health, metrics.
         Router adminRoutes = new Router();
@@ -156,8 +159,9 @@ public final class GatehouseServer implements AutoCloseable {
         Pipeline adminPipeline = new Pipeline(List.of(
                 new AdmitStage(maxBody),
                 new ResolveRouteStage(adminRoutes),
+                new AdminGuardStage(settings.acceptedAdminHosts()),
                 new AdminTokenStage(settings.adminToken()),
-                new DispatchStage()), maxBody, new RequestLog(ADMIN, registry), inflight);
+                new DispatchStage()), maxBody, new RequestLog(ADMIN, registry), inflight, settings.trustedProxies());
 
         // Keys and tokens may arrive in long headers; a 100 kB header must reach us and be refused as a
         // bad credential, not cut off by the HTTP layer.

@@ -159,7 +159,8 @@ class BackupTest {
     }
 
     private static HttpResponse<byte[]> postBackup(TestClient admin, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(admin.base + "/admin/v1/backup")).POST(HttpRequest.BodyPublishers.noBody());
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(admin.base + "/admin/v1/backup"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}"));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
