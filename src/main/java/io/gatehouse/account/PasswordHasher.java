@@ -1,5 +1,6 @@
 package io.gatehouse.account;
 
+import io.gatehouse.core.DomainException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -11,7 +12,8 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * Argon2id password hashes (SPEC §11: memory-hard), in the PHC string format
  * {@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}. The defaults are OWASP's minimum
  * recommendation; stored hashes carry their own parameters, so raising them later keeps old
- * passwords working.
+ * passwords working. Every hash and check passes through a {@link HashingGate}, so only a bounded number run
+ * at once.
  */
 public final class PasswordHasher {
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
@@ -23,12 +25,18 @@ public final class PasswordHasher {
     private final int iterations;
     private final int parallelism;
     private final SecureRandom random = new SecureRandom();
+    private final HashingGate gate;
 
     public PasswordHasher() {
-        this(19_456, 2, 1);
+        this(19_456, 2, 1, HashingGate.forThisMachine());
     }
 
     public PasswordHasher(int memoryKib, int iterations, int parallelism) {
+        this(memoryKib, iterations, parallelism, HashingGate.forThisMachine());
+    }
+
+    public PasswordHasher(int memoryKib, int iterations, int parallelism, HashingGate gate) {
+        this.gate = gate;
         this.memoryKib = memoryKib;
         this.iterations = iterations;
         this.parallelism = parallelism;
@@ -37,12 +45,19 @@ public final class PasswordHasher {
     public String hash(String password) {
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
-        byte[] hash = derive(password, salt, memoryKib, iterations, parallelism, HASH_BYTES);
+        byte[] hash;
+        try (HashingGate.Permit turn = gate.enter()) {
+            hash = derive(password, salt, memoryKib, iterations, parallelism, HASH_BYTES);
+        }
         return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism
                 + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
     }
 
-    /** Constant-time check of a password against a stored PHC string; a malformed string never matches. */
+    /**
+     * Constant-time check of a password against a stored PHC string; a malformed string never matches.
+     *
+     * @throws io.gatehouse.core.DomainException unavailable, when too many hashes are running already
+     */
     public boolean verify(String password, String stored) {
         String[] parts = stored.split("\\$");
         // ["", "argon2id", "v=19", "m=..,t=..,p=..", salt, hash]
@@ -66,8 +81,11 @@ public final class PasswordHasher {
             }
             byte[] salt = B64D.decode(parts[4]);
             byte[] expected = B64D.decode(parts[5]);
-            byte[] actual = derive(password, salt, m, t, p, expected.length);
-            return MessageDigest.isEqual(expected, actual);
+            try (HashingGate.Permit turn = gate.enter()) {
+                return MessageDigest.isEqual(expected, derive(password, salt, m, t, p, expected.length));
+            }
+        } catch (DomainException busy) {
+            throw busy;
         } catch (RuntimeException e) {
             return false;
         }

@@ -8,6 +8,8 @@ import io.gatehouse.http.ApiException;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.oauth.OAuthException;
 import io.gatehouse.store.StoreException;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -23,12 +25,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pipeline implements Handler {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    private static final HeaderName STRICT_TRANSPORT_SECURITY = HeaderNames.create("Strict-Transport-Security");
 
     private final List<Stage> stages;
     private final long maxBodyBytes;
     private final RequestLog requestLog;
     private final Inflight inflight;
     private final TrustedProxies proxies;
+    private volatile String strictTransportSecurity;
 
     public Pipeline(List<Stage> stages, long maxBodyBytes, RequestLog requestLog, Inflight inflight) {
         this(stages, maxBodyBytes, requestLog, inflight, TrustedProxies.NONE);
@@ -42,8 +46,21 @@ public final class Pipeline implements Handler {
         this.inflight = inflight;
     }
 
+    /**
+     * SPEC §11: with an https issuer, every answer of this listener carries {@code Strict-Transport-Security}
+     * (one year; not {@code includeSubDomains}, which is the domain owner's call, not ours).
+     */
+    public Pipeline sendingHsts(boolean https) {
+        this.strictTransportSecurity = https ? "max-age=31536000" : null;
+        return this;
+    }
+
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
+        String sts = strictTransportSecurity;
+        if (sts != null) {
+            res.header(STRICT_TRANSPORT_SECURITY, sts);
+        }
         long start = System.nanoTime();
         inflight.enter();
         Exchange ex = new Exchange(req, res, maxBodyBytes, proxies);

@@ -3,6 +3,7 @@ package io.gatehouse.portal;
 import io.gatehouse.account.Account;
 import io.gatehouse.account.Accounts;
 import io.gatehouse.auth.Throttle;
+import io.gatehouse.core.DomainException;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.Router;
@@ -62,7 +63,18 @@ final class LoginEndpoints {
         // Checked before anything changes: a refused next never leaves a session behind (SPEC §11).
         String next = safeNext(ex.query("next"));
         String email = form.getOrDefault("email", "").strip();
-        Optional<Account> account = accounts.login(email, form.get("password"));
+        Optional<Account> account;
+        try {
+            account = accounts.login(email, form.get("password"));
+        } catch (DomainException busy) {
+            // Bounded password hashing (SPEC §11): too many logins at once.
+            if (busy.kind() != DomainException.Kind.UNAVAILABLE) {
+                throw busy;
+            }
+            ex.header("Retry-After", Long.toString(busy.retryAfterSeconds()));
+            form(ex, 503, busy.getMessage(), email);
+            return;
+        }
         if (account.isEmpty()) {
             // SPEC §11: only failures meet the throttle, so the right password is never refused by it.
             long wait = throttle.fail(email.toLowerCase(Locale.ROOT), ex.remoteAddress());

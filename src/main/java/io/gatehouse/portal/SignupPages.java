@@ -52,6 +52,9 @@ final class SignupPages {
             login.startSession(ex, a.id());
             Portal.redirect(ex, "/portal/apps");
         } catch (DomainException e) {
+            if (e.kind() == DomainException.Kind.UNAVAILABLE) {
+                ex.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+            }
             form(ex, Portal.status(e), e.getMessage(), f);
         }
     }

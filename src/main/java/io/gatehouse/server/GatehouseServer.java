@@ -147,7 +147,8 @@ public final class GatehouseServer implements AutoCloseable {
                         new SessionCallGuard(oauth.issuer::url, Csrf.COOKIE), PortalModule::loginUrl),
                 new MeterStage(limits.limiter, apps.apps, settings.apiKeyRateLimit(), limits.usage, clock),
                 new AuthorizeStage(),
-                new DispatchStage()), maxBody, new RequestLog("public", registry), inflight, settings.trustedProxies());
+                new DispatchStage()), maxBody, new RequestLog("public", registry), inflight, settings.trustedProxies())
+                .sendingHsts(settings.secureCookies());
 
         // Admin listener: admin API, health, metrics.
         Router adminRoutes = new Router();

@@ -6,8 +6,10 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.gatehouse.config.Settings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -34,19 +36,57 @@ public final class Database implements AutoCloseable {
             return open(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), metrics);
         }
         Path dir = settings.dataDir().toAbsolutePath().normalize();
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot create data directory " + dir + ": " + e.getMessage(), e);
-        }
+        createPrivateDirectory(dir);
         String url = embeddedUrl(dir);
         // Opening the file can take seconds on a small or busy machine, longer than the pool's 2 s
         // timeout (meant for PostgreSQL outages); so it is opened once here, without a timeout, and
         // held open while the pool connects to the already open database.
         try (Connection first = DriverManager.getConnection(url, EMBEDDED_USER, "")) {
+            try (var files = Files.newDirectoryStream(dir, "gatehouse.*")) {
+                files.forEach(Database::makePrivate);
+            } catch (IOException ignored) {
+                // the folder's own mode still protects them
+            }
             return open(url, EMBEDDED_USER, "", metrics);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the embedded database in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * SPEC §11 "Files": the data folder holds password hashes, emails and keys, so a folder we create is
+     * 0700 (its parents as {@code mkdir -p} makes them). An existing folder is left as the operator made it.
+     */
+    public static void createPrivateDirectory(Path dir) {
+        try {
+            if (Files.isDirectory(dir)) {
+                return;
+            }
+            if (dir.getParent() != null) {
+                Files.createDirectories(dir.getParent());
+            }
+            try {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                // the umask may have taken bits away, never added: set exactly
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createDirectories(dir);
+            } catch (FileAlreadyExistsException raced) {
+                // another process made it first
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create data directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A file of the data folder is readable by its owner only (0600), whatever the umask made it. */
+    public static void makePrivate(Path file) {
+        try {
+            if (Files.exists(file)) {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            }
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // not a POSIX file system, or not ours to change: the folder's mode still protects it
         }
     }
 

@@ -1,5 +1,6 @@
 package io.gatehouse.token;
 
+import io.gatehouse.store.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,7 @@ public final class MasterKey {
         }
         Path file = dataDir.resolve("master.key");
         try {
-            Files.createDirectories(dataDir);
+            Database.createPrivateDirectory(dataDir);
             if (!Files.exists(file)) {
                 byte[] fresh = new byte[32];
                 new SecureRandom().nextBytes(fresh);
