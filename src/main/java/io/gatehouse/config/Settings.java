@@ -53,6 +53,16 @@ public record Settings(
             "GATEHOUSE_RATE_LIMIT_ON_REDIS_FAILURE", "GATEHOUSE_REDIS_PREFIX", "GATEHOUSE_TRUSTED_PROXIES",
             "GATEHOUSE_ADMIN_HOSTS");
 
+    /**
+     * GATEHOUSE_ variables that other parts read (the launcher script, logging, the CLI), so not unknown to
+     * {@link #unknownVariables}. {@code GATEHOUSE_TEST_*} belong to the project's own tests.
+     */
+    public static final Set<String> OTHER_NAMES = Set.of(
+            "GATEHOUSE_JAVA_OPTS", "GATEHOUSE_LOG_LEVEL", "GATEHOUSE_ACCESS_LOG",
+            "GATEHOUSE_BASE_URL", "GATEHOUSE_ADMIN_URL", "GATEHOUSE_ACCESS_TOKEN", "GATEHOUSE_REFRESH_TOKEN",
+            "GATEHOUSE_CLIENT_ID", "GATEHOUSE_CLIENT_SECRET", "GATEHOUSE_CUSTOMER_KEY", "GATEHOUSE_TOKEN_URL",
+            "GATEHOUSE_SESSION_ID", "GATEHOUSE_MAX_RETRIES");
+
     private static final Set<String> SECRET_NAMES =
             Set.of("GATEHOUSE_ADMIN_TOKEN", "GATEHOUSE_DB_PASSWORD", "GATEHOUSE_MASTER_KEY");
 
@@ -63,6 +73,51 @@ public record Settings(
         if (issuer != null) {
             issuer = stripTrailingSlash(issuer);
         }
+    }
+
+    /**
+     * SPEC §1: one warning per variable that starts with {@code GATEHOUSE_} but that nothing reads (a typo,
+     * most likely), naming the closest known setting. Values are never shown.
+     */
+    public static List<String> unknownVariables(Map<String, String> env) {
+        List<String> warnings = new java.util.ArrayList<>();
+        for (String name : new java.util.TreeSet<>(env.keySet())) {
+            if (!name.startsWith("GATEHOUSE_") || NAMES.contains(name) || OTHER_NAMES.contains(name)
+                    || name.startsWith("GATEHOUSE_TEST_")) {
+                continue;
+            }
+            String closest = null;
+            int best = Integer.MAX_VALUE;
+            for (String known : NAMES) {
+                int d = distance(name, known);
+                if (d < best) {
+                    best = d;
+                    closest = known;
+                }
+            }
+            warnings.add("Unknown setting " + name + " is ignored (did you mean " + closest + "?)");
+        }
+        return warnings;
+    }
+
+    /** Levenshtein distance: single-character insertions, deletions and substitutions. */
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     /** Settings with every default: what {@code gatehouse serve} uses on a bare machine. */

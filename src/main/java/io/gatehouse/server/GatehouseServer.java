@@ -9,6 +9,7 @@ import io.gatehouse.app.AppModule;
 import io.gatehouse.auth.Throttles;
 import io.gatehouse.backup.BackupEndpoints;
 import io.gatehouse.config.Settings;
+import io.gatehouse.core.StartupFault;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.Router;
 import io.gatehouse.lead.LeadModule;
@@ -44,6 +45,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,6 +96,9 @@ public final class GatehouseServer implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
 
+        // SPEC §1: a port that is taken stops the start before anything opens, with one line saying so.
+        checkFree(settings.bind(), settings.port(), "GATEHOUSE_PORT");
+        checkFree(settings.adminBind(), settings.adminPort(), "GATEHOUSE_ADMIN_PORT");
         Database db = Database.open(settings, registry);
         try {
             return wire(settings, clock, registry, db);
@@ -181,6 +188,12 @@ public final class GatehouseServer implements AutoCloseable {
                         .routing(r -> r.any(adminPipeline)))
                 .build()
                 .start();
+        if (web.port() < 0 || web.port(ADMIN) < 0) {
+            // Taken between the check and the start: Helidon logs it and carries on without the listener.
+            web.stop();
+            throw web.port() < 0 ? busy(settings.bind(), settings.port(), "GATEHOUSE_PORT", null)
+                    : busy(settings.adminBind(), settings.adminPort(), "GATEHOUSE_ADMIN_PORT", null);
+        }
         apiKeys.schedule(background);
         tokens.schedule(background);
         limits.schedule(background);
@@ -194,6 +207,23 @@ public final class GatehouseServer implements AutoCloseable {
         LOG.info("Gatehouse listening: public http://{}:{} admin http://{}:{} issuer {}",
                 settings.bind(), web.port(), settings.adminBind(), web.port(ADMIN), server.issuer);
         return server;
+    }
+
+    private static void checkFree(String host, int port, String setting) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw busy(host, port, setting, e);
+        }
+    }
+
+    private static StartupFault busy(String host, int port, String setting, IOException e) {
+        String why = e == null || e.getMessage() == null ? "address already in use" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+        return new StartupFault("cannot listen on " + host + ":" + port + " (" + setting + "): " + why, e);
     }
 
     public int port() {

@@ -4,17 +4,24 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.gatehouse.config.Settings;
+import io.gatehouse.core.StartupFault;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one database of a node: an embedded H2 file (the default) or a shared PostgreSQL.
@@ -23,8 +30,14 @@ import org.flywaydb.core.Flyway;
 public final class Database implements AutoCloseable {
     public enum Kind { H2, POSTGRESQL }
 
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    /** How long a database may stay unreachable at start before the node gives up (SPEC §1). */
+    public static final Duration REACH_WITHIN = Duration.ofSeconds(60);
+
     private final HikariDataSource dataSource;
     private final Kind kind;
+    private FileChannel dataDirLock;
 
     private Database(HikariDataSource dataSource, Kind kind) {
         this.dataSource = dataSource;
@@ -37,6 +50,7 @@ public final class Database implements AutoCloseable {
         }
         Path dir = settings.dataDir().toAbsolutePath().normalize();
         createPrivateDirectory(dir);
+        FileChannel lock = lockDataDir(dir);
         String url = embeddedUrl(dir);
         // Opening the file can take seconds on a small or busy machine, longer than the pool's 2 s
         // timeout (meant for PostgreSQL outages); so it is opened once here, without a timeout, and
@@ -47,10 +61,68 @@ public final class Database implements AutoCloseable {
             } catch (IOException ignored) {
                 // the folder's own mode still protects them
             }
-            return open(url, EMBEDDED_USER, "", metrics);
+            Database db = open(url, EMBEDDED_USER, "", metrics);
+            db.dataDirLock = lock;
+            return db;
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot open the embedded database in " + dir + ": " + e.getMessage(), e);
+            release(lock);
+            if (e.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
+                throw new StartupFault(inUse(dir), e);
+            }
+            throw new StartupFault("cannot open the embedded database in " + dir + ": " + firstLine(e.getMessage()), e);
+        } catch (RuntimeException e) {
+            release(lock);
+            throw e;
         }
+    }
+
+    private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+
+    private static String inUse(Path dir) {
+        return "the data folder " + dir + " is in use by another Gatehouse process; stop it, or give this one "
+                + "another GATEHOUSE_DATA_DIR";
+    }
+
+    /**
+     * One process per data folder (SPEC §1): an exclusive lock on {@code gatehouse.lock}, held while the
+     * database is open. The operating system drops it when the process dies, so a crash leaves no stale lock.
+     */
+    private static FileChannel lockDataDir(Path dir) {
+        Path file = dir.resolve("gatehouse.lock");
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            makePrivate(file);
+        } catch (IOException e) {
+            throw new StartupFault("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            if (channel.tryLock() != null) {
+                return channel;
+            }
+        } catch (OverlappingFileLockException | IOException e) {
+            // held by this JVM (another node in a test), or not lockable: in use either way
+        }
+        release(channel);
+        throw new StartupFault(inUse(dir));
+    }
+
+    private static void release(FileChannel lock) {
+        if (lock != null) {
+            try {
+                lock.close();
+            } catch (IOException ignored) {
+                // closing releases the lock; nothing else to do
+            }
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 
     /**
@@ -102,6 +174,11 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(String url, String user, String password, MeterRegistry metrics) {
+        return open(url, user, password, metrics, REACH_WITHIN);
+    }
+
+    /** Opens the pool and migrates, waiting up to {@code reachWithin} for the database to answer at all. */
+    public static Database open(String url, String user, String password, MeterRegistry metrics, Duration reachWithin) {
         Kind kind = url.startsWith("jdbc:postgresql:") ? Kind.POSTGRESQL : Kind.H2;
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
@@ -113,7 +190,9 @@ public final class Database implements AutoCloseable {
         }
         config.setPoolName("gatehouse-db");
         config.setMaximumPoolSize(kind == Kind.H2 ? 8 : 16);
-        config.setConnectionTimeout(2_000);
+        // PostgreSQL: fail fast during an outage, /readyz says so. H2 is a local file that is never "down";
+        // on a busy machine a connection may just take long (three nodes starting at once died at 2 s).
+        config.setConnectionTimeout(kind == Kind.H2 ? 30_000 : 2_000);
         config.setValidationTimeout(2_000);
         // Start even if PostgreSQL is not up yet: /readyz reports it, and the pool reconnects by itself.
         config.setInitializationFailTimeout(-1);
@@ -123,12 +202,31 @@ public final class Database implements AutoCloseable {
         HikariDataSource ds = new HikariDataSource(config);
         Database db = new Database(ds, kind);
         try {
+            db.awaitReachable(reachWithin);
             db.migrate();
         } catch (RuntimeException e) {
             ds.close();
             throw e;
         }
         return db;
+    }
+
+    /** SPEC §1: a database still unreachable after {@code within} stops the start with one clear line. */
+    private void awaitReachable(Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            try (Connection c = dataSource.getConnection()) {
+                return;
+            } catch (SQLException e) {
+                if (System.nanoTime() - deadline >= 0) {
+                    Throwable cause = e.getCause() != null ? e.getCause() : e;
+                    throw new StartupFault("the database stayed unreachable for " + within.toSeconds() + " s: "
+                            + firstLine(cause.getMessage()), e);
+                }
+                LOG.warn("Database not reachable yet ({}); retrying until {} s have passed", firstLine(e.getMessage()),
+                        within.toSeconds());
+            }
+        }
     }
 
     private void migrate() {
@@ -164,5 +262,6 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         dataSource.close();
+        release(dataDirLock);
     }
 }

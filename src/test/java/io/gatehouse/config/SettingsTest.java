@@ -100,4 +100,36 @@ class SettingsTest {
         assertThat(Durations.parse("2h")).isEqualTo(Duration.ofHours(2));
         assertThatThrownBy(() -> Durations.parse("2w")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void an_unknown_gatehouse_variable_is_warned_about_naming_the_closest_setting_and_known_ones_are_not() {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("GATEHOUSE_PROT", "9000");
+        env.put("GATEHOUSE_TRUSTED_PROXY", "10.0.0.1");
+        env.put("GATEHOUSE_PORT", "9000");
+        env.put("GATEHOUSE_JAVA_OPTS", "-Xmx1g");
+        env.put("GATEHOUSE_ADMIN_URL", "http://127.0.0.1:8081");
+        env.put("GATEHOUSE_BASE_URL", "http://127.0.0.1:8080");
+        env.put("GATEHOUSE_CLIENT_SECRET", "secret-value");
+        env.put("GATEHOUSE_LOG_LEVEL", "DEBUG");
+        env.put("GATEHOUSE_TEST_PG_URL", "jdbc:postgresql://x");
+        env.put("PATH", "/usr/bin");
+        assertThat(Settings.unknownVariables(env)).containsExactly(
+                "Unknown setting GATEHOUSE_PROT is ignored (did you mean GATEHOUSE_PORT?)",
+                "Unknown setting GATEHOUSE_TRUSTED_PROXY is ignored (did you mean GATEHOUSE_TRUSTED_PROXIES?)");
+    }
+
+    @Test
+    void trusted_proxies_and_admin_hosts_are_read_and_checked() {
+        assertThat(Settings.defaults().trustedProxies().isEmpty()).isTrue();
+        assertThat(Settings.defaults().acceptedAdminHosts()).containsExactly("127.0.0.1", "localhost");
+        Settings s = Settings.load(Map.of("GATEHOUSE_TRUSTED_PROXIES", "10.0.0.0/8, ::1", "GATEHOUSE_ADMIN_HOSTS", "Admin.Internal, 10.0.0.5",
+                "GATEHOUSE_ADMIN_BIND", "0.0.0.0"), null);
+        assertThat(s.trustedProxies().trusts("10.2.3.4")).isTrue();
+        assertThat(s.acceptedAdminHosts()).containsExactly("admin.internal", "10.0.0.5");
+        assertThat(Settings.load(Map.of("GATEHOUSE_ADMIN_BIND", "0.0.0.0"), null).acceptedAdminHosts())
+                .containsExactly("0.0.0.0", "localhost", "127.0.0.1");
+        assertThatThrownBy(() -> Settings.load(Map.of("GATEHOUSE_TRUSTED_PROXIES", "proxy.internal"), null))
+                .hasMessageContaining("GATEHOUSE_TRUSTED_PROXIES").hasMessageContaining("proxy.internal");
+    }
 }

@@ -49,7 +49,7 @@ class LauncherIT {
             byte[] body = "{\"email\":\"slow@example.com\",\"password\":\"correct horse\"}".getBytes(StandardCharsets.UTF_8);
             try (Socket s = new Socket("127.0.0.1", port)) {
                 OutputStream out = s.getOutputStream();
-                out.write(("POST /admin/v1/accounts HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                out.write(("POST /admin/v1/accounts HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                         + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.write(body, 0, 10);
                 out.flush();
