@@ -15,8 +15,10 @@ import java.util.Set;
 public final class AppAdminEndpoints {
     private final Apps apps;
     private final Accounts accounts;
+    private final ClientSettings settings;
 
-    public AppAdminEndpoints(Apps apps, Accounts accounts) {
+    public AppAdminEndpoints(Apps apps, Accounts accounts, ClientSettings settings) {
+        this.settings = settings;
         this.apps = apps;
         this.accounts = accounts;
     }
@@ -25,14 +27,14 @@ public final class AppAdminEndpoints {
         r.add(new Route("POST", "/admin/v1/apps", Route.Access.CREDENTIAL, null, this::create));
         r.add(new Route("GET", "/admin/v1/apps", Route.Access.CREDENTIAL, null, this::list));
         r.add(new Route("GET", "/admin/v1/apps/{clientId}", Route.Access.CREDENTIAL, null,
-                ex -> ex.json(200, AppView.of(app(ex)))));
+                ex -> ex.json(200, view(app(ex)))));
         r.add(new Route("PATCH", "/admin/v1/apps/{clientId}", Route.Access.CREDENTIAL, null, this::update));
         r.add(new Route("POST", "/admin/v1/apps/{clientId}/approve", Route.Access.CREDENTIAL, null,
-                ex -> ex.json(200, AppView.of(apps.approve(app(ex))))));
+                ex -> ex.json(200, view(apps.approve(app(ex))))));
         r.add(new Route("POST", "/admin/v1/apps/{clientId}/decline", Route.Access.CREDENTIAL, null, ex -> {
             App app = app(ex);
             String note = ex.body().length == 0 ? null : ex.jsonObject().optionalString("note", 2000);
-            ex.json(200, AppView.of(apps.decline(app, note == null ? "" : note.strip())));
+            ex.json(200, view(apps.decline(app, note == null ? "" : note.strip())));
         }));
     }
 
@@ -45,9 +47,11 @@ public final class AppAdminEndpoints {
         if (accounts.byId(owner).isEmpty()) {
             throw ApiException.invalid("owner_id " + owner + " is not an account");
         }
+        AppRequests.OidcFields oidc = AppRequests.oidcFields(b);
         Apps.WithSecret created = apps.create(owner, AppRequests.registration(b, testUsers(b)));
+        settings.change(created.app().clientId(), oidc.postLogoutRedirectUris(), oidc.allowedOrigins());
         ex.header("Location", "/admin/v1/apps/" + created.app().clientId());
-        ex.json(201, AppView.of(created.app(), created.secret()));
+        ex.json(201, view(created.app(), created.secret()));
     }
 
     private void list(Exchange ex) {
@@ -60,7 +64,7 @@ public final class AppAdminEndpoints {
                 throw ApiException.invalid("status must be draft, pending, approved or declined");
             }
         }
-        ex.json(200, Map.of("apps", apps.list(filter).stream().map(AppView::of).toList()));
+        ex.json(200, Map.of("apps", apps.list(filter).stream().map(this::view).toList()));
     }
 
     private void update(Exchange ex) {
@@ -71,7 +75,10 @@ public final class AppAdminEndpoints {
         Apps.Edit edit = new Apps.Edit(AppRequests.name(b), b.optionalString("description", 1000),
                 b.optionalStrings("redirect_uris", RedirectUris.MAX, 2000), b.optionalStrings("permissions", 100, 100),
                 true, setLimit, limit == null ? null : limit.intValue(), testUsers(b));
-        ex.json(200, AppView.of(apps.edit(app, edit)));
+        AppRequests.OidcFields oidc = AppRequests.oidcFields(b);
+        App edited = apps.edit(app, edit);
+        settings.change(edited.clientId(), oidc.postLogoutRedirectUris(), oidc.allowedOrigins());
+        ex.json(200, view(edited));
     }
 
     /** {@code test_users}: account ids; each must exist. Null when absent. */
@@ -95,6 +102,14 @@ public final class AppAdminEndpoints {
             ids.add(id);
         }
         return ids;
+    }
+
+    private AppView view(App a) {
+        return view(a, null);
+    }
+
+    private AppView view(App a, String secret) {
+        return AppView.of(a, secret, settings.of(a.clientId()));
     }
 
     private App app(Exchange ex) {

@@ -15,8 +15,10 @@ public final class AppEndpoints {
     private final Apps apps;
     private final Accounts accounts;
     private final TestInvitations invitations;
+    private final ClientSettings settings;
 
-    public AppEndpoints(Apps apps, Accounts accounts, TestInvitations invitations) {
+    public AppEndpoints(Apps apps, Accounts accounts, TestInvitations invitations, ClientSettings settings) {
+        this.settings = settings;
         this.apps = apps;
         this.accounts = accounts;
         this.invitations = invitations;
@@ -27,15 +29,15 @@ public final class AppEndpoints {
                 ex -> ex.json(200, Map.of("permissions", apps.catalog().all()))));
         r.add(new Route("POST", "/v1.0/apps", Route.Access.ACCOUNT, null, this::create));
         r.add(new Route("GET", "/v1.0/apps", Route.Access.ACCOUNT, null, ex -> ex.json(200,
-                Map.of("apps", apps.byOwner(ex.principal().accountId()).stream().map(AppView::of).toList()))));
-        r.add(new Route("GET", "/v1.0/apps/{clientId}", Route.Access.ACCOUNT, null, ex -> ex.json(200, AppView.of(own(ex)))));
+                Map.of("apps", apps.byOwner(ex.principal().accountId()).stream().map(this::view).toList()))));
+        r.add(new Route("GET", "/v1.0/apps/{clientId}", Route.Access.ACCOUNT, null, ex -> ex.json(200, view(own(ex)))));
         r.add(new Route("PATCH", "/v1.0/apps/{clientId}", Route.Access.ACCOUNT, null, this::update));
         r.add(new Route("POST", "/v1.0/apps/{clientId}/secret", Route.Access.ACCOUNT, null, ex -> {
             Apps.WithSecret rotated = apps.rotateSecret(own(ex));
-            ex.json(200, AppView.of(rotated.app(), rotated.secret()));
+            ex.json(200, view(rotated.app(), rotated.secret()));
         }));
         r.add(new Route("POST", "/v1.0/apps/{clientId}/submit", Route.Access.ACCOUNT, null,
-                ex -> ex.json(200, AppView.of(apps.submit(own(ex))))));
+                ex -> ex.json(200, view(apps.submit(own(ex))))));
         r.add(new Route("GET", "/v1.0/apps/{clientId}/test-users", Route.Access.ACCOUNT, null, ex -> {
             App app = own(ex);
             ex.json(200, Map.of("test_users", testUsers(app),
@@ -53,15 +55,17 @@ public final class AppEndpoints {
         r.add(new Route("DELETE", "/v1.0/apps/{clientId}/test-users/{accountId}", Route.Access.ACCOUNT, null, ex -> {
             App app = own(ex);
             long id = ex.idParam("accountId", ApiError.RESOURCE_NOT_EXIST, "Test user");
-            ex.json(200, AppView.of(apps.removeTestUser(app, id)));
+            ex.json(200, view(apps.removeTestUser(app, id)));
         }));
     }
 
     private void create(Exchange ex) {
         JsonBody b = ex.jsonObject();
+        AppRequests.OidcFields oidc = AppRequests.oidcFields(b);
         Apps.WithSecret created = apps.create(ex.principal().accountId(), AppRequests.registration(b, null));
+        settings.change(created.app().clientId(), oidc.postLogoutRedirectUris(), oidc.allowedOrigins());
         ex.header("Location", "/v1.0/apps/" + created.app().clientId());
-        ex.json(201, AppView.of(created.app(), created.secret()));
+        ex.json(201, view(created.app(), created.secret()));
     }
 
     private void update(Exchange ex) {
@@ -69,7 +73,10 @@ public final class AppEndpoints {
         JsonBody b = ex.jsonObject();
         Apps.Edit edit = Apps.Edit.byDeveloper(AppRequests.name(b), b.optionalString("description", 1000),
                 b.optionalStrings("redirect_uris", RedirectUris.MAX, 2000), b.optionalStrings("permissions", 100, 100));
-        ex.json(200, AppView.of(apps.edit(app, edit)));
+        AppRequests.OidcFields oidc = AppRequests.oidcFields(b);
+        App edited = apps.edit(app, edit);
+        settings.change(edited.clientId(), oidc.postLogoutRedirectUris(), oidc.allowedOrigins());
+        ex.json(200, view(edited));
     }
 
     /** SPEC §8: an invitation that tells nothing about the account, the same for an unknown email or id. */
@@ -86,6 +93,14 @@ public final class AppEndpoints {
     private List<Map<String, Object>> testUsers(App app) {
         return app.testUsers().stream().sorted().map(accounts::byId).flatMap(java.util.Optional::stream)
                 .map(a -> Map.<String, Object>of("id", a.id(), "email", a.email())).toList();
+    }
+
+    private AppView view(App a) {
+        return view(a, null);
+    }
+
+    private AppView view(App a, String secret) {
+        return AppView.of(a, secret, settings.of(a.clientId()));
     }
 
     /** The app, if the caller owns it; anyone else's is 404, as if it did not exist. */

@@ -13,24 +13,27 @@ public final class AppModule {
     public final PermissionCatalog catalog = new PermissionCatalog();
     public final Apps apps;
     public final TestInvitations invitations;
+    public final ClientSettings clientSettings;
     private final Accounts accounts;
 
     public AppModule(Jdbc jdbc, IdGenerator ids, Clock clock, RevocationBus bus, Accounts accounts) {
         this.accounts = accounts;
         this.apps = new Apps(new JdbcAppStore(jdbc), catalog, clock, bus);
         this.invitations = new TestInvitations(new JdbcTestInvitationStore(jdbc), apps, ids, clock);
+        this.clientSettings = new ClientSettings(jdbc, clock);
         bus.subscribe(r -> {
             if (r.kind() == Revocation.Kind.APP) {
                 apps.forget(r.id());
+                clientSettings.forget(r.id());
             }
         });
     }
 
     public void registerPublic(Router r) {
-        new AppEndpoints(apps, accounts, invitations).register(r);
+        new AppEndpoints(apps, accounts, invitations, clientSettings).register(r);
     }
 
     public void registerAdmin(Router r) {
-        new AppAdminEndpoints(apps, accounts).register(r);
+        new AppAdminEndpoints(apps, accounts, clientSettings).register(r);
     }
 }

@@ -30,6 +30,17 @@ final class AppRequests {
                 type, uris, permissions == null ? List.of() : permissions, testUsers);
     }
 
+    /** SPEC §5 v2 fields kept in {@link ClientSettings}; null when absent, checked before anything is stored. */
+    record OidcFields(List<String> postLogoutRedirectUris, List<String> allowedOrigins) {
+    }
+
+    static OidcFields oidcFields(JsonBody b) {
+        List<String> logout = b.optionalStrings("post_logout_redirect_uris", ClientSettings.MAX, 2000);
+        List<String> origins = b.optionalStrings("allowed_origins", ClientSettings.MAX, 300);
+        return new OidcFields(logout == null ? null : ClientSettings.logoutUris(logout),
+                origins == null ? null : ClientSettings.origins(origins));
+    }
+
     static String orEmpty(String s) {
         return s == null ? "" : s.strip();
     }

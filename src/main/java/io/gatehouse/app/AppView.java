@@ -13,16 +13,21 @@ public record AppView(String clientId,
                       long ownerId, String name, String description, String type, List<String> redirectUris,
                       List<String> permissions, List<String> pendingPermissions, String mode, String reviewStatus,
                       String reviewNote, int rateLimitPerMinute, List<Long> testUsers, Instant createdAt,
-                      Instant updatedAt) {
+                      Instant updatedAt, List<String> postLogoutRedirectUris, List<String> allowedOrigins) {
 
     public static AppView of(App a) {
         return of(a, null);
     }
 
     public static AppView of(App a, String secret) {
+        return of(a, secret, ClientSettings.Settings.NONE);
+    }
+
+    public static AppView of(App a, String secret, ClientSettings.Settings settings) {
         return new AppView(a.clientId(), secret, a.ownerId(), a.name(), a.description(), a.type().wire(), a.redirectUris(),
                 a.permissions(), a.pendingPermissions(), a.mode().wire(), a.reviewStatus().wire(), a.reviewNote(),
-                a.rateLimitPerMinute(), a.testUsers().stream().sorted().toList(), a.createdAt(), a.updatedAt());
+                a.rateLimitPerMinute(), a.testUsers().stream().sorted().toList(), a.createdAt(), a.updatedAt(),
+                settings.postLogoutRedirectUris(), settings.allowedOrigins());
     }
 
     @Override

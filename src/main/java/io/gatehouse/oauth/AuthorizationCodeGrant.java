@@ -13,10 +13,14 @@ import java.util.Map;
 public final class AuthorizationCodeGrant implements GrantHandler {
     private final Tokens tokens;
     private final AccessTokens accessTokens;
+    private final AuthenticationFacts logins;
+    private final IdTokens idTokens;
 
-    public AuthorizationCodeGrant(Tokens tokens, AccessTokens accessTokens) {
+    public AuthorizationCodeGrant(Tokens tokens, AccessTokens accessTokens, AuthenticationFacts logins, IdTokens idTokens) {
         this.tokens = tokens;
         this.accessTokens = accessTokens;
+        this.logins = logins;
+        this.idTokens = idTokens;
     }
 
     @Override
@@ -48,7 +52,15 @@ public final class AuthorizationCodeGrant implements GrantHandler {
             throw OAuthException.invalidGrant("The code is not valid or has expired.");
         }
         Grant g = result.grant();
-        return tokens.respond(client, g, g.scope(), refresh);
+        TokenResponse response = tokens.respond(client, g, g.scope(), refresh);
+        if (!g.scope().contains(OidcScopes.OPENID)) {
+            return response;
+        }
+        // OpenID Connect Core 1.0 §3.1.3.3: the login behind the code, kept with the grant for refreshes.
+        AuthenticationFacts.Login login = logins.ofCode(Secrets.sha256(code))
+                .orElse(new AuthenticationFacts.Login(g.createdAt(), null));
+        logins.saveGrant(g.id(), login.authTime());
+        return idTokens.attach(response, client, g.accountId(), login.authTime(), login.nonce());
     }
 
     /** S256 only; a verifier without a challenge is a downgrade attempt (RFC 9700 §2.1.1) and refused. */

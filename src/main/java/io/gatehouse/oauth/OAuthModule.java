@@ -1,5 +1,6 @@
 package io.gatehouse.oauth;
 
+import io.gatehouse.account.Accounts;
 import io.gatehouse.apikey.ApiKeys;
 import io.gatehouse.app.AppModule;
 import io.gatehouse.auth.Throttle;
@@ -24,6 +25,8 @@ public final class OAuthModule {
     public final GrantStore grants;
     public final AccessTokens accessTokens;
     public final Authorizations authorizations;
+    public final AuthenticationFacts logins;
+    public final IdTokens idTokens;
     private final ClientAuthenticator clients;
     private final Map<String, GrantHandler> grantHandlers;
     private final SigningKeys signingKeys;
@@ -31,7 +34,7 @@ public final class OAuthModule {
     private final Clock clock;
 
     public OAuthModule(Settings settings, Jdbc jdbc, IdGenerator ids, Clock clock, SigningKeys signingKeys,
-                       RevocationBus bus, AppModule apps, ApiKeys apiKeys, Throttles throttles) {
+                       RevocationBus bus, AppModule apps, ApiKeys apiKeys, Throttles throttles, Accounts accounts) {
         this.signingKeys = signingKeys;
         this.apps = apps;
         this.clock = clock;
@@ -50,17 +53,20 @@ public final class OAuthModule {
             }
         });
         Tokens tokens = new Tokens(tokenIssuer, grants, ids, clock);
+        this.logins = new AuthenticationFacts(jdbc);
+        this.idTokens = new IdTokens(signingKeys, issuer, accounts, clock);
         this.clients = new ClientAuthenticator(apps.apps,
                 throttles.create(new Throttle.Policy("client", 20, 100, Duration.ofMinutes(1))));
         this.grantHandlers = Map.of(
-                "authorization_code", new AuthorizationCodeGrant(tokens, accessTokens),
-                "refresh_token", new RefreshTokenGrant(tokens, accessTokens),
+                "authorization_code", new AuthorizationCodeGrant(tokens, accessTokens, logins, idTokens),
+                "refresh_token", new RefreshTokenGrant(tokens, accessTokens, logins, idTokens),
                 "client_credentials", new ClientCredentialsGrant(tokens, apiKeys));
         this.authorizations = new Authorizations(grants, apps.apps, accessTokens, clock);
     }
 
     public void registerPublic(Router r) {
         new MetadataEndpoints(issuer, signingKeys, () -> List.copyOf(apps.catalog.all().keySet())).register(r);
+        new UserInfoEndpoint(accessTokens, idTokens).register(r);
         new TokenEndpoint(clients, grantHandlers).register(r);
         new RevocationEndpoint(clients, accessTokens, grants, clock).register(r);
         new IntrospectionEndpoint(clients, accessTokens, grants, issuer, clock).register(r);

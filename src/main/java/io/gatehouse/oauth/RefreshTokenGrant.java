@@ -9,10 +9,14 @@ import java.util.Map;
 public final class RefreshTokenGrant implements GrantHandler {
     private final Tokens tokens;
     private final AccessTokens accessTokens;
+    private final AuthenticationFacts logins;
+    private final IdTokens idTokens;
 
-    public RefreshTokenGrant(Tokens tokens, AccessTokens accessTokens) {
+    public RefreshTokenGrant(Tokens tokens, AccessTokens accessTokens, AuthenticationFacts logins, IdTokens idTokens) {
         this.tokens = tokens;
         this.accessTokens = accessTokens;
+        this.logins = logins;
+        this.idTokens = idTokens;
     }
 
     @Override
@@ -39,8 +43,14 @@ public final class RefreshTokenGrant implements GrantHandler {
         Grant grant = r.grant();
         Tokens.requireMayAuthorize(client, grant.accountId());
         // Never more than was granted, and nothing the app has since lost.
-        List<String> allowed = grant.scope().stream().filter(client.permissions()::contains).toList();
+        List<String> allowed = grant.scope().stream().filter(s -> client.permissions().contains(s) || OidcScopes.isOidc(s)).toList();
         List<String> scope = Tokens.scope(form.get("scope"), allowed);
-        return tokens.respond(client, grant, scope, next);
+        TokenResponse response = tokens.respond(client, grant, scope, next);
+        if (!scope.contains(OidcScopes.OPENID)) {
+            return response;
+        }
+        // OpenID Connect Core 1.0 §12.2: a new id_token, same login time, no nonce.
+        return idTokens.attach(response, client, grant.accountId(),
+                logins.authTimeOfGrant(grant.id()).orElse(grant.createdAt()), null);
     }
 }

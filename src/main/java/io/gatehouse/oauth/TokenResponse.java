@@ -10,7 +10,19 @@ public record TokenResponse(
         @JsonProperty("expires_in") long expiresIn,
         @JsonProperty("refresh_token") String refreshToken,
         @JsonProperty("scope") String scope,
-        @JsonProperty("app_info") AppInfo appInfo) {
+        @JsonProperty("app_info") AppInfo appInfo,
+        @JsonProperty("id_token") @com.fasterxml.jackson.annotation.JsonInclude(
+                com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String idToken) {
+
+    public TokenResponse(String accessToken, String tokenType, long expiresIn, String refreshToken, String scope,
+                         AppInfo appInfo) {
+        this(accessToken, tokenType, expiresIn, refreshToken, scope, appInfo, null);
+    }
+
+    /** OpenID Connect Core 1.0 §3.1.3.3: the same response with an id_token. */
+    public TokenResponse withIdToken(String value) {
+        return new TokenResponse(accessToken, tokenType, expiresIn, refreshToken, scope, appInfo, value);
+    }
 
     public record AppInfo(@JsonProperty("client_id") String clientId, @JsonProperty("name") String name,
                           @JsonProperty("mode") String mode,

@@ -12,7 +12,8 @@ import io.gatehouse.http.Router;
 import io.gatehouse.oauth.GrantStore;
 import io.gatehouse.oauth.Issuer;
 import io.gatehouse.oauth.OAuthException;
-import io.gatehouse.oauth.Tokens;
+import io.gatehouse.oauth.AuthenticationFacts;
+import io.gatehouse.oauth.OidcScopes;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -36,13 +39,21 @@ import java.util.Map;
 final class AuthorizeEndpoint {
     private static final Duration CODE_TTL = Duration.ofMinutes(5);
 
+    /** Internal: the time (epoch seconds) the authorize request sent the browser to log in again (prompt=login, max_age). */
+    static final String LOGIN_AFTER = "login_after";
+
     private final Apps apps;
     private final ConsentPages pages;
     private final GrantStore grants;
     private final Issuer issuer;
     private final Clock clock;
+    private final Sessions sessions;
+    private final AuthenticationFacts logins;
 
-    AuthorizeEndpoint(Apps apps, ConsentPages pages, GrantStore grants, Issuer issuer, Clock clock) {
+    AuthorizeEndpoint(Apps apps, ConsentPages pages, GrantStore grants, Issuer issuer, Clock clock, Sessions sessions,
+                      AuthenticationFacts logins) {
+        this.sessions = sessions;
+        this.logins = logins;
         this.apps = apps;
         this.pages = pages;
         this.grants = grants;
@@ -56,7 +67,12 @@ final class AuthorizeEndpoint {
     }
 
     /** A request whose client and redirect URI are known good: from here on, errors go back to the app. */
-    private record Request(App app, String redirectUri, String state, List<String> scope, String challenge) {
+    private record Request(App app, String redirectUri, String state, List<String> scope, String challenge, Oidc oidc) {
+    }
+
+    /** OpenID Connect Core 1.0 §3.1.2.1 parameters: nonce, prompt, max_age, login_hint (all optional). */
+    private record Oidc(String nonce, Set<String> prompt, Long maxAge, String loginHint, Long loginAfter) {
+        static final Oidc NONE = new Oidc(null, Set.of(), null, null, null);
     }
 
     /** An error that is safe to send back to the app's redirect URI (RFC 6749 §4.1.2.1). */
@@ -78,16 +94,64 @@ final class AuthorizeEndpoint {
                 return;
             }
             Principal session = ex.principal();
-            if (session == null) {
-                String query = ex.rawRequest().query().rawValue();
-                redirect(ex, 302, pages.loginUrl("/oauth/authorize" + (query == null || query.isEmpty() ? "" : "?" + query)));
+            Instant authTime = session == null ? null : sessions.startedAt(ex.cookie(Sessions.COOKIE)).orElse(null);
+            Oidc oidc = req.oidc();
+            boolean fresh = authTime != null && oidc.loginAfter() != null
+                    && !authTime.isBefore(Instant.ofEpochSecond(oidc.loginAfter()));
+            boolean mustLogIn = authTime == null || !fresh && (oidc.prompt().contains("login")
+                    || oidc.maxAge() != null && clock.instant().isAfter(authTime.plusSeconds(oidc.maxAge())));
+            if (mustLogIn) {
+                if (oidc.prompt().contains("none")) {
+                    throw back(req, "login_required", "The account must log in, and prompt=none forbids showing a page.");
+                }
+                redirect(ex, 302, loginUrl(ex, oidc));
                 return;
             }
             requireMayAuthorize(req, session.accountId());
+            if (oidc.prompt().contains("none")) {
+                // OpenID Connect Core 1.0 §3.1.2.1: no page; only what the account already granted this app.
+                if (!alreadyGranted(req, session.accountId())) {
+                    throw back(req, "consent_required", "The account has not yet authorized this app for this scope.");
+                }
+                redirect(ex, 302, issueCode(req, session.accountId(), authTime));
+                return;
+            }
             consentPage(ex, req, session.accountId());
         } catch (Redirected r) {
             redirect(ex, 302, r.location);
         }
+    }
+
+    /** The login page, coming back to this request marked with the time it was sent (so that it does not loop). */
+    private String loginUrl(Exchange ex, Oidc oidc) {
+        String query = ex.rawRequest().query().rawValue();
+        StringBuilder q = new StringBuilder();
+        for (String part : (query == null ? "" : query).split("&")) {
+            if (!part.isEmpty() && !part.startsWith(LOGIN_AFTER + "=")) {
+                q.append(part).append('&');
+            }
+        }
+        q.append(LOGIN_AFTER).append('=').append(clock.instant().getEpochSecond());
+        String url = pages.loginUrl("/oauth/authorize?" + q);
+        return oidc.loginHint() == null ? url : url + "&login_hint=" + enc(oidc.loginHint());
+    }
+
+    private boolean alreadyGranted(Request req, long accountId) {
+        return grants.liveGrants(accountId).stream()
+                .anyMatch(g -> g.clientId().equals(req.app().clientId()) && g.scope().containsAll(req.scope()));
+    }
+
+    /** A new code for the request; returns where to send the browser. */
+    private String issueCode(Request req, long account, Instant authTime) {
+        String code = Secrets.randomText(32);
+        Instant now = clock.instant();
+        String hash = Secrets.sha256(code);
+        grants.saveCode(new GrantStore.Code(hash, req.app().clientId(), account, req.redirectUri(),
+                req.scope(), req.challenge(), now, now.plus(CODE_TTL)));
+        if (req.scope().contains(OidcScopes.OPENID)) {
+            logins.saveCode(hash, new AuthenticationFacts.Login(authTime == null ? now : authTime, req.oidc().nonce()));
+        }
+        return withParams(req.redirectUri(), Map.of("code", code), req.state());
     }
 
     private void decide(Exchange ex) {
@@ -105,11 +169,8 @@ final class AuthorizeEndpoint {
             if (!"approve".equals(form.get("decision"))) {
                 throw back(req, "access_denied", "The account denied the request.");
             }
-            String code = Secrets.randomText(32);
-            Instant now = clock.instant();
-            grants.saveCode(new GrantStore.Code(Secrets.sha256(code), req.app().clientId(), account, req.redirectUri(),
-                    req.scope(), req.challenge(), now, now.plus(CODE_TTL)));
-            redirect(ex, 303, withParams(req.redirectUri(), Map.of("code", code), req.state()));
+            Instant authTime = sessions.startedAt(ex.cookie(Sessions.COOKIE)).orElse(null);
+            redirect(ex, 303, issueCode(req, account, authTime));
         } catch (Redirected r) {
             // RFC 9700 §4.12: 303 after a POST, so the browser does not re-post the form to the app.
             redirect(ex, 303, r.location);
@@ -137,7 +198,7 @@ final class AuthorizeEndpoint {
             return null;
         }
         String state = p.get("state");
-        Request base = new Request(app, redirectUri, state, List.of(), null);
+        Request base = new Request(app, redirectUri, state, List.of(), null, Oidc.NONE);
         if (!"code".equals(p.get("response_type"))) {
             throw back(base, "unsupported_response_type", "response_type must be code.");
         }
@@ -160,11 +221,54 @@ final class AuthorizeEndpoint {
         }
         List<String> scope;
         try {
-            scope = Tokens.scope(p.get("scope"), app.permissions());
+            scope = OidcScopes.resolve(p.get("scope"), app.permissions());
         } catch (OAuthException e) {
             throw back(base, "invalid_scope", e.getMessage());
         }
-        return new Request(app, redirectUri, state, scope, challenge);
+        return new Request(app, redirectUri, state, scope, challenge, oidc(base, p));
+    }
+
+    /** OpenID Connect Core 1.0 §3.1.2.1; {@code response_mode} other than query is refused (only query is supported). */
+    private Oidc oidc(Request base, Map<String, String> p) {
+        String mode = p.get("response_mode");
+        if (mode != null && !mode.equals("query")) {
+            throw back(base, "invalid_request", "response_mode must be query.");
+        }
+        String nonce = p.get("nonce");
+        if (nonce != null && (nonce.isEmpty() || nonce.length() > 512)) {
+            throw back(base, "invalid_request", "nonce must be 1 to 512 characters.");
+        }
+        Set<String> prompt = new LinkedHashSet<>();
+        String promptText = p.get("prompt");
+        if (promptText != null) {
+            for (String v : promptText.strip().split(" +")) {
+                if (!Set.of("none", "login", "consent", "select_account").contains(v)) {
+                    throw back(base, "invalid_request", "prompt must be none, login or consent.");
+                }
+                prompt.add(v);
+            }
+            if (prompt.contains("none") && prompt.size() > 1) {
+                throw back(base, "invalid_request", "prompt=none cannot be combined with other values.");
+            }
+        }
+        Long maxAge = number(base, p, "max_age");
+        Long loginAfter = number(base, p, LOGIN_AFTER);
+        String hint = p.get("login_hint");
+        if (hint != null && (hint.length() > 254 || hint.chars().anyMatch(c -> c < 0x20 || c == 0x7f))) {
+            hint = null; // only a hint: a useless one is ignored
+        }
+        return new Oidc(nonce, Set.copyOf(prompt), maxAge, hint, loginAfter);
+    }
+
+    private Long number(Request base, Map<String, String> p, String name) {
+        String v = p.get(name);
+        if (v == null) {
+            return null;
+        }
+        if (!v.matches("[0-9]{1,10}")) {
+            throw back(base, "invalid_request", name + " must be a number of seconds.");
+        }
+        return Long.parseLong(v);
     }
 
     private void requireMayAuthorize(Request req, long accountId) {
@@ -186,6 +290,9 @@ final class AuthorizeEndpoint {
         if (req.challenge() != null) {
             fields.put("code_challenge", req.challenge());
             fields.put("code_challenge_method", "S256");
+        }
+        if (req.oidc().nonce() != null) {
+            fields.put("nonce", req.oidc().nonce());
         }
         String host = URI.create(req.redirectUri()).getHost();
         pages.consent(ex, new ConsentPages.Consent(req.app(), accountId, req.scope(), fields,

@@ -5,6 +5,7 @@ import io.gatehouse.account.Accounts;
 import io.gatehouse.app.App;
 import io.gatehouse.app.PermissionCatalog;
 import io.gatehouse.http.Exchange;
+import io.gatehouse.oauth.OidcScopes;
 import java.util.List;
 import java.util.Map;
 
@@ -38,7 +39,8 @@ final class ConsentPages {
         }).orElse("unknown");
         String you = accounts.byId(c.accountId()).map(Account::email).orElse("");
         List<AuthorizedPages.Permission> permissions = c.scope().stream()
-                .map(s -> new AuthorizedPages.Permission(s, catalog.describe(s))).toList();
+                .map(s -> new AuthorizedPages.Permission(s, OidcScopes.describe(s) != null ? OidcScopes.describe(s) : catalog.describe(s)))
+                .toList();
         View view = new View(app, developer, you, permissions, c.fields(), c.returnHost());
         // The form ends in a redirect to the app: form-action must allow its origin (built from parsed parts only).
         String[] targets = c.formTarget() == null ? new String[0] : new String[] {c.formTarget()};

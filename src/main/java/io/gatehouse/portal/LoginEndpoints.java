@@ -31,7 +31,7 @@ final class LoginEndpoints {
     }
 
     void register(Router r) {
-        r.add(new Route("GET", "/portal/login", Route.Access.OPEN, null, ex -> form(ex, 200, null, "")));
+        r.add(new Route("GET", "/portal/login", Route.Access.OPEN, null, ex -> form(ex, 200, null, loginHint(ex))));
         r.add(new Route("POST", "/portal/login", Route.Access.OPEN, null, this::login));
         r.add(new Route("POST", "/portal/logout", Route.Access.OPEN, null, this::logout));
         r.add(new Route("GET", "/portal", Route.Access.PAGE, null, this::home));
@@ -45,6 +45,12 @@ final class LoginEndpoints {
     /** Where to send a browser that must log in first, coming back to {@code next} afterwards. */
     public static String loginUrl(String next) {
         return "/portal/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8);
+    }
+
+    /** OpenID Connect {@code login_hint}, passed on by the authorize endpoint: fills the email field (escaped by the template). */
+    private static String loginHint(Exchange ex) {
+        String hint = ex.query("login_hint");
+        return hint == null || hint.length() > 254 || hint.chars().anyMatch(c -> c < 0x20 || c == 0x7f) ? "" : hint;
     }
 
     private void form(Exchange ex, int status, String error, String email) {

@@ -29,6 +29,7 @@ public final class PortalModule {
     private final OAuthModule oauth;
     private final UsageRecorder usage;
     private final Throttle signups;
+    private final boolean secureCookies;
 
     public PortalModule(Settings settings, Jdbc jdbc, Clock clock, AccountModule accounts, AppModule apps, ApiKeys apiKeys,
                         OAuthModule oauth, UsageRecorder usage, Throttles throttles) {
@@ -38,7 +39,7 @@ public final class PortalModule {
         this.apiKeys = apiKeys;
         this.oauth = oauth;
         this.usage = usage;
-        boolean secureCookies = settings.secureCookies();
+        this.secureCookies = settings.secureCookies();
         this.sessions = new Sessions(jdbc, clock);
         this.portal = new Portal(accounts.accounts, secureCookies);
         this.flash = new Flash(jdbc, clock);
@@ -53,8 +54,9 @@ public final class PortalModule {
     }
 
     public void registerPublic(Router r) {
-        new AuthorizeEndpoint(apps.apps, new ConsentPages(portal, accounts.accounts, apps.catalog), oauth.grants, oauth.issuer, clock)
-                .register(r);
+        new AuthorizeEndpoint(apps.apps, new ConsentPages(portal, accounts.accounts, apps.catalog), oauth.grants, oauth.issuer, clock,
+                sessions, oauth.logins).register(r);
+        new LogoutEndpoint(portal, sessions, oauth.idTokens, apps.apps, apps.clientSettings, secureCookies).register(r);
         login.register(r);
         new SignupPages(portal, accounts.accounts, login, signups).register(r);
         new AppPages(portal, apps.apps, accounts.accounts, apps.invitations, apps.catalog, usage, flash).register(r);

@@ -43,6 +43,15 @@ public final class Sessions implements CredentialVerifier {
                         Jdbc.instant(rs, "expires_at")), Secrets.sha256(cookie), clock.instant()).orElse(null);
     }
 
+    /** When the session's account logged in (OpenID Connect {@code auth_time}), if the session is live. */
+    public java.util.Optional<Instant> startedAt(String cookie) {
+        if (cookie == null || cookie.length() > 100 || !cookie.startsWith("ghsess_")) {
+            return java.util.Optional.empty();
+        }
+        return jdbc.one("SELECT created_at FROM sessions WHERE id_hash = ? AND expires_at > ?",
+                rs -> Jdbc.instant(rs, "created_at"), Secrets.sha256(cookie), clock.instant());
+    }
+
     public void end(String cookie) {
         if (cookie != null) {
             jdbc.update("DELETE FROM sessions WHERE id_hash = ?", Secrets.sha256(cookie));

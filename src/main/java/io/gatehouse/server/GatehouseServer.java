@@ -122,7 +122,8 @@ public final class GatehouseServer implements AutoCloseable {
         TokenModule tokens = new TokenModule(settings, jdbc, clock);
         ApiKeyModule apiKeys = new ApiKeyModule(jdbc, ids, clock, tokens.signingKeys, revocations.bus, accounts.accounts);
         AppModule apps = new AppModule(jdbc, ids, clock, revocations.bus, accounts.accounts);
-        OAuthModule oauth = new OAuthModule(settings, jdbc, ids, clock, tokens.signingKeys, revocations.bus, apps, apiKeys.apiKeys, throttles);
+        OAuthModule oauth = new OAuthModule(settings, jdbc, ids, clock, tokens.signingKeys, revocations.bus, apps, apiKeys.apiKeys, throttles,
+                accounts.accounts);
         RateLimitModule limits = new RateLimitModule(settings, jdbc, clock, redis);
         ProxyModule proxies = new ProxyModule(settings, apps.catalog);
         PortalModule portal = new PortalModule(settings, jdbc, clock, accounts, apps, apiKeys.apiKeys, oauth, limits.usage, throttles);

@@ -1,0 +1,52 @@
+package io.gatehouse.oauth;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * OpenID Connect Core 1.0 §5.4 scopes: {@code openid}, {@code profile}, {@code email}. They need no
+ * permission of the app: any app may ask an account who it is, and the account sees that on the
+ * consent page in plain words.
+ */
+public final class OidcScopes {
+    public static final String OPENID = "openid";
+    public static final String PROFILE = "profile";
+    public static final String EMAIL = "email";
+    public static final List<String> ALL = List.of(OPENID, PROFILE, EMAIL);
+    private static final Set<String> SET = Set.copyOf(ALL);
+
+    private OidcScopes() {
+    }
+
+    public static boolean isOidc(String scope) {
+        return SET.contains(scope);
+    }
+
+    /**
+     * RFC 6749 §3.3 with OIDC: the requested scope, each within the app's permissions or an OpenID scope;
+     * all the app's permissions when none was asked.
+     */
+    public static List<String> resolve(String requested, List<String> permissions) {
+        if (requested == null || requested.isBlank()) {
+            return List.copyOf(permissions);
+        }
+        List<String> asked = Arrays.stream(requested.strip().split(" +")).distinct().toList();
+        for (String s : asked) {
+            if (!isOidc(s) && !permissions.contains(s)) {
+                throw OAuthException.invalidScope("Scope '" + s + "' is not granted to this app.");
+            }
+        }
+        return asked;
+    }
+
+    /** What the consent page says an OpenID scope lets the app do; null for a permission. */
+    public static String describe(String scope) {
+        return switch (scope) {
+            case OPENID -> "Know who you are: your account id, and when you logged in";
+            case PROFILE -> "See your name";
+            case EMAIL -> "See your email address";
+            default -> null;
+        };
+    }
+}

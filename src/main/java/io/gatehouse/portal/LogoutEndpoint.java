@@ -1,0 +1,79 @@
+package io.gatehouse.portal;
+
+import io.gatehouse.app.App;
+import io.gatehouse.app.Apps;
+import io.gatehouse.app.ClientSettings;
+import io.gatehouse.core.FormData;
+import io.gatehouse.http.Exchange;
+import io.gatehouse.http.Route;
+import io.gatehouse.http.Router;
+import io.gatehouse.oauth.IdTokens;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code GET|POST /oauth/logout} (OpenID Connect RP-Initiated Logout 1.0): ends the portal session,
+ * then returns to {@code post_logout_redirect_uri} only when it is registered, exactly, on the app
+ * that the {@code id_token_hint} (or {@code client_id}) names; otherwise a "you are logged out" page.
+ */
+final class LogoutEndpoint {
+    private final Portal portal;
+    private final Sessions sessions;
+    private final IdTokens idTokens;
+    private final Apps apps;
+    private final ClientSettings settings;
+    private final boolean secureCookies;
+
+    LogoutEndpoint(Portal portal, Sessions sessions, IdTokens idTokens, Apps apps, ClientSettings settings, boolean secureCookies) {
+        this.portal = portal;
+        this.sessions = sessions;
+        this.idTokens = idTokens;
+        this.apps = apps;
+        this.settings = settings;
+        this.secureCookies = secureCookies;
+    }
+
+    void register(Router r) {
+        r.add(new Route("GET", "/oauth/logout", Route.Access.PAGE, null, this::logout));
+        r.add(new Route("POST", "/oauth/logout", Route.Access.PAGE, null, this::logout));
+    }
+
+    private void logout(Exchange ex) {
+        Map<String, String> p;
+        if ("POST".equals(ex.method())) {
+            p = ex.form();
+        } else {
+            String raw = ex.rawRequest().query().rawValue();
+            p = FormData.parse(raw == null ? "" : raw);
+        }
+        Optional<IdTokens.Hint> hint = idTokens.hint(p.get("id_token_hint"));
+        String clientId = hint.map(IdTokens.Hint::clientId).orElse(p.get("client_id"));
+        if (hint.isPresent() && p.get("client_id") != null && !p.get("client_id").equals(clientId)) {
+            clientId = null; // §2: the two must name the same app; when they do not, no redirect
+        }
+        String returnTo = null;
+        String uri = p.get("post_logout_redirect_uri");
+        if (uri != null && clientId != null) {
+            Optional<App> app = apps.get(clientId);
+            if (app.isPresent() && settings.of(clientId).postLogoutRedirectUris().contains(uri)) {
+                returnTo = uri;
+            }
+        }
+        sessions.end(ex.cookie(Sessions.COOKIE));
+        ex.header("Set-Cookie", Sessions.COOKIE + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0" + (secureCookies ? "; Secure" : ""));
+        if (returnTo != null) {
+            String state = p.get("state");
+            String location = state == null ? returnTo
+                    : returnTo + (returnTo.contains("?") ? "&" : "?") + "state=" + URLEncoder.encode(state, StandardCharsets.UTF_8)
+                    .replace("+", "%20");
+            ex.header("Location", location);
+            ex.header("Cache-Control", "no-store");
+            ex.send(302, null, new byte[0]);
+            return;
+        }
+        portal.message(ex, 200, null, "You are logged out", "You have been logged out of Gatehouse."
+                + (uri != null ? " The app asked to send you to an address it has not registered, so you stay here." : ""));
+    }
+}
