@@ -124,7 +124,7 @@ public final class ClientSettings {
     }
 
     /** OpenID RP-Initiated Logout 1.0 §3.1: absolute URIs under the same rules as redirect URIs; may be empty. */
-    static List<String> logoutUris(List<String> uris) {
+    public static List<String> logoutUris(List<String> uris) {
         if (uris.isEmpty()) {
             return List.of();
         }
@@ -135,7 +135,7 @@ public final class ClientSettings {
     }
 
     /** {@code scheme://host[:port]} with https, or http on a loopback host; nothing else (no path, no wildcard). */
-    static List<String> origins(List<String> list) {
+    public static List<String> origins(List<String> list) {
         if (list.size() > MAX) {
             throw DomainException.invalid("allowed_origins may list at most " + MAX + " origins");
         }

@@ -19,7 +19,8 @@ public final class AppsCommand {
             new Output.Column("LIMIT/MIN", "rate_limit_per_minute"), new Output.Column("REVIEW", "review_status"),
             new Output.Column("PERMISSIONS", "permissions"), new Output.Column("PENDING", "pending_permissions"),
             new Output.Column("REDIRECT URIS", "redirect_uris"), new Output.Column("TEST USERS", "test_users"),
-            new Output.Column("NOTE", "review_note"));
+            new Output.Column("NOTE", "review_note"), new Output.Column("LOGOUT URIS", "post_logout_redirect_uris"),
+            new Output.Column("ORIGINS", "allowed_origins"));
 
     @Command(name = "list", description = "Your apps (or, with --pending, the admin review queue).")
     static final class ListApps extends CliCommand {
@@ -57,10 +58,21 @@ public final class AppsCommand {
         List<String> redirectUris;
         @Option(names = "--permission", description = "Repeat for several.")
         List<String> permissions;
+        @Option(names = "--post-logout-redirect-uri", description = "Where OpenID Connect logout may return to. Repeat for several.")
+        List<String> postLogoutRedirectUris;
+        @Option(names = "--allowed-origin", description = "A browser origin allowed to call the token endpoint and the API (CORS). "
+                + "Repeat for several.")
+        List<String> allowedOrigins;
 
         @Override
         void run() {
             ObjectNode b = CliJson.object();
+            if (postLogoutRedirectUris != null) {
+                b.set("post_logout_redirect_uris", CliJson.MAPPER.valueToTree(postLogoutRedirectUris));
+            }
+            if (allowedOrigins != null) {
+                b.set("allowed_origins", CliJson.MAPPER.valueToTree(allowedOrigins));
+            }
             b.put("name", name);
             b.put("description", description == null ? "" : description);
             b.put("type", type == null ? "confidential" : type);
@@ -74,7 +86,7 @@ public final class AppsCommand {
         }
     }
 
-    @Command(name = "update", description = "Change an app's name, description, redirect URIs or permissions.")
+    @Command(name = "update", description = "Change an app's name, description, redirect URIs, permissions, logout URIs or origins.")
     static final class Update extends CliCommand {
         @Parameters(paramLabel = "CLIENT_ID")
         String clientId;
@@ -86,10 +98,20 @@ public final class AppsCommand {
         List<String> redirectUris;
         @Option(names = "--permission")
         List<String> permissions;
+        @Option(names = "--post-logout-redirect-uri", description = "Replaces the list. Repeat for several.")
+        List<String> postLogoutRedirectUris;
+        @Option(names = "--allowed-origin", description = "Replaces the list. Repeat for several.")
+        List<String> allowedOrigins;
 
         @Override
         void run() {
             ObjectNode b = CliJson.object();
+            if (postLogoutRedirectUris != null) {
+                b.set("post_logout_redirect_uris", CliJson.MAPPER.valueToTree(postLogoutRedirectUris));
+            }
+            if (allowedOrigins != null) {
+                b.set("allowed_origins", CliJson.MAPPER.valueToTree(allowedOrigins));
+            }
             if (name != null) {
                 b.put("name", name);
             }

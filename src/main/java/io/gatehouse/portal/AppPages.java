@@ -4,6 +4,7 @@ import io.gatehouse.account.Account;
 import io.gatehouse.account.Accounts;
 import io.gatehouse.app.App;
 import io.gatehouse.app.Apps;
+import io.gatehouse.app.ClientSettings;
 import io.gatehouse.app.PermissionCatalog;
 import io.gatehouse.app.TestInvitation;
 import io.gatehouse.app.TestInvitations;
@@ -33,9 +34,11 @@ final class AppPages {
     private final PermissionCatalog catalog;
     private final UsageRecorder usage;
     private final Flash flash;
+    private final ClientSettings settings;
 
     AppPages(Portal portal, Apps apps, Accounts accounts, TestInvitations invitations, PermissionCatalog catalog,
-             UsageRecorder usage, Flash flash) {
+             UsageRecorder usage, Flash flash, ClientSettings settings) {
+        this.settings = settings;
         this.portal = portal;
         this.apps = apps;
         this.accounts = accounts;
@@ -47,7 +50,7 @@ final class AppPages {
 
     /** The app form: registering (app null) or editing; values as typed when a submission was refused. */
     record Form(App app, String name, String description, String redirectUris, String type, Set<String> chosen,
-                Map<String, String> catalog, String error) {
+                Map<String, String> catalog, String error, String postLogoutRedirectUris, String allowedOrigins) {
     }
 
     /** The app's page; {@code secret} is there once, right after it was made. */
@@ -127,7 +130,11 @@ final class AppPages {
         String type = values == null ? "confidential" : values.getOrDefault("type", "confidential");
         Set<String> chosen = values != null ? Set.copyOf(permissions(values))
                 : editing ? Set.copyOf(app.pendingPermissions() != null ? app.pendingPermissions() : app.permissions()) : Set.of();
-        Form form = new Form(app, name, description, uris, type, chosen, catalog.all(), error);
+        ClientSettings.Settings current = editing ? settings.of(app.clientId()) : ClientSettings.Settings.NONE;
+        String logout = values != null ? values.getOrDefault("post_logout_redirect_uris", "")
+                : String.join("\n", current.postLogoutRedirectUris());
+        String origins = values != null ? values.getOrDefault("allowed_origins", "") : String.join("\n", current.allowedOrigins());
+        Form form = new Form(app, name, description, uris, type, chosen, catalog.all(), error, logout, origins);
         Portal.render(ex, error == null ? 200 : 400, "app_form.jte",
                 Map.of("chrome", portal.chrome(ex, editing ? "Edit app" : "Register an app", a), "form", form));
     }
@@ -138,8 +145,11 @@ final class AppPages {
         Apps.WithSecret created;
         try {
             App.ClientType type = "public".equals(f.get("type")) ? App.ClientType.PUBLIC : App.ClientType.CONFIDENTIAL;
+            List<String> logout = ClientSettings.logoutUris(lines(f.get("post_logout_redirect_uris")));
+            List<String> origins = ClientSettings.origins(lines(f.get("allowed_origins")));
             created = apps.create(a.id(), new Apps.Registration(required(f, "name"), f.getOrDefault("description", "").strip(),
                     type, lines(f.get("redirect_uris")), permissions(f), null));
+            settings.change(created.app().clientId(), logout, origins);
         } catch (DomainException e) {
             form(ex, a, null, e.getMessage(), f);
             return;
@@ -155,8 +165,11 @@ final class AppPages {
         Map<String, String> f = portal.form(ex);
         App app = own(ex, a);
         try {
+            List<String> logout = ClientSettings.logoutUris(lines(f.get("post_logout_redirect_uris")));
+            List<String> origins = ClientSettings.origins(lines(f.get("allowed_origins")));
             App updated = apps.edit(app, Apps.Edit.byDeveloper(required(f, "name"), f.getOrDefault("description", "").strip(),
                     lines(f.get("redirect_uris")), permissions(f)));
+            settings.change(app.clientId(), logout, origins);
             boolean pending = updated.pendingPermissions() != null && app.pendingPermissions() == null;
             Portal.redirect(ex, page(app, pending ? "pending" : "saved"));
         } catch (DomainException e) {

@@ -59,7 +59,7 @@ public final class PortalModule {
         new LogoutEndpoint(portal, sessions, oauth.idTokens, apps.apps, apps.clientSettings, secureCookies).register(r);
         login.register(r);
         new SignupPages(portal, accounts.accounts, login, signups).register(r);
-        new AppPages(portal, apps.apps, accounts.accounts, apps.invitations, apps.catalog, usage, flash).register(r);
+        new AppPages(portal, apps.apps, accounts.accounts, apps.invitations, apps.catalog, usage, flash, apps.clientSettings).register(r);
         new KeyPages(portal, apiKeys, clock, flash).register(r);
         new AuthorizedPages(portal, oauth.authorizations, apps.catalog).register(r);
         new InvitationPages(portal, apps.invitations, apps.apps, accounts.accounts).register(r);

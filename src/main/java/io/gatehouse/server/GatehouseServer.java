@@ -19,6 +19,7 @@ import io.gatehouse.pipeline.AdminTokenStage;
 import io.gatehouse.pipeline.AdmitStage;
 import io.gatehouse.pipeline.AuthenticateStage;
 import io.gatehouse.pipeline.AuthorizeStage;
+import io.gatehouse.pipeline.CorsStage;
 import io.gatehouse.pipeline.DispatchStage;
 import io.gatehouse.pipeline.Inflight;
 import io.gatehouse.pipeline.MeterStage;
@@ -150,6 +151,7 @@ public final class GatehouseServer implements AutoCloseable {
         publicRoutes.add(new Route("GET", "/healthz", Route.Access.OPEN, null, ex -> ex.send(200, "application/json", up)));
         Pipeline publicPipeline = new Pipeline(List.of(
                 new AdmitStage(maxBody),
+                new CorsStage(apps.apps, apps.clientSettings, oauth.accessTokens),
                 new ResolveRouteStage(publicRoutes, proxies.routes),
                 new AuthenticateStage(ApiKeyFormat.PREFIX, apiKeys.apiKeys, oauth.accessTokens, portal.sessions,
                         new SessionCallGuard(oauth.issuer::url, Csrf.COOKIE), PortalModule::loginUrl),

@@ -64,7 +64,8 @@ class OAuthFlowTest {
         assertThat(m.getIntrospectionEndpointURI()).hasToString(issuer + "/oauth/introspect");
         assertThat(m.getJWKSetURI()).hasToString(issuer + "/.well-known/jwks.json");
         assertThat(m.getGrantTypes()).extracting(Object::toString)
-                .containsExactlyInAnyOrder("authorization_code", "refresh_token", "client_credentials");
+                .containsExactlyInAnyOrder("authorization_code", "refresh_token", "client_credentials",
+                        "urn:ietf:params:oauth:grant-type:device_code");
         assertThat(m.getResponseTypes()).extracting(Object::toString).containsExactly("code");
         assertThat(m.getCodeChallengeMethods()).extracting(Object::toString).containsExactly("S256");
         assertThat(m.getTokenEndpointAuthMethods()).extracting(Object::toString)
