@@ -287,4 +287,25 @@ class OpenIdConnectTest {
         assertThat(h.admin().get("/admin/v1/apps/" + c.id()).json().get("allowed_origins").get(0).asText())
                 .isEqualTo("https://spa.example.com");
     }
+
+    @Test
+    void the_portal_form_registers_and_edits_logout_uris_and_origins() {
+        OAuthHarness.User u = h.user();
+        Browser b = h.loggedIn(u);
+        b.open("/portal/apps/new");
+        Browser.Page created = b.request("POST", "/portal/apps/new", Map.of("name", "Portal OIDC", "type", "confidential",
+                "redirect_uris", OAuthHarness.REDIRECT, "post_logout_redirect_uris", LOGGED_OUT + "\n", "allowed_origins",
+                "https://spa.example.com"));
+        assertThat(created.status()).as(created.body()).isEqualTo(303);
+        String clientId = created.location().substring("/portal/apps/".length(), created.location().indexOf('?'));
+        var app = h.admin().get("/admin/v1/apps/" + clientId).json();
+        assertThat(app.get("post_logout_redirect_uris").get(0).asText()).isEqualTo(LOGGED_OUT);
+        assertThat(app.get("allowed_origins").get(0).asText()).isEqualTo("https://spa.example.com");
+        Browser.Page edit = b.open("/portal/apps/" + clientId + "/edit");
+        assertThat(edit.body()).contains(LOGGED_OUT).contains("https://spa.example.com");
+        Browser.Page refused = b.request("POST", "/portal/apps/" + clientId + "/edit", Map.of("name", "Portal OIDC",
+                "redirect_uris", OAuthHarness.REDIRECT, "allowed_origins", "https://spa.example.com/with/path"));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("allowed_origins");
+    }
 }
