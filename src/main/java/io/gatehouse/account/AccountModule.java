@@ -1,16 +1,19 @@
 package io.gatehouse.account;
 
+import io.gatehouse.mail.Mailer;
 import io.gatehouse.store.IdGenerator;
 import io.gatehouse.store.Jdbc;
 import java.time.Clock;
 
-/** Accounts: their store, and the service that creates, finds and logs them in. */
+/** Accounts: their store, the service that creates, finds, changes and logs them in, and password resets. */
 public final class AccountModule {
     public final AccountStore store;
     public final Accounts accounts;
+    public final PasswordResets resets;
 
-    public AccountModule(Jdbc jdbc, IdGenerator ids, Clock clock) {
+    public AccountModule(Jdbc jdbc, IdGenerator ids, Clock clock, Mailer mailer) {
         this.store = new JdbcAccountStore(jdbc);
         this.accounts = new Accounts(store, new PasswordHasher(), ids, clock);
+        this.resets = new PasswordResets(jdbc, accounts, mailer, clock);
     }
 }

@@ -3,7 +3,7 @@ package io.gatehouse.account;
 import java.util.List;
 import java.util.Optional;
 
-/** Where accounts live. Emails are unique without regard to letter case. */
+/** Where accounts live. Emails are unique without regard to letter case. Deleted accounts are found by no lookup. */
 public interface AccountStore {
     /** @throws io.gatehouse.store.DuplicateException when the email is taken in any letter case */
     void insert(Account account, String passwordHash);
@@ -15,7 +15,27 @@ public interface AccountStore {
     /** The stored password hash of the account with this email, for login. */
     Optional<StoredLogin> loginByEmail(String email);
 
+    /** The stored password hash of this account, to confirm a change with the current password. */
+    Optional<String> passwordHash(long id);
+
     List<Account> list(int limit, int offset);
+
+    /** How many accounts there are (deleted ones not counted). */
+    long count();
+
+    /**
+     * Writes name, email, role and disabled as they are in {@code account}; {@code disabledAt} is when a
+     * disabled account was disabled.
+     *
+     * @throws io.gatehouse.store.DuplicateException when the email is taken in any letter case
+     */
+    void update(Account account, java.time.Instant disabledAt);
+
+    /**
+     * Sets a new password hash and, in the same transaction, ends the account's portal sessions but the
+     * one whose hash is {@code keepSessionHash} (null: all of them) and every reset link not yet used.
+     */
+    void setPassword(long id, String passwordHash, String keepSessionHash);
 
     record StoredLogin(Account account, String passwordHash) {
         @Override

@@ -27,12 +27,7 @@ public final class Accounts {
 
     public Account create(NewAccount n) {
         String email = checkEmail("email", n.email());
-        if (n.password() == null || n.password().length() < MIN_PASSWORD) {
-            throw DomainException.invalid("password must be at least " + MIN_PASSWORD + " characters");
-        }
-        if (n.password().length() > MAX_PASSWORD) {
-            throw DomainException.invalid("password must be at most " + MAX_PASSWORD + " characters");
-        }
+        checkPassword("password", n.password());
         Account account = new Account(ids.next(), email, strip(n.firstName()), strip(n.lastName()),
                 n.role() == null ? Role.USER : n.role(), clock.instant());
         if (store.byEmail(email).isPresent()) {
@@ -44,6 +39,87 @@ public final class Accounts {
             throw DomainException.conflict("An account with this email already exists.");
         }
         return account;
+    }
+
+    /** Checks a new password's length; the field name goes in the error. */
+    public static void checkPassword(String field, String password) {
+        if (password == null || password.length() < MIN_PASSWORD) {
+            throw DomainException.invalid(field + " must be at least " + MIN_PASSWORD + " characters");
+        }
+        if (password.length() > MAX_PASSWORD) {
+            throw DomainException.invalid(field + " must be at most " + MAX_PASSWORD + " characters");
+        }
+    }
+
+    /** A change of an account's details; null fields stay as they are. */
+    public record Change(String firstName, String lastName, String email, Role role, Boolean disabled) {
+        public static Change names(String firstName, String lastName) {
+            return new Change(firstName, lastName, null, null, null);
+        }
+    }
+
+    /**
+     * Applies a change after checking all of it (a refused change changes nothing). Disabling here only
+     * marks the account; ending what hangs on it is {@code AccountLifecycle}'s job.
+     */
+    public Account change(Account a, Change c) {
+        String email = c.email() == null ? a.email() : checkEmail("email", c.email());
+        if (!email.equalsIgnoreCase(a.email()) && store.byEmail(email).isPresent()) {
+            throw DomainException.conflict("An account with this email already exists.");
+        }
+        Account changed = new Account(a.id(), email, c.firstName() == null ? a.firstName() : name("firstName", c.firstName()),
+                c.lastName() == null ? a.lastName() : name("lastName", c.lastName()), c.role() == null ? a.role() : c.role(),
+                a.createdAt(), c.disabled() == null ? a.disabled() : c.disabled());
+        try {
+            store.update(changed, clock.instant());
+        } catch (DuplicateException e) {
+            throw DomainException.conflict("An account with this email already exists.");
+        }
+        forget(a.id());
+        return changed;
+    }
+
+    /** SPEC §8: a new email, confirmed with the account's password. */
+    public Account changeEmail(Account a, String email, String password) {
+        requirePassword(a, password);
+        return change(a, new Change(null, null, email, null, null));
+    }
+
+    /**
+     * SPEC §8: a new password, the current one required; every session of the account but
+     * {@code keepSessionHash} ends, in the same transaction.
+     */
+    public void changePassword(Account a, String current, String next, String keepSessionHash) {
+        checkPassword("The new password", next);
+        requirePassword(a, current);
+        store.setPassword(a.id(), hasher.hash(next), keepSessionHash);
+    }
+
+    /** Sets a password without the old one (a reset link was used); every session of the account ends. */
+    String hashForReset(String next) {
+        checkPassword("The new password", next);
+        return hasher.hash(next);
+    }
+
+    /** Throws unless {@code password} is the account's password (the same message for any mismatch). */
+    public void requirePassword(Account a, String password) {
+        String stored = store.passwordHash(a.id()).orElse(DUMMY_HASH);
+        if (password == null || password.length() > MAX_PASSWORD || !hasher.verify(password, stored)) {
+            throw DomainException.invalid("The current password is not right.");
+        }
+    }
+
+    /** Drops this node's cached copy of an account (after a change). */
+    public void forget(long id) {
+        cache.remove(id);
+    }
+
+    private static String name(String field, String value) {
+        String v = value.strip();
+        if (v.length() > 100) {
+            throw DomainException.invalid(field + " must be at most 100 characters");
+        }
+        return v;
     }
 
     /** The account, from a short-lived cache: {@code GET /v1.0/me} is on the hot path. */

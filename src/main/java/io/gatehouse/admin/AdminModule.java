@@ -7,16 +7,19 @@ import io.gatehouse.ratelimit.UsageRecorder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** The admin listener's own endpoints: accounts, usage, health, readiness and metrics. */
 public final class AdminModule {
     private final AccountModule accounts;
     private final UsageEndpoints usage;
     private final HealthEndpoints health;
+    private final Supplier<String> issuer;
 
     public AdminModule(AccountModule accounts, Apps apps, UsageRecorder usage, Map<String, BooleanSupplier> readiness,
-                       BooleanSupplier draining, PrometheusMeterRegistry registry) {
+                       BooleanSupplier draining, PrometheusMeterRegistry registry, Supplier<String> issuer) {
         this.accounts = accounts;
+        this.issuer = issuer;
         this.usage = new UsageEndpoints(apps, usage);
         this.health = new HealthEndpoints(readiness, draining, registry);
     }
@@ -26,7 +29,7 @@ public final class AdminModule {
     }
 
     public void registerAdmin(Router r) {
-        new AccountAdminEndpoints(accounts.accounts, accounts.store).register(r);
+        new AccountAdminEndpoints(accounts.accounts, accounts.store, accounts.resets, issuer).register(r);
         usage.registerAdmin(r);
         health.register(r);
     }

@@ -64,7 +64,8 @@ public final class AppAdminEndpoints {
                 throw ApiException.invalid("status must be draft, pending, approved or declined");
             }
         }
-        ex.json(200, Map.of("apps", apps.list(filter).stream().map(this::view).toList()));
+        var found = apps.list(filter);
+        ex.json(200, Map.of("apps", found.stream().map(this::view).toList(), "total", found.size()));
     }
 
     private void update(Exchange ex) {

@@ -68,9 +68,22 @@ public final class AppEndpoints {
         ex.json(201, view(created.app(), created.secret()));
     }
 
+    /** What a developer may change; anything else a PATCH names is refused, naming it, rather than ignored. */
+    private static final java.util.Set<String> ADMIN_FIELDS = java.util.Set.of("rate_limit_per_minute", "test_users", "mode",
+            "review_status", "introspect");
+    private static final java.util.Set<String> DEVELOPER_FIELDS = java.util.Set.of("name", "description", "redirect_uris", "permissions");
+
     private void update(Exchange ex) {
         App app = own(ex);
         JsonBody b = ex.jsonObject();
+        b.node().fieldNames().forEachRemaining(field -> {
+            if (!DEVELOPER_FIELDS.contains(field)) {
+                String shown = field.length() > 64 ? field.substring(0, 64) + "..." : field;
+                throw ApiException.invalid(ADMIN_FIELDS.contains(field)
+                        ? field + " can only be changed by an admin"
+                        : shown + " cannot be changed here (you may change name, description, redirect_uris, permissions)");
+            }
+        });
         Apps.Edit edit = Apps.Edit.byDeveloper(AppRequests.name(b), b.optionalString("description", 1000),
                 b.optionalStrings("redirect_uris", RedirectUris.MAX, 2000), b.optionalStrings("permissions", 100, 100));
         AppRequests.OidcFields oidc = AppRequests.oidcFields(b);

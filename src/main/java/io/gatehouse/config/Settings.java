@@ -41,7 +41,9 @@ public record Settings(
         String rateLimitOnRedisFailure,
         String redisPrefix,
         TrustedProxies trustedProxies,
-        List<String> adminHosts) {
+        List<String> adminHosts,
+        String smtpUrl,
+        String mailFrom) {
 
     /** The names this version understands; anything else in a config file is a typo worth reporting. */
     public static final List<String> NAMES = List.of(
@@ -51,7 +53,7 @@ public record Settings(
             "GATEHOUSE_ACCESS_TOKEN_TTL", "GATEHOUSE_REFRESH_TOKEN_TTL", "GATEHOUSE_API_KEY_RATE_LIMIT",
             "GATEHOUSE_MAX_BODY_BYTES", "GATEHOUSE_SHUTDOWN_GRACE", "GATEHOUSE_MASTER_KEY",
             "GATEHOUSE_RATE_LIMIT_ON_REDIS_FAILURE", "GATEHOUSE_REDIS_PREFIX", "GATEHOUSE_TRUSTED_PROXIES",
-            "GATEHOUSE_ADMIN_HOSTS");
+            "GATEHOUSE_ADMIN_HOSTS", "GATEHOUSE_SMTP_URL", "GATEHOUSE_MAIL_FROM");
 
     /**
      * GATEHOUSE_ variables that other parts read (the launcher script, logging, the CLI), so not unknown to
@@ -64,7 +66,7 @@ public record Settings(
             "GATEHOUSE_SESSION_ID", "GATEHOUSE_MAX_RETRIES");
 
     private static final Set<String> SECRET_NAMES =
-            Set.of("GATEHOUSE_ADMIN_TOKEN", "GATEHOUSE_DB_PASSWORD", "GATEHOUSE_MASTER_KEY");
+            Set.of("GATEHOUSE_ADMIN_TOKEN", "GATEHOUSE_DB_PASSWORD", "GATEHOUSE_MASTER_KEY", "GATEHOUSE_SMTP_URL");
 
     public Settings {
         if (adminToken != null && adminToken.length() < 16) {
@@ -172,7 +174,9 @@ public record Settings(
                 r.oneOf("GATEHOUSE_RATE_LIMIT_ON_REDIS_FAILURE", "local", Set.of("local", "deny", "allow")),
                 r.string("GATEHOUSE_REDIS_PREFIX", "gatehouse:"),
                 r.trustedProxies("GATEHOUSE_TRUSTED_PROXIES"),
-                r.list("GATEHOUSE_ADMIN_HOSTS"));
+                r.list("GATEHOUSE_ADMIN_HOSTS"),
+                r.url("GATEHOUSE_SMTP_URL", "smtp"),
+                r.string("GATEHOUSE_MAIL_FROM", "gatehouse@localhost"));
     }
 
     /** The issuer once the public port is known: {@code GATEHOUSE_ISSUER}, else {@code http://localhost:<port>}. */
@@ -206,7 +210,8 @@ public record Settings(
                 + " db=" + (dbUrl == null ? "embedded(" + dataDir.toAbsolutePath().normalize() + ")" : redactUrl(dbUrl))
                 + " redis=" + (redisUrl == null ? "none" : redactUrl(redisUrl))
                 + " adminToken=" + (adminToken == null ? "none" : "(set)")
-                + " routes=" + (routesFile == null ? "none" : routesFile);
+                + " routes=" + (routesFile == null ? "none" : routesFile)
+                + " smtp=" + (smtpUrl == null ? "none" : redactUrl(smtpUrl));
     }
 
     static boolean isSecret(String name) {

@@ -33,7 +33,10 @@ public final class SettingsHelp {
             Map.entry("GATEHOUSE_TRUSTED_PROXIES", "comma-separated addresses or CIDRs of proxies whose X-Forwarded-For / "
                     + "Forwarded is believed; the client address is the right-most one not in this list (none: the TCP peer)"),
             Map.entry("GATEHOUSE_ADMIN_HOSTS", "comma-separated Host values the admin listener accepts, against DNS "
-                    + "rebinding (default: GATEHOUSE_ADMIN_BIND, localhost, 127.0.0.1); others get 403"));
+                    + "rebinding (default: GATEHOUSE_ADMIN_BIND, localhost, 127.0.0.1); others get 403"),
+            Map.entry("GATEHOUSE_SMTP_URL", "smtp://user:pass@host:587?starttls=true (or smtps://host:465) sends password-reset"
+                    + " mail; without it, resets work through admin-issued links only"),
+            Map.entry("GATEHOUSE_MAIL_FROM", "the From address of mail Gatehouse sends"));
 
     /** What happens when a setting with no value in the code is not set. */
     static final Map<String, String> UNSET = Map.of(

@@ -16,6 +16,11 @@ public final class JsonBody {
         this.node = node;
     }
 
+    /** Whether the body names the field at all, JSON null included (a PUT that clears it). */
+    public boolean present(String field) {
+        return node.has(field);
+    }
+
     public boolean has(String field) {
         JsonNode v = node.get(field);
         return v != null && !v.isNull();

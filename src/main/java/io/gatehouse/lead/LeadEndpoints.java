@@ -68,7 +68,7 @@ public final class LeadEndpoints {
         Instant now = clock.instant();
         Lead lead = new Lead(ids.next(), ex.principal().accountId(),
                 b.requiredString("firstName", 100).strip(),
-                orEmpty(b.optionalString("lastName", 100)),
+                blankToNull(b.optionalString("lastName", 100)),
                 email(b.optionalString("email", 254)),
                 blankToNull(b.optionalString("phone", 40)),
                 blankToNull(b.optionalString("stage", 50)),
@@ -83,18 +83,21 @@ public final class LeadEndpoints {
         ex.json(200, Map.of("lead", View.of(existing(ex))));
     }
 
-    /** Changes the fields the body names; the others keep their values. */
+    /**
+     * Changes the fields the body names; the others keep their values. A field sent as JSON null (or
+     * blank) is cleared, except firstName, which a lead always has.
+     */
     private void update(Exchange ex) {
         Lead old = existing(ex);
         JsonBody b = ex.jsonObject();
-        String firstName = b.has("firstName") ? b.requiredString("firstName", 100).strip() : old.firstName();
+        String firstName = b.present("firstName") ? b.requiredString("firstName", 100).strip() : old.firstName();
         Lead updated = new Lead(old.leadId(), old.accountId(), firstName,
-                b.has("lastName") ? orEmpty(b.optionalString("lastName", 100)) : old.lastName(),
-                b.has("email") ? email(b.optionalString("email", 254)) : old.email(),
-                b.has("phone") ? blankToNull(b.optionalString("phone", 40)) : old.phone(),
-                b.has("stage") ? blankToNull(b.optionalString("stage", 50)) : old.stage(),
-                b.has("source") ? blankToNull(b.optionalString("source", 100)) : old.source(),
-                b.has("tags") ? tags(b) : old.tags(),
+                b.present("lastName") ? blankToNull(b.optionalString("lastName", 100)) : old.lastName(),
+                b.present("email") ? email(b.optionalString("email", 254)) : old.email(),
+                b.present("phone") ? blankToNull(b.optionalString("phone", 40)) : old.phone(),
+                b.present("stage") ? blankToNull(b.optionalString("stage", 50)) : old.stage(),
+                b.present("source") ? blankToNull(b.optionalString("source", 100)) : old.source(),
+                b.present("tags") ? tags(b) : old.tags(),
                 old.createTime(), clock.instant());
         if (!store.update(updated)) {
             throw notFound(old.leadId());
@@ -149,10 +152,6 @@ public final class LeadEndpoints {
 
     private static String email(String email) {
         return email == null || email.isBlank() ? null : Accounts.checkEmail("email", email);
-    }
-
-    private static String orEmpty(String s) {
-        return s == null ? "" : s.strip();
     }
 
     private static String blankToNull(String s) {

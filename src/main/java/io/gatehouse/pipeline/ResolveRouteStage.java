@@ -24,6 +24,14 @@ public final class ResolveRouteStage implements Stage {
 
     @Override
     public void apply(Exchange ex) {
+        if (proxies != null && "/".equals(ex.path())) {
+            // SPEC §8: "/" goes to the portal unless a proxied route claims it.
+            ProxyRoutes.Match p = proxies.match(ex.method(), ex.path());
+            if (p != null && p.route() != null) {
+                ex.route(p.route(), Map.of());
+                return;
+            }
+        }
         Router.Match m = router.match(ex.method(), ex.path());
         if (m.found()) {
             ex.route(m.route(), m.params());

@@ -35,6 +35,10 @@ final class LoginEndpoints {
         r.add(new Route("POST", "/portal/login", Route.Access.OPEN, null, this::login));
         r.add(new Route("POST", "/portal/logout", Route.Access.OPEN, null, this::logout));
         r.add(new Route("GET", "/portal", Route.Access.PAGE, null, this::home));
+        r.add(new Route("GET", "/", Route.Access.OPEN, null, ex -> {
+            ex.header("Location", "/portal");
+            ex.send(302, null, new byte[0]);
+        }));
     }
 
     private void home(Exchange ex) {
@@ -61,6 +65,7 @@ final class LoginEndpoints {
         page.put("fromApp", next.startsWith("/oauth/"));
         page.put("email", email);
         page.put("error", error);
+        page.put("notice", "reset".equals(ex.query("done")) ? "Your password was changed. Log in with the new one." : null);
         Portal.render(ex, status, "login.jte", page);
     }
 
@@ -90,6 +95,10 @@ final class LoginEndpoints {
                 return;
             }
             form(ex, 401, "The email or password is not right.", email);
+            return;
+        }
+        if (account.get().disabled()) {
+            form(ex, 403, "This account is disabled. Ask an administrator.", email);
             return;
         }
         startSession(ex, account.get().id());

@@ -64,6 +64,9 @@ public final class PortalModule {
         new AuthorizedPages(portal, oauth.authorizations, apps.catalog).register(r);
         new InvitationPages(portal, apps.invitations, apps.apps, accounts.accounts).register(r);
         new AdminPages(portal, apps.apps, accounts.store).register(r);
+        new SettingsPages(portal, accounts.accounts).register(r);
+        new ResetPages(portal, accounts.resets, oauth.issuer::url,
+                new FailureThrottle(30, 3_600_000, clock), new FailureThrottle(5, 3_600_000, clock)).register(r);
         new PortalStatic().register(r);
     }
 }

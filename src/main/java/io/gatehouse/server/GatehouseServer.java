@@ -13,6 +13,7 @@ import io.gatehouse.core.StartupFault;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.Router;
 import io.gatehouse.lead.LeadModule;
+import io.gatehouse.mail.MailModule;
 import io.gatehouse.oauth.OAuthModule;
 import io.gatehouse.pipeline.AdminGuardStage;
 import io.gatehouse.pipeline.AdminTokenStage;
@@ -118,7 +119,8 @@ public final class GatehouseServer implements AutoCloseable {
         Background background = new Background();
         Throttles throttles = new Throttles(redis, clock);
 
-        AccountModule accounts = new AccountModule(jdbc, ids, clock);
+        MailModule mail = new MailModule(settings);
+        AccountModule accounts = new AccountModule(jdbc, ids, clock, mail.mailer);
         RevocationModule revocations = new RevocationModule(jdbc, clock, redis, redis != null || settings.usesPostgres());
         TokenModule tokens = new TokenModule(settings, jdbc, clock);
         ApiKeyModule apiKeys = new ApiKeyModule(jdbc, ids, clock, tokens.signingKeys, revocations.bus, accounts.accounts);
@@ -131,7 +133,7 @@ public final class GatehouseServer implements AutoCloseable {
         AtomicBoolean draining = new AtomicBoolean();
         Map<String, BooleanSupplier> checks = redis == null ? Map.of("database", db::isReachable)
                 : Map.of("database", db::isReachable, "redis", redis::isReachable);
-        AdminModule admin = new AdminModule(accounts, apps.apps, limits.usage, checks, draining::get, registry);
+        AdminModule admin = new AdminModule(accounts, apps.apps, limits.usage, checks, draining::get, registry, oauth.issuer::url);
 
         Inflight inflight = new Inflight();
         registry.gauge("gatehouse.requests.inflight", inflight, Inflight::count);
@@ -202,6 +204,7 @@ public final class GatehouseServer implements AutoCloseable {
         limits.schedule(background);
         proxies.schedule(background);
         revocations.schedule(background);
+        mail.schedule(background);
         if (redis != null) {
             background.atStop(redis::close);
         }

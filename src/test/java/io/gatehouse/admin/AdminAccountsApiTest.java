@@ -110,4 +110,15 @@ class AdminAccountsApiTest {
         assertThat(r.json().get("error").asText()).isEqualTo("INVALID_PARAMETER");
         assertThat(r.json().get("message").asText()).contains(field);
     }
+
+    @Test
+    void the_list_of_accounts_carries_the_total_beyond_its_page() {
+        TestClient admin = admin();
+        admin.post("/admin/v1/accounts", Map.of("email", email(), "password", "correct horse battery"));
+        admin.post("/admin/v1/accounts", Map.of("email", email(), "password", "correct horse battery"));
+        Resp page = admin.get("/admin/v1/accounts?limit=1");
+        assertThat(page.status()).as(page.toString()).isEqualTo(200);
+        assertThat(page.json().get("accounts").size()).isEqualTo(1);
+        assertThat(page.json().get("total").asLong()).isGreaterThanOrEqualTo(2);
+    }
 }

@@ -193,4 +193,28 @@ class AppsApiTest {
         assertThat(app.has("client_secret")).isFalse();
         assertThat(app.get("type").asText()).isEqualTo("public");
     }
+
+    @Test
+    void a_developer_patch_naming_an_admin_only_field_is_400_naming_it_and_changes_nothing() {
+        JsonNode app = register(Map.of());
+        String path = "/v1.0/apps/" + app.get("client_id").asText();
+        Resp r = api.patch(path, Map.of("name", "Renamed", "rate_limit_per_minute", 100000), devKey);
+        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(r.json().get("error").asText()).isEqualTo("INVALID_PARAMETER");
+        assertThat(r.json().get("message").asText()).contains("rate_limit_per_minute");
+        assertThat(api.get(path, devKey).json().get("name").asText()).isEqualTo("CRM Sync");
+
+        Resp typo = api.patch(path, Map.of("nmae", "x"), devKey);
+        assertThat(typo.status()).isEqualTo(400);
+        assertThat(typo.json().get("message").asText()).contains("nmae");
+        assertThat(api.patch(path, Map.of("name", "Renamed"), devKey).status()).isEqualTo(200);
+    }
+
+    @Test
+    void the_admin_list_of_apps_carries_its_total() {
+        register(Map.of());
+        Resp r = admin.get("/admin/v1/apps");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("total").asInt()).isEqualTo(r.json().get("apps").size()).isPositive();
+    }
 }

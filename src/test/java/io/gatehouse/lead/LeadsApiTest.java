@@ -178,4 +178,25 @@ class LeadsApiTest {
         });
         assertThat(total("")).isZero();
     }
+
+    @Test
+    void a_put_with_null_clears_a_field_and_a_missing_last_name_is_stored_as_null() {
+        long id = create(Map.of("firstName", "Cy", "phone", "+1 555 0199", "stage", "New"));
+        JsonNode created = api.get("/v1.0/leads/" + id, auth).json().get("lead");
+        assertThat(created.get("lastName").isNull()).as(created.toString()).isTrue();
+
+        java.util.Map<String, Object> clear = new java.util.HashMap<>();
+        clear.put("phone", null);
+        Resp r = api.put("/v1.0/leads/" + id, clear, auth);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        JsonNode lead = api.get("/v1.0/leads/" + id, auth).json().get("lead");
+        assertThat(lead.get("phone").isNull()).as(lead.toString()).isTrue();
+        assertThat(lead.get("stage").asText()).as("a field the PUT does not name keeps its value").isEqualTo("New");
+
+        java.util.Map<String, Object> noFirst = new java.util.HashMap<>();
+        noFirst.put("firstName", null);
+        Resp refused = api.put("/v1.0/leads/" + id, noFirst, auth);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("message").asText()).contains("firstName");
+    }
 }

@@ -219,4 +219,11 @@ class PortalPagesTest {
             assertThat(p.body()).doesNotContain("<script>").doesNotContain("onclick=");
         }
     }
+
+    @Test
+    void the_root_of_the_public_port_redirects_to_the_portal() {
+        Browser.Page root = new Browser(server.api.base).request("GET", "/", null);
+        assertThat(root.status()).isIn(302, 303);
+        assertThat(root.location()).isEqualTo("/portal");
+    }
 }

@@ -1,0 +1,67 @@
+package io.gatehouse.portal;
+
+import io.gatehouse.account.Account;
+import io.gatehouse.account.Accounts;
+import io.gatehouse.auth.Secrets;
+import io.gatehouse.core.DomainException;
+import io.gatehouse.http.Exchange;
+import io.gatehouse.http.Route;
+import io.gatehouse.http.Router;
+import java.util.Map;
+import java.util.Objects;
+
+/** SPEC §8 v2, account settings: name, email (confirmed with the password), password (ends every other session). */
+final class SettingsPages {
+    private static final Map<String, String> NOTICES = Map.of("profile", "Your name was saved.",
+            "email", "Your email was changed: log in with the new one from now on.",
+            "password", "Your password was changed. Every other session of your account has ended.");
+
+    private final Portal portal;
+    private final Accounts accounts;
+
+    SettingsPages(Portal portal, Accounts accounts) {
+        this.portal = portal;
+        this.accounts = accounts;
+    }
+
+    record View(String notice, String error) {
+    }
+
+    void register(Router r) {
+        r.add(new Route("GET", "/portal/settings", Route.Access.SESSION, null,
+                ex -> page(ex, portal.account(ex), 200, Portal.notice(ex, NOTICES), null)));
+        r.add(new Route("POST", "/portal/settings/profile", Route.Access.SESSION, null, ex -> change(ex, "profile",
+                (a, f) -> accounts.change(a, Accounts.Change.names(f.getOrDefault("firstName", ""), f.getOrDefault("lastName", ""))))));
+        r.add(new Route("POST", "/portal/settings/email", Route.Access.SESSION, null, ex -> change(ex, "email",
+                (a, f) -> accounts.changeEmail(a, f.get("email"), f.get("password")))));
+        r.add(new Route("POST", "/portal/settings/password", Route.Access.SESSION, null, ex -> change(ex, "password", (a, f) -> {
+            if (!Objects.equals(f.get("password"), f.get("confirm"))) {
+                throw DomainException.invalid("The two new passwords are not the same.");
+            }
+            accounts.changePassword(a, f.get("current"), f.get("password"), Secrets.sha256(ex.cookie(Sessions.COOKIE)));
+            return a;
+        })));
+    }
+
+    @FunctionalInterface
+    private interface Change {
+        Account apply(Account a, Map<String, String> form);
+    }
+
+    /** One form: on success, POST-redirect-GET with a notice; a refused change re-renders the page and changes nothing. */
+    private void change(Exchange ex, String done, Change change) {
+        Account a = portal.account(ex);
+        Map<String, String> f = portal.form(ex);
+        try {
+            change.apply(a, f);
+        } catch (DomainException e) {
+            page(ex, a, Portal.status(e), null, e.getMessage());
+            return;
+        }
+        Portal.redirect(ex, "/portal/settings?done=" + done);
+    }
+
+    private void page(Exchange ex, Account a, int status, String notice, String error) {
+        Portal.render(ex, status, "settings.jte", Map.of("chrome", portal.chrome(ex, "Settings", a), "view", new View(notice, error)));
+    }
+}

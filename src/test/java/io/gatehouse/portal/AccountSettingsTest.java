@@ -1,0 +1,114 @@
+package io.gatehouse.portal;
+
+import static io.gatehouse.portal.PortalPagesTest.PASSWORD;
+import static io.gatehouse.portal.PortalPagesTest.loggedIn;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.testing.Backend;
+import io.gatehouse.testing.Browser;
+import io.gatehouse.testing.Fixtures;
+import io.gatehouse.testing.TestServer;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** SPEC §8 v2, account settings over HTTP: name, email with the password, password ending every other session. */
+@ParameterizedClass
+@EnumSource(Backend.class)
+class AccountSettingsTest {
+    @Parameter
+    Backend backend;
+
+    private TestServer server;
+
+    @BeforeEach
+    void setUp() {
+        server = TestServer.shared(backend);
+    }
+
+    private static boolean canLogIn(TestServer server, String email, String password) {
+        Browser b = new Browser(server.api.base);
+        b.open("/portal/login");
+        return b.request("POST", "/portal/login", Map.of("email", email, "password", password)).status() == 303;
+    }
+
+    @Test
+    void a_name_change_redirects_and_shows_on_the_page_and_over_the_api() {
+        Fixtures.Account a = Fixtures.account(server);
+        Browser b = loggedIn(server, a);
+        b.open("/portal/settings");
+        Browser.Page saved = b.request("POST", "/portal/settings/profile", Map.of("firstName", "Grace", "lastName", "Hopper"));
+        assertThat(saved.status()).isEqualTo(303);
+        assertThat(saved.location()).isEqualTo("/portal/settings?done=profile");
+        Browser.Page page = b.open(saved.location());
+        assertThat(page.body()).contains("Your name was saved.").contains("value=\"Grace\"").contains("value=\"Hopper\"");
+        assertThat(server.admin.get("/admin/v1/accounts/" + a.id()).json().get("lastName").asText()).isEqualTo("Hopper");
+    }
+
+    @Test
+    void an_email_change_needs_the_password_and_then_the_new_email_logs_in() {
+        Fixtures.Account a = Fixtures.account(server);
+        Fixtures.Account other = Fixtures.account(server);
+        Browser b = loggedIn(server, a);
+        b.open("/portal/settings");
+        String newEmail = Fixtures.uniqueEmail();
+
+        Browser.Page wrong = b.request("POST", "/portal/settings/email", Map.of("email", newEmail, "password", "not my password"));
+        assertThat(wrong.status()).isEqualTo(400);
+        assertThat(wrong.body()).contains("The current password is not right.");
+        Browser.Page taken = b.request("POST", "/portal/settings/email", Map.of("email", other.email(), "password", PASSWORD));
+        assertThat(taken.status()).isEqualTo(409);
+        assertThat(server.admin.get("/admin/v1/accounts/" + a.id()).json().get("email").asText()).isEqualTo(a.email());
+
+        Browser.Page changed = b.request("POST", "/portal/settings/email", Map.of("email", newEmail, "password", PASSWORD));
+        assertThat(changed.status()).isEqualTo(303);
+        assertThat(changed.location()).isEqualTo("/portal/settings?done=email");
+        assertThat(b.open(changed.location()).body()).contains(newEmail);
+        assertThat(canLogIn(server, newEmail, PASSWORD)).isTrue();
+        assertThat(canLogIn(server, a.email(), PASSWORD)).isFalse();
+    }
+
+    @Test
+    void a_password_change_needs_the_old_one_and_ends_every_other_session_but_this_one() {
+        Fixtures.Account a = Fixtures.account(server);
+        Browser here = loggedIn(server, a);
+        Browser elsewhere = loggedIn(server, a);
+        here.open("/portal/settings");
+        String next = "a brand new passphrase";
+
+        Browser.Page wrong = here.request("POST", "/portal/settings/password",
+                Map.of("current", "not my password", "password", next, "confirm", next));
+        assertThat(wrong.status()).isEqualTo(400);
+        Browser.Page mismatch = here.request("POST", "/portal/settings/password",
+                Map.of("current", PASSWORD, "password", next, "confirm", next + "x"));
+        assertThat(mismatch.status()).isEqualTo(400);
+        Browser.Page tooShort = here.request("POST", "/portal/settings/password", Map.of("current", PASSWORD, "password", "short",
+                "confirm", "short"));
+        assertThat(tooShort.status()).isEqualTo(400);
+        assertThat(elsewhere.request("GET", "/portal/keys", null).status()).as("refused changes end nothing").isEqualTo(200);
+        assertThat(canLogIn(server, a.email(), PASSWORD)).isTrue();
+
+        Browser.Page changed = here.request("POST", "/portal/settings/password", Map.of("current", PASSWORD, "password", next,
+                "confirm", next));
+        assertThat(changed.status()).isEqualTo(303);
+        assertThat(changed.location()).isEqualTo("/portal/settings?done=password");
+        assertThat(here.request("GET", "/portal/keys", null).status()).as("this session lives on").isEqualTo(200);
+        Browser.Page ended = elsewhere.request("GET", "/portal/keys", null);
+        assertThat(ended.status()).as("the other session ended").isEqualTo(303);
+        assertThat(ended.location()).startsWith("/portal/login");
+        assertThat(canLogIn(server, a.email(), PASSWORD)).isFalse();
+        assertThat(canLogIn(server, a.email(), next)).isTrue();
+    }
+
+    @Test
+    void the_settings_forms_refuse_a_missing_csrf_token_and_change_nothing() {
+        Fixtures.Account a = Fixtures.account(server);
+        Browser b = loggedIn(server, a);
+        Browser.Page p = b.request("POST", "/portal/settings/profile", Map.of("firstName", "Eve", "csrf", "forged-token-forged-token"));
+        assertThat(p.status()).isEqualTo(403);
+        assertThat(server.admin.get("/admin/v1/accounts/" + a.id()).json().get("firstName").asText()).isNotEqualTo("Eve");
+    }
+}
