@@ -63,13 +63,7 @@ public final class Accounts {
      * marks the account; ending what hangs on it is {@code AccountLifecycle}'s job.
      */
     public Account change(Account a, Change c) {
-        String email = c.email() == null ? a.email() : checkEmail("email", c.email());
-        if (!email.equalsIgnoreCase(a.email()) && store.byEmail(email).isPresent()) {
-            throw DomainException.conflict("An account with this email already exists.");
-        }
-        Account changed = new Account(a.id(), email, c.firstName() == null ? a.firstName() : name("firstName", c.firstName()),
-                c.lastName() == null ? a.lastName() : name("lastName", c.lastName()), c.role() == null ? a.role() : c.role(),
-                a.createdAt(), c.disabled() == null ? a.disabled() : c.disabled());
+        Account changed = checked(a, c);
         try {
             store.update(changed, clock.instant());
         } catch (DuplicateException e) {
@@ -77,6 +71,17 @@ public final class Accounts {
         }
         forget(a.id());
         return changed;
+    }
+
+    /** The account as a change would leave it, every part checked; nothing is written. */
+    public Account checked(Account a, Change c) {
+        String email = c.email() == null ? a.email() : checkEmail("email", c.email());
+        if (!email.equalsIgnoreCase(a.email()) && store.byEmail(email).isPresent()) {
+            throw DomainException.conflict("An account with this email already exists.");
+        }
+        return new Account(a.id(), email, c.firstName() == null ? a.firstName() : name("firstName", c.firstName()),
+                c.lastName() == null ? a.lastName() : name("lastName", c.lastName()), c.role() == null ? a.role() : c.role(),
+                a.createdAt(), c.disabled() == null ? a.disabled() : c.disabled());
     }
 
     /** SPEC §8: a new email, confirmed with the account's password. */
@@ -152,6 +157,11 @@ public final class Accounts {
 
     private static final long CACHE_MILLIS = 5_000;
     private final java.util.concurrent.ConcurrentHashMap<Long, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The account as stored right now, bypassing this node's cache (for changes). */
+    public Optional<Account> fresh(long id) {
+        return store.byId(id);
+    }
 
     public Optional<Account> byEmail(String email) {
         return store.byEmail(email);

@@ -43,7 +43,13 @@ public final class ApiKeyEndpoints {
         router.add(new Route("GET", "/admin/v1/accounts/{id}/api-keys", Route.Access.CREDENTIAL, null,
                 ex -> list(ex, existingAccount(ex))));
         router.add(new Route("POST", "/admin/v1/accounts/{id}/api-keys", Route.Access.CREDENTIAL, null,
-                ex -> create(ex, existingAccount(ex))));
+                ex -> {
+                    long id = existingAccount(ex);
+                    if (accounts.fresh(id).map(a -> a.disabled()).orElse(false)) {
+                        throw ApiException.conflict("Account " + id + " is disabled: it can have no new keys.");
+                    }
+                    create(ex, id);
+                }));
         router.add(new Route("DELETE", "/admin/v1/api-keys/{id}", Route.Access.CREDENTIAL, null,
                 ex -> revoke(ex, null)));
     }

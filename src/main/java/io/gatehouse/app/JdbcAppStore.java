@@ -41,22 +41,22 @@ public final class JdbcAppStore implements AppStore {
     @Override
     public Optional<App> byClientId(String clientId) {
         return jdbc.inTransaction(c -> {
-            List<App> apps = Jdbc.list(c, "SELECT " + COLUMNS + " FROM apps WHERE client_id = ?", rs -> map(c, rs), clientId);
+            List<App> apps = Jdbc.list(c, "SELECT " + COLUMNS + " FROM apps WHERE client_id = ? AND deleted_at IS NULL", rs -> map(c, rs), clientId);
             return apps.isEmpty() ? Optional.empty() : Optional.of(apps.get(0));
         });
     }
 
     @Override
     public List<App> byOwner(long ownerId) {
-        return jdbc.inTransaction(c -> Jdbc.list(c, "SELECT " + COLUMNS + " FROM apps WHERE owner_id = ? ORDER BY created_at DESC",
+        return jdbc.inTransaction(c -> Jdbc.list(c, "SELECT " + COLUMNS + " FROM apps WHERE owner_id = ? AND deleted_at IS NULL ORDER BY created_at DESC",
                 rs -> map(c, rs), ownerId));
     }
 
     @Override
     public List<App> list(App.ReviewStatus status) {
         return jdbc.inTransaction(c -> status == null
-                ? Jdbc.list(c, "SELECT " + COLUMNS + " FROM apps ORDER BY created_at DESC", rs -> map(c, rs))
-                : Jdbc.list(c, "SELECT " + COLUMNS + " FROM apps WHERE review_status = ? ORDER BY updated_at",
+                ? Jdbc.list(c, "SELECT " + COLUMNS + " FROM apps WHERE deleted_at IS NULL ORDER BY created_at DESC", rs -> map(c, rs))
+                : Jdbc.list(c, "SELECT " + COLUMNS + " FROM apps WHERE review_status = ? AND deleted_at IS NULL ORDER BY updated_at",
                         rs -> map(c, rs), status));
     }
 
@@ -65,7 +65,7 @@ public final class JdbcAppStore implements AppStore {
         jdbc.inTransaction(c -> {
             Jdbc.update(c, "UPDATE apps SET name = ?, description = ?, secret_hash = ?, redirect_uris = ?, permissions = ?,"
                             + " pending_permissions = ?, mode = ?, review_status = ?, review_note = ?, rate_limit_per_minute = ?,"
-                            + " updated_at = ? WHERE client_id = ?",
+                            + " updated_at = ? WHERE client_id = ? AND deleted_at IS NULL",
                     a.name(), a.description(), a.secretHash(), Json.string(a.redirectUris()), Json.string(a.permissions()),
                     a.pendingPermissions() == null ? null : Json.string(a.pendingPermissions()), a.mode(), a.reviewStatus(),
                     a.reviewNote(), a.rateLimitOverride(), a.updatedAt(), a.clientId());

@@ -65,6 +65,18 @@ public final class JsonBody {
         return n;
     }
 
+    /** A boolean field, or null when absent or JSON null. */
+    public Boolean optionalBoolean(String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isBoolean()) {
+            throw ApiException.invalid(field + " must be true or false");
+        }
+        return v.booleanValue();
+    }
+
     /** A list of strings, or null when absent; each element is checked against maxLength. */
     public List<String> optionalStrings(String field, int maxItems, int maxLength) {
         JsonNode v = node.get(field);

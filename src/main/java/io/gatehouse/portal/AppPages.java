@@ -10,6 +10,7 @@ import io.gatehouse.app.TestInvitation;
 import io.gatehouse.app.TestInvitations;
 import io.gatehouse.core.DomainException;
 import io.gatehouse.http.Exchange;
+import io.gatehouse.lifecycle.Lifecycle;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.Router;
 import io.gatehouse.ratelimit.UsageRecorder;
@@ -35,10 +36,12 @@ final class AppPages {
     private final UsageRecorder usage;
     private final Flash flash;
     private final ClientSettings settings;
+    private final Lifecycle lifecycle;
 
     AppPages(Portal portal, Apps apps, Accounts accounts, TestInvitations invitations, PermissionCatalog catalog,
-             UsageRecorder usage, Flash flash, ClientSettings settings) {
+             UsageRecorder usage, Flash flash, ClientSettings settings, Lifecycle lifecycle) {
         this.settings = settings;
+        this.lifecycle = lifecycle;
         this.portal = portal;
         this.apps = apps;
         this.accounts = accounts;
@@ -64,7 +67,8 @@ final class AppPages {
     void register(Router r) {
         r.add(new Route("GET", "/portal/apps", Route.Access.SESSION, null, ex -> {
             Account a = portal.account(ex);
-            Portal.render(ex, 200, "apps.jte", Map.of("chrome", portal.chrome(ex, "My apps", a), "apps", apps.byOwner(a.id())));
+            Portal.render(ex, 200, "apps.jte", Portal.model("chrome", portal.chrome(ex, "My apps", a), "apps", apps.byOwner(a.id()),
+                    "notice", "deleted".equals(ex.query("done")) ? "The app was deleted. Its tokens no longer work." : null));
         }));
         r.add(new Route("GET", "/portal/apps/new", Route.Access.SESSION, null, ex -> form(ex, portal.account(ex), null, null, null)));
         r.add(new Route("POST", "/portal/apps/new", Route.Access.SESSION, null, this::create));
@@ -106,6 +110,18 @@ final class AppPages {
             Portal.redirect(ex, page(app, "submitted"));
         }));
         r.add(new Route("POST", "/portal/apps/{clientId}/test-users", Route.Access.SESSION, null, this::invite));
+        r.add(new Route("POST", "/portal/apps/{clientId}/delete", Route.Access.SESSION, null, ex -> {
+            Account a = portal.account(ex);
+            Map<String, String> f = portal.form(ex);
+            App app = own(ex, a);
+            // SPEC §8: confirmed by typing the app's name.
+            if (!app.name().equals(f.getOrDefault("confirm", "").strip())) {
+                show(ex, a, app, 400, null, null, "To delete the app, type its name exactly as it is shown: " + app.name());
+                return;
+            }
+            lifecycle.deleteApp(app.clientId());
+            Portal.redirect(ex, "/portal/apps?done=deleted");
+        }));
         r.add(new Route("POST", "/portal/apps/{clientId}/test-users/{accountId}/remove", Route.Access.SESSION, null, ex -> {
             Account a = portal.account(ex);
             portal.form(ex);

@@ -65,7 +65,9 @@ final class LoginEndpoints {
         page.put("fromApp", next.startsWith("/oauth/"));
         page.put("email", email);
         page.put("error", error);
-        page.put("notice", "reset".equals(ex.query("done")) ? "Your password was changed. Log in with the new one." : null);
+        String done = ex.query("done");
+        page.put("notice", "reset".equals(done) ? "Your password was changed. Log in with the new one."
+                : "deleted".equals(done) ? "Your account was deleted." : null);
         Portal.render(ex, status, "login.jte", page);
     }
 

@@ -7,6 +7,7 @@ import io.gatehouse.auth.Throttle;
 import io.gatehouse.auth.Throttles;
 import io.gatehouse.config.Settings;
 import io.gatehouse.http.Router;
+import io.gatehouse.lifecycle.Lifecycle;
 import io.gatehouse.oauth.OAuthModule;
 import io.gatehouse.ratelimit.UsageRecorder;
 import io.gatehouse.store.Jdbc;
@@ -29,10 +30,13 @@ public final class PortalModule {
     private final OAuthModule oauth;
     private final UsageRecorder usage;
     private final Throttle signups;
+    private final Throttle forgot;
+    private final Lifecycle lifecycle;
     private final boolean secureCookies;
 
     public PortalModule(Settings settings, Jdbc jdbc, Clock clock, AccountModule accounts, AppModule apps, ApiKeys apiKeys,
-                        OAuthModule oauth, UsageRecorder usage, Throttles throttles) {
+                        OAuthModule oauth, UsageRecorder usage, Throttles throttles, Lifecycle lifecycle) {
+        this.lifecycle = lifecycle;
         this.clock = clock;
         this.accounts = accounts;
         this.apps = apps;
@@ -46,6 +50,8 @@ public final class PortalModule {
         this.login = new LoginEndpoints(portal, accounts.accounts, sessions, throttles.create(new Throttle.Policy("login", 10, 50, Duration.ofMinutes(5))), secureCookies);
         // Sign-ups per address (only the address counts; the limit is on successful sign-ups).
         this.signups = throttles.create(new Throttle.Policy("signup", 1, 20, Duration.ofHours(1)));
+        // "Forgot password" requests (each may send a mail): per (email, address) and per address.
+        this.forgot = throttles.create(new Throttle.Policy("forgot", 5, 30, Duration.ofHours(1)));
     }
 
     /** Where a browser without a session is sent to log in, coming back to {@code next} (for the SESSION route kind). */
@@ -59,14 +65,14 @@ public final class PortalModule {
         new LogoutEndpoint(portal, sessions, oauth.idTokens, apps.apps, apps.clientSettings, secureCookies).register(r);
         login.register(r);
         new SignupPages(portal, accounts.accounts, login, signups).register(r);
-        new AppPages(portal, apps.apps, accounts.accounts, apps.invitations, apps.catalog, usage, flash, apps.clientSettings).register(r);
+        new AppPages(portal, apps.apps, accounts.accounts, apps.invitations, apps.catalog, usage, flash, apps.clientSettings,
+                lifecycle).register(r);
         new KeyPages(portal, apiKeys, clock, flash).register(r);
         new AuthorizedPages(portal, oauth.authorizations, apps.catalog).register(r);
         new InvitationPages(portal, apps.invitations, apps.apps, accounts.accounts).register(r);
         new AdminPages(portal, apps.apps, accounts.store).register(r);
-        new SettingsPages(portal, accounts.accounts).register(r);
-        new ResetPages(portal, accounts.resets, oauth.issuer::url,
-                new FailureThrottle(30, 3_600_000, clock), new FailureThrottle(5, 3_600_000, clock)).register(r);
+        new SettingsPages(portal, accounts.accounts, lifecycle, secureCookies).register(r);
+        new ResetPages(portal, accounts.resets, oauth.issuer::url, forgot).register(r);
         new PortalStatic().register(r);
     }
 }

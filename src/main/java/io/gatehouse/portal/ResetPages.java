@@ -1,7 +1,7 @@
 package io.gatehouse.portal;
 
 import io.gatehouse.account.PasswordResets;
-import io.gatehouse.auth.FailureThrottle;
+import io.gatehouse.auth.Throttle;
 import io.gatehouse.core.DomainException;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
@@ -25,16 +25,14 @@ final class ResetPages {
     private final Portal portal;
     private final PasswordResets resets;
     private final Supplier<String> issuer;
-    private final FailureThrottle perAddress;
-    private final FailureThrottle perEmail;
+    private final Throttle throttle;
 
-    /** {@code perAddress} and {@code perEmail} count every request (a mail goes out or not). */
-    ResetPages(Portal portal, PasswordResets resets, Supplier<String> issuer, FailureThrottle perAddress, FailureThrottle perEmail) {
+    /** {@code throttle} counts every request, per (email, address) and per address, whether a mail goes out or not. */
+    ResetPages(Portal portal, PasswordResets resets, Supplier<String> issuer, Throttle throttle) {
         this.portal = portal;
         this.resets = resets;
         this.issuer = issuer;
-        this.perAddress = perAddress;
-        this.perEmail = perEmail;
+        this.throttle = throttle;
     }
 
     /** The address of a reset page for a link's token. */
@@ -66,16 +64,12 @@ final class ResetPages {
         }
         String email = f.getOrDefault("email", "").strip();
         // Counted per address and per email whether or not it exists, so the throttle tells nothing either.
-        String byAddress = "forgot-addr:" + ex.remoteAddress();
-        String byEmail = "forgot-email:" + email.toLowerCase(Locale.ROOT);
-        long wait = Math.max(perAddress.retryAfterSeconds(byAddress), perEmail.retryAfterSeconds(byEmail));
+        long wait = throttle.fail(email.toLowerCase(Locale.ROOT), ex.remoteAddress());
         if (wait > 0) {
             ex.header("Retry-After", Long.toString(wait));
             forgotPage(ex, 429, null, "Too many requests. Try again in " + wait + " seconds.");
             return;
         }
-        perAddress.fail(byAddress);
-        perEmail.fail(byEmail);
         resets.mailLink(email, token -> issuer.get() + linkPath(token));
         Portal.redirect(ex, "/portal/forgot?done=sent");
     }

@@ -7,6 +7,7 @@ import io.gatehouse.core.DomainException;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.Router;
+import io.gatehouse.lifecycle.Lifecycle;
 import java.util.Map;
 import java.util.Objects;
 
@@ -18,10 +19,14 @@ final class SettingsPages {
 
     private final Portal portal;
     private final Accounts accounts;
+    private final Lifecycle lifecycle;
+    private final boolean secureCookies;
 
-    SettingsPages(Portal portal, Accounts accounts) {
+    SettingsPages(Portal portal, Accounts accounts, Lifecycle lifecycle, boolean secureCookies) {
         this.portal = portal;
         this.accounts = accounts;
+        this.lifecycle = lifecycle;
+        this.secureCookies = secureCookies;
     }
 
     record View(String notice, String error) {
@@ -41,6 +46,22 @@ final class SettingsPages {
             accounts.changePassword(a, f.get("current"), f.get("password"), Secrets.sha256(ex.cookie(Sessions.COOKIE)));
             return a;
         })));
+        r.add(new Route("POST", "/portal/settings/delete", Route.Access.SESSION, null, this::delete));
+    }
+
+    /** SPEC §8 v2: an account deletes itself, password required; everything it had ends. */
+    private void delete(Exchange ex) {
+        Account a = portal.account(ex);
+        Map<String, String> f = portal.form(ex);
+        try {
+            accounts.requirePassword(a, f.get("password"));
+        } catch (DomainException e) {
+            page(ex, a, Portal.status(e), null, "Your account was not deleted: " + e.getMessage());
+            return;
+        }
+        lifecycle.deleteAccount(a.id());
+        ex.header("Set-Cookie", Sessions.COOKIE + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0" + (secureCookies ? "; Secure" : ""));
+        Portal.redirect(ex, "/portal/login?done=deleted");
     }
 
     @FunctionalInterface

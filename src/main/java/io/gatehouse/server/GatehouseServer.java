@@ -13,6 +13,7 @@ import io.gatehouse.core.StartupFault;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.Router;
 import io.gatehouse.lead.LeadModule;
+import io.gatehouse.lifecycle.LifecycleModule;
 import io.gatehouse.mail.MailModule;
 import io.gatehouse.oauth.OAuthModule;
 import io.gatehouse.pipeline.AdminGuardStage;
@@ -129,7 +130,9 @@ public final class GatehouseServer implements AutoCloseable {
                 accounts.accounts);
         RateLimitModule limits = new RateLimitModule(settings, jdbc, clock, redis);
         ProxyModule proxies = new ProxyModule(settings, apps.catalog);
-        PortalModule portal = new PortalModule(settings, jdbc, clock, accounts, apps, apiKeys.apiKeys, oauth, limits.usage, throttles);
+        LifecycleModule lifecycle = new LifecycleModule(jdbc, revocations.bus, accounts.accounts, apps.apps, clock);
+        PortalModule portal = new PortalModule(settings, jdbc, clock, accounts, apps, apiKeys.apiKeys, oauth, limits.usage, throttles,
+                lifecycle.lifecycle);
         AtomicBoolean draining = new AtomicBoolean();
         Map<String, BooleanSupplier> checks = redis == null ? Map.of("database", db::isReachable)
                 : Map.of("database", db::isReachable, "redis", redis::isReachable);
@@ -145,6 +148,7 @@ public final class GatehouseServer implements AutoCloseable {
         apiKeys.registerPublic(publicRoutes);
         new LeadModule(jdbc, ids, clock).registerPublic(publicRoutes);
         apps.registerPublic(publicRoutes);
+        lifecycle.registerPublic(publicRoutes);
         oauth.registerPublic(publicRoutes);
         portal.registerPublic(publicRoutes);
         admin.registerPublic(publicRoutes);
@@ -167,6 +171,7 @@ public final class GatehouseServer implements AutoCloseable {
         admin.registerAdmin(adminRoutes);
         apiKeys.registerAdmin(adminRoutes);
         apps.registerAdmin(adminRoutes);
+        lifecycle.registerAdmin(adminRoutes);
         tokens.registerAdmin(adminRoutes);
         new BackupEndpoints(db, settings, clock).register(adminRoutes);
         Pipeline adminPipeline = new Pipeline(List.of(

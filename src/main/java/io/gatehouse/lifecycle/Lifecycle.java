@@ -1,0 +1,161 @@
+package io.gatehouse.lifecycle;
+
+import io.gatehouse.account.Account;
+import io.gatehouse.account.Accounts;
+import io.gatehouse.core.DomainException;
+import io.gatehouse.revocation.Revocation;
+import io.gatehouse.revocation.RevocationBus;
+import io.gatehouse.store.DuplicateException;
+import io.gatehouse.store.Jdbc;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Ending things (SPEC §8, §9 v2): deleting an app, disabling or deleting an account. Each is one
+ * transaction that makes the change and ends everything that hangs on it (API keys, grants and so every
+ * token, sessions, test users and invitations, reset links); after the commit each ended key, grant and
+ * app is published on the {@link RevocationBus}, which applies it on this node before returning and
+ * fans it out to the others (the database rows are what a node that missed the message catches up from).
+ *
+ * <p>Deleted apps and accounts keep their rows, found by no lookup: a client id never comes back, an
+ * account id is never reused, and records that name them stay valid. A deleted account's personal data
+ * (email, name, password hash, leads) is removed and its email is free again.
+ */
+public final class Lifecycle {
+    private final Jdbc jdbc;
+    private final RevocationBus bus;
+    private final Accounts accounts;
+    private final Clock clock;
+
+    public Lifecycle(Jdbc jdbc, RevocationBus bus, Accounts accounts, Clock clock) {
+        this.jdbc = jdbc;
+        this.bus = bus;
+        this.accounts = accounts;
+        this.clock = clock;
+    }
+
+    /** Deletes a live app: every grant and token of it, its test users and invitations end with it. */
+    public void deleteApp(String clientId) {
+        Instant now = clock.instant();
+        List<Revocation> ended = jdbc.inTransaction(c -> {
+            List<Revocation> out = new ArrayList<>();
+            if (!endApp(c, clientId, now, out)) {
+                throw DomainException.notFound("App " + clientId + " does not exist");
+            }
+            return out;
+        });
+        ended.forEach(bus::publish);
+    }
+
+    /**
+     * An admin's change of an account (SPEC §9 {@code PATCH}): names, email, role, disabled. Disabling
+     * ends the account's keys, grants (so every token) and sessions in the same transaction.
+     */
+    public Account changeAccount(long accountId, Accounts.Change change) {
+        Account a = accounts.fresh(accountId).orElseThrow(() -> DomainException.notFound("Account " + accountId + " does not exist"));
+        Account changed = accounts.checked(a, change);
+        Instant now = clock.instant();
+        boolean disabling = changed.disabled() && !a.disabled();
+        List<Revocation> ended;
+        try {
+            ended = jdbc.inTransaction(c -> {
+                List<Revocation> out = new ArrayList<>();
+                int n = Jdbc.update(c, "UPDATE accounts SET email = ?, email_lower = ?, first_name = ?, last_name = ?, role = ?,"
+                                + " disabled_at = " + (changed.disabled() ? "COALESCE(disabled_at, ?)" : "?")
+                                + " WHERE id = ? AND deleted_at IS NULL",
+                        changed.email(), changed.email().toLowerCase(Locale.ROOT), changed.firstName(), changed.lastName(),
+                        changed.role(), changed.disabled() ? now : null, accountId);
+                if (n != 1) {
+                    throw DomainException.notFound("Account " + accountId + " does not exist");
+                }
+                if (disabling) {
+                    endAccountCredentials(c, accountId, now, out);
+                }
+                return out;
+            });
+        } catch (DuplicateException e) {
+            throw DomainException.conflict("An account with this email already exists.");
+        }
+        accounts.forget(accountId);
+        ended.forEach(bus::publish);
+        return changed;
+    }
+
+    /**
+     * Deletes an account: its keys, grants, sessions and reset links end; its apps are deleted (with
+     * every grant other accounts gave them); its test-user places, invitations and leads go; its row
+     * keeps only its id.
+     */
+    public void deleteAccount(long accountId) {
+        Instant now = clock.instant();
+        List<Revocation> ended = jdbc.inTransaction(c -> {
+            List<String> emails = Jdbc.list(c, "SELECT email_lower FROM accounts WHERE id = ? AND deleted_at IS NULL FOR UPDATE",
+                    rs -> rs.getString(1), accountId);
+            if (emails.isEmpty()) {
+                throw DomainException.notFound("Account " + accountId + " does not exist");
+            }
+            List<Revocation> out = new ArrayList<>();
+            endAccountCredentials(c, accountId, now, out);
+            for (String clientId : Jdbc.list(c, "SELECT client_id FROM apps WHERE owner_id = ? AND deleted_at IS NULL",
+                    rs -> rs.getString(1), accountId)) {
+                endApp(c, clientId, now, out);
+            }
+            for (String clientId : Jdbc.list(c, "SELECT client_id FROM app_test_users WHERE account_id = ?",
+                    rs -> rs.getString(1), accountId)) {
+                out.add(Revocation.app(clientId)); // its test users changed: every node reloads it
+                Jdbc.update(c, "UPDATE apps SET updated_at = ? WHERE client_id = ?", now, clientId);
+            }
+            Jdbc.update(c, "DELETE FROM app_test_users WHERE account_id = ?", accountId);
+            Jdbc.update(c, "DELETE FROM app_test_invitations WHERE account_id = ? OR LOWER(email) = ?", accountId, emails.get(0));
+            Jdbc.update(c, "DELETE FROM leads WHERE account_id = ?", accountId);
+            String gone = "deleted-" + accountId + "@deleted.invalid";
+            Jdbc.update(c, "UPDATE accounts SET email = ?, email_lower = ?, first_name = '', last_name = '', password_hash = '!',"
+                    + " deleted_at = ?, disabled_at = COALESCE(disabled_at, ?) WHERE id = ?", gone, gone, now, now, accountId);
+            return out;
+        });
+        accounts.forget(accountId);
+        ended.forEach(bus::publish);
+    }
+
+    /** The account's API keys, its grants (its own and those made with its keys), sessions and reset links. */
+    private static void endAccountCredentials(Connection c, long accountId, Instant now, List<Revocation> out) throws SQLException {
+        List<Long> keys = Jdbc.list(c, "SELECT id FROM api_keys WHERE account_id = ? AND revoked_at IS NULL FOR UPDATE",
+                rs -> rs.getLong(1), accountId);
+        Jdbc.update(c, "UPDATE api_keys SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL", now, accountId);
+        keys.forEach(k -> out.add(Revocation.apiKey(k)));
+        List<Long> grants = Jdbc.list(c, "SELECT id FROM grants WHERE revoked_at IS NULL AND (account_id = ?"
+                + " OR api_key_id IN (SELECT id FROM api_keys WHERE account_id = ?)) FOR UPDATE", rs -> rs.getLong(1), accountId, accountId);
+        endGrants(c, grants, now, out);
+        Jdbc.update(c, "DELETE FROM sessions WHERE account_id = ?", accountId);
+        Jdbc.update(c, "DELETE FROM password_resets WHERE account_id = ?", accountId);
+    }
+
+    /** Marks a live app deleted and ends what hangs on it; false if there is no such live app. */
+    private static boolean endApp(Connection c, String clientId, Instant now, List<Revocation> out) throws SQLException {
+        if (clientId == null || clientId.length() > 64
+                || Jdbc.update(c, "UPDATE apps SET deleted_at = ?, updated_at = ?, secret_hash = NULL"
+                + " WHERE client_id = ? AND deleted_at IS NULL", now, now, clientId) != 1) {
+            return false;
+        }
+        List<Long> grants = Jdbc.list(c, "SELECT id FROM grants WHERE client_id = ? AND revoked_at IS NULL FOR UPDATE",
+                rs -> rs.getLong(1), clientId);
+        endGrants(c, grants, now, out);
+        Jdbc.update(c, "UPDATE auth_codes SET used_at = ? WHERE client_id = ? AND used_at IS NULL", now, clientId);
+        Jdbc.update(c, "DELETE FROM app_test_users WHERE client_id = ?", clientId);
+        Jdbc.update(c, "DELETE FROM app_test_invitations WHERE client_id = ?", clientId);
+        out.add(Revocation.app(clientId));
+        return true;
+    }
+
+    private static void endGrants(Connection c, List<Long> grants, Instant now, List<Revocation> out) throws SQLException {
+        for (long g : grants) {
+            Jdbc.update(c, "UPDATE grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", now, g);
+            out.add(Revocation.grant(g));
+        }
+    }
+}

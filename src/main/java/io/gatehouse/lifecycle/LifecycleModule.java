@@ -1,0 +1,27 @@
+package io.gatehouse.lifecycle;
+
+import io.gatehouse.account.Accounts;
+import io.gatehouse.app.Apps;
+import io.gatehouse.http.Router;
+import io.gatehouse.revocation.RevocationBus;
+import io.gatehouse.store.Jdbc;
+import java.time.Clock;
+
+/** Deleting apps, disabling and deleting accounts, and their endpoints. */
+public final class LifecycleModule {
+    public final Lifecycle lifecycle;
+    private final LifecycleEndpoints endpoints;
+
+    public LifecycleModule(Jdbc jdbc, RevocationBus bus, Accounts accounts, Apps apps, Clock clock) {
+        this.lifecycle = new Lifecycle(jdbc, bus, accounts, clock);
+        this.endpoints = new LifecycleEndpoints(lifecycle, apps);
+    }
+
+    public void registerPublic(Router r) {
+        endpoints.registerPublic(r);
+    }
+
+    public void registerAdmin(Router r) {
+        endpoints.registerAdmin(r);
+    }
+}
