@@ -193,4 +193,29 @@ class ClusterTest {
         await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
                 .until(() -> "7".equals(b.get("/v1.0/me", bearer(token)).header("X-RateLimit-Limit")));
     }
+
+    @Test
+    void deleting_an_app_or_disabling_an_account_on_one_node_stops_its_tokens_and_keys_on_the_other() {
+        TestClient adminA = cluster.node(0).admin;
+        App doomed = app(100);
+        String doomedToken = accessToken(a, doomed);
+        App owned = app(100);
+        String ownedToken = accessToken(a, owned);
+        String ownerId = b.get("/v1.0/me", token(owned.key)).json().get("id").asText();
+        // Node B has verified (and cached) every credential.
+        assertThat(b.get("/v1.0/me", bearer(doomedToken)).status()).isEqualTo(200);
+        assertThat(b.get("/v1.0/me", bearer(ownedToken)).status()).isEqualTo(200);
+        assertThat(b.get("/v1.0/me", token(owned.key)).status()).isEqualTo(200);
+
+        assertThat(adminA.delete("/admin/v1/apps/" + doomed.clientId).status()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                .until(() -> b.get("/v1.0/me", bearer(doomedToken)).status() == 401);
+        assertThat(b.get("/v1.0/me", token(doomed.key)).status()).as("the owner's key is not the app's").isEqualTo(200);
+
+        assertThat(adminA.patch("/admin/v1/accounts/" + ownerId, Map.of("disabled", true)).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                .until(() -> b.get("/v1.0/me", token(owned.key)).status() == 401);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                .until(() -> b.get("/v1.0/me", bearer(ownedToken)).status() == 401);
+    }
 }
