@@ -40,6 +40,7 @@ public final class Exchange {
     private final String path;
     private final TrustedProxies proxies;
     private String clientAddress;
+    private final String pathError;
 
     private Route route;
     private Map<String, String> params = Map.of();
@@ -57,7 +58,17 @@ public final class Exchange {
         this.res = res;
         this.maxBodyBytes = maxBodyBytes;
         this.method = req.prologue().method().text();
-        this.path = req.path().rawPath();
+        String raw = req.path().rawPath();
+        String normalized;
+        String error = null;
+        try {
+            normalized = RequestPath.normalize(raw);
+        } catch (RequestPath.InvalidPathException e) {
+            normalized = RequestPath.printable(raw);
+            error = e.getMessage();
+        }
+        this.path = normalized;
+        this.pathError = error;
         this.requestId = requestIdOf(req);
     }
 
@@ -67,9 +78,20 @@ public final class Exchange {
         return method;
     }
 
-    /** The raw (still percent-encoded) path, without the query. */
+    /**
+     * The path, without the query, normalized once (SPEC §11 "One path", see {@link RequestPath}):
+     * unreserved characters decoded, other escapes kept, dot segments removed. Routing, permissions,
+     * limits and the proxy all use it.
+     */
     public String path() {
         return path;
+    }
+
+    /** Refuses a path that could not be normalized (400 INVALID_PARAMETER); the pipeline calls it first. */
+    public void requireValidPath() {
+        if (pathError != null) {
+            throw ApiException.invalid(pathError);
+        }
     }
 
     public String requestId() {

@@ -86,7 +86,7 @@ public final class Router {
                 if (params == null) {
                     params = new HashMap<>(4);
                 }
-                params.put(t.substring(1, t.length() - 1), java.net.URLDecoder.decode(path[i], java.nio.charset.StandardCharsets.UTF_8));
+                params.put(t.substring(1, t.length() - 1), RequestPath.decodeSegment(path[i]));
             } else if (!t.equals(path[i])) {
                 return null;
             }

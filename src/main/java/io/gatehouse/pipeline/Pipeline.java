@@ -74,6 +74,7 @@ public final class Pipeline implements Handler {
 
     private void run(Exchange ex) {
         try {
+            ex.requireValidPath();
             for (Stage stage : stages) {
                 stage.apply(ex);
                 if (ex.answered()) {

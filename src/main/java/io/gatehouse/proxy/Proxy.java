@@ -8,7 +8,10 @@ import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
+import io.helidon.common.uri.UriInfo;
+import io.helidon.common.uri.UriPath;
 import io.helidon.webclient.api.ClientRequest;
+import io.helidon.webclient.api.ClientUri;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http1.Http1ClientRequest;
 import io.helidon.webclient.http1.Http1ClientResponse;
@@ -53,9 +56,7 @@ public final class Proxy {
     public void forward(Exchange ex, ProxyRoute route) {
         ServerRequest req = ex.rawRequest();
         Principal p = ex.principal();
-        String query = req.query().rawValue();
-        URI target = URI.create(route.upstream() + ex.path() + (query == null || query.isEmpty() ? "" : "?" + query));
-        Http1ClientRequest out = client.method(Method.create(ex.method())).uri(target).skipUriEncoding(true)
+        Http1ClientRequest out = client.method(Method.create(ex.method())).uri(target(ex, route)).skipUriEncoding(true)
                 .readTimeout(route.timeout()).followRedirects(false);
         List<String> connectionTokens = req.headers().values(HeaderNames.CONNECTION);
         for (Header h : req.headers()) {
@@ -100,6 +101,50 @@ public final class Proxy {
         try (upstream) {
             relay(ex, upstream);
         }
+    }
+
+    /**
+     * The upstream URL: the route's upstream, then the request's one normalized path (SPEC §11 "One path")
+     * and its query, sent exactly as they are. Helidon's client would decode a {@link URI}'s path and query
+     * before writing them, so the request target is handed over as an already-decoded path that the client
+     * writes unchanged.
+     */
+    static ClientUri target(Exchange ex, ProxyRoute route) {
+        String path = ex.path();
+        if (!route.matchesPath(path)) {
+            // Cannot happen: the route was chosen by this very path. Refuse rather than forward elsewhere.
+            throw ApiException.invalid("the request path is not under the route " + route.path());
+        }
+        String query = ex.rawRequest().query().rawValue();
+        if (query != null && !query.isEmpty() && !isValidQuery(query)) {
+            throw ApiException.invalid("the query string holds characters that are not allowed in a URL");
+        }
+        URI up = route.upstream();
+        String basePath = up.getRawPath() == null ? "" : up.getRawPath();
+        String requestTarget = basePath + path + (query == null || query.isEmpty() ? "" : "?" + query);
+        UriInfo info = UriInfo.builder()
+                .scheme(up.getScheme())
+                .host(up.getHost())
+                .port(up.getPort() > 0 ? up.getPort() : "https".equals(up.getScheme()) ? 443 : 80)
+                .path(UriPath.createFromDecoded(requestTarget))
+                .build();
+        return ClientUri.create(info);
+    }
+
+    /** RFC 3986 §3.4: a query holds pchar, '/' and '?', with well-formed escapes. */
+    private static boolean isValidQuery(String q) {
+        for (int i = 0; i < q.length(); i++) {
+            char c = q.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= q.length() || Character.digit(q.charAt(i + 1), 16) < 0 || Character.digit(q.charAt(i + 2), 16) < 0) {
+                    return false;
+                }
+                i += 2;
+            } else if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~!$&'()*+,;=:@/?".indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static ClientRequest.OutputStreamHandler streamBody(ServerRequest req) {

@@ -10,6 +10,7 @@ import io.gatehouse.auth.Throttles;
 import io.gatehouse.backup.BackupEndpoints;
 import io.gatehouse.config.Settings;
 import io.gatehouse.core.StartupFault;
+import io.gatehouse.http.DirectErrors;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.Router;
 import io.gatehouse.lead.LeadModule;
@@ -189,11 +190,13 @@ public final class GatehouseServer implements AutoCloseable {
                 .port(settings.port())
                 .shutdownHook(false)
                 .addProtocol(http1)
+                .directHandlers(DirectErrors.HANDLERS)
                 .shutdownGracePeriod(Duration.ofSeconds(2))
                 .routing(r -> r.any(publicPipeline))
                 .putSocket(ADMIN, s -> s.host(settings.adminBind())
                         .port(settings.adminPort())
                         .addProtocol(http1)
+                        .directHandlers(DirectErrors.HANDLERS)
                         .shutdownGracePeriod(Duration.ofSeconds(2))
                         .routing(r -> r.any(adminPipeline)))
                 .build()

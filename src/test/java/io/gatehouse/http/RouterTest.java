@@ -27,6 +27,11 @@ class RouterTest {
     }
 
     @Test
+    void a_plus_in_a_path_parameter_stays_a_plus() {
+        assertThat(router.match("GET", "/v1.0/leads/a+b").params()).containsEntry("leadId", "a+b");
+    }
+
+    @Test
     void a_known_path_with_another_method_lists_the_allowed_ones() {
         Router.Match m = router.match("PATCH", "/v1.0/leads/7");
         assertThat(m.found()).isFalse();

@@ -1,0 +1,183 @@
+package io.gatehouse.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.gatehouse.core.Json;
+import io.gatehouse.testing.Backend;
+import io.gatehouse.testing.Fixtures;
+import io.gatehouse.testing.RawHttp;
+import io.gatehouse.testing.TestClient.Resp;
+import io.gatehouse.testing.TestServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SPEC §11 v2 "One path" and "Upstream headers", tried as an attacker would: raw paths with dot
+ * segments and encodings, identity headers in disguise. A real upstream records what reaches it.
+ */
+class ProxyHardeningTest {
+    private static HttpServer upstream;
+    private static final ConcurrentLinkedQueue<Seen> SEEN = new ConcurrentLinkedQueue<>();
+    private static TestServer server;
+    private static int port;
+    private static String billingToken;
+    private static String key;
+
+    /** One request as the upstream received it: method, raw path and query, headers (lower-case names). */
+    record Seen(String method, String target, Map<String, List<String>> headers) {
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        upstream.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        upstream.createContext("/", ProxyHardeningTest::record);
+        upstream.start();
+        int up = upstream.getAddress().getPort();
+        Path routes = Files.createTempFile("routes", ".yaml");
+        Files.writeString(routes, """
+                routes:
+                  - path: /v1.0/billing/**
+                    upstream: http://127.0.0.1:%d
+                    permission: billing.read
+                  - path: /v1.0/ai/**
+                    upstream: http://127.0.0.1:%d
+                    permission: ai.use
+                    limit_per_minute: 20
+                """.formatted(up, up));
+        server = TestServer.start(Backend.H2, Map.of("GATEHOUSE_ROUTES", routes.toString()));
+        port = server.server.port();
+        Fixtures.Account dev = Fixtures.account(server);
+        key = Fixtures.apiKey(server.admin, dev.id());
+        Resp app = server.admin.post("/admin/v1/apps", Map.of("owner_id", dev.id(), "name", "Billing reader",
+                "redirect_uris", List.of("https://b.example.com/cb"), "type", "confidential",
+                "permissions", List.of("billing.read")));
+        assertThat(app.status()).as(app.toString()).isEqualTo(201);
+        String basic = Base64.getEncoder().encodeToString((app.json().get("client_id").asText() + ":"
+                + app.json().get("client_secret").asText()).getBytes(StandardCharsets.UTF_8));
+        billingToken = server.api.send("POST", "/oauth/token", "grant_type=client_credentials&customer_key=" + key,
+                "Content-Type", "application/x-www-form-urlencoded", "Authorization", "Basic " + basic)
+                .json().get("access_token").asText();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        upstream.stop(0);
+    }
+
+    @BeforeEach
+    void forget() {
+        SEEN.clear();
+    }
+
+    private static void record(HttpExchange ex) throws IOException {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), List.copyOf(v)));
+        String q = ex.getRequestURI().getRawQuery();
+        SEEN.add(new Seen(ex.getRequestMethod(), ex.getRequestURI().getRawPath() + (q == null ? "" : "?" + q), headers));
+        ex.getRequestBody().readAllBytes();
+        byte[] out = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, "HEAD".equals(ex.getRequestMethod()) ? -1 : out.length);
+        try (OutputStream o = ex.getResponseBody()) {
+            if (!"HEAD".equals(ex.getRequestMethod())) {
+                o.write(out);
+            }
+        }
+    }
+
+    private static RawHttp.Resp billing(String method, String target, String... headers) {
+        List<String> h = new ArrayList<>(List.of("Authorization", "Bearer " + billingToken));
+        h.addAll(List.of(headers));
+        return RawHttp.send(port, method, target, method.equals("POST") ? new byte[0] : null, h.toArray(String[]::new));
+    }
+
+    private static void assertBadPath(RawHttp.Resp r) {
+        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(r.json().path("code").asInt()).as(r.toString()).isEqualTo(20012);
+        assertThat(r.json().path("error").asText()).as(r.toString()).isEqualTo("INVALID_PARAMETER");
+        assertThat(SEEN).as("nothing reaches the upstream").isEmpty();
+    }
+
+    // ---- One path ----
+
+    @Test
+    void a_dot_segment_cannot_walk_from_a_permitted_route_into_another() {
+        RawHttp.Resp r = billing("POST", "/v1.0/billing/../ai/generate");
+        assertThat(r.status()).as(r.toString()).isEqualTo(403);
+        assertThat(r.json().get("code").asInt()).isEqualTo(200100);
+        assertThat(SEEN).isEmpty();
+        RawHttp.Resp encoded = billing("POST", "/v1.0/billing/%2e%2E/ai/generate");
+        assertThat(encoded.status()).as(encoded.toString()).isEqualTo(403);
+        RawHttp.Resp doubled = billing("POST", "/v1.0//billing/.//..//ai/generate");
+        assertThat(doubled.status()).as(doubled.toString()).isEqualTo(403);
+        assertThat(SEEN).isEmpty();
+    }
+
+    @Test
+    void a_path_that_climbs_above_the_root_is_400_and_never_reaches_the_upstream() {
+        assertBadPath(billing("GET", "/v1.0/billing/%2e%2e/%2e%2e/%2e%2e/internal/admin"));
+        assertBadPath(billing("GET", "/v1.0/billing/../../../internal/admin"));
+    }
+
+    @Test
+    void encoded_slashes_backslashes_control_characters_and_bad_escapes_are_400() {
+        assertBadPath(billing("GET", "/v1.0/billing/..%2fai/generate"));
+        assertBadPath(billing("GET", "/v1.0/billing/a%2Fb"));
+        assertBadPath(billing("GET", "/v1.0/billing/..%5cai"));
+        assertBadPath(billing("GET", "/v1.0/billing/%00"));
+        assertBadPath(billing("GET", "/v1.0/billing/%0d%0aX-Injected:%20yes"));
+        assertBadPath(billing("GET", "/v1.0/billing/%7f"));
+        assertBadPath(billing("GET", "/v1.0/billing/%zz"));
+        assertBadPath(billing("GET", "/v1.0/billing/%4"));
+        assertBadPath(billing("GET", "/v1.0/billing/..;/ai/generate"));
+        assertBadPath(billing("GET", "/v1.0/billing/.;x/a"));
+    }
+
+    @Test
+    void a_raw_backslash_is_400() {
+        RawHttp.Resp r = billing("GET", "/v1.0/billing/..\\ai");
+        assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(SEEN).isEmpty();
+    }
+
+    @Test
+    void the_upstream_receives_the_one_normalized_path_under_the_route_prefix() {
+        RawHttp.Resp r = billing("GET", "/v1.0/billing/./x/%7e/../%61b%2Dc/caf%c3%a9/?q=a%2Fb&r=1");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(SEEN).hasSize(1);
+        assertThat(SEEN.peek().target()).isEqualTo("/v1.0/billing/x/ab-c/caf%C3%A9/?q=a%2Fb&r=1");
+    }
+
+    @Test
+    void a_dot_dot_that_stays_under_the_prefix_is_resolved_before_routing() {
+        RawHttp.Resp r = billing("GET", "/v1.0/billing/a/../b");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(SEEN.peek().target()).isEqualTo("/v1.0/billing/b");
+    }
+
+    @Test
+    void built_in_routes_use_the_same_path() {
+        RawHttp.Resp me = RawHttp.send(port, "GET", "/v1.0/leads/../%6De", null, "Authorization", "token " + key);
+        assertThat(me.status()).as(me.toString()).isEqualTo(200);
+        assertThat(me.json().has("email")).isTrue();
+    }
+}
