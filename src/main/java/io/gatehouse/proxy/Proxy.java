@@ -12,6 +12,9 @@ import io.helidon.common.uri.UriInfo;
 import io.helidon.common.uri.UriPath;
 import io.helidon.webclient.api.ClientRequest;
 import io.helidon.webclient.api.ClientUri;
+import io.helidon.webclient.api.WebClientServiceRequest;
+import io.helidon.webclient.api.WebClientServiceResponse;
+import io.helidon.webclient.spi.WebClientService;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http1.Http1ClientRequest;
 import io.helidon.webclient.http1.Http1ClientResponse;
@@ -44,25 +47,59 @@ public final class Proxy {
     /** RFC 9110 §7.6.1 hop-by-hop headers, plus those the JDK client sets itself. */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "proxy-connection");
+    /** Set by Gatehouse itself, or describing the client (replaced by Gatehouse's own). */
     private static final Set<String> NOT_FORWARDED = Set.of("authorization", "host", "content-length", "expect",
-            "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-request-id");
+            "forwarded", "x-real-ip", "x-request-id");
+    private static final String NO_USER_AGENT = "gatehouse.no-user-agent";
 
     private final Http1Client client = Http1Client.builder()
             .connectTimeout(Duration.ofSeconds(5))
             .followRedirects(false)
             .keepAlive(true)
+            .proxy(io.helidon.webclient.api.Proxy.noProxy())
+            .addService(Proxy::withoutAddedHeaders)
             .build();
+
+    /**
+     * The HTTP client adds a {@code User-Agent} of its own when the request has none; the upstream must see
+     * only what the client sent (SPEC §11), so it is removed again on its way out. What it still adds is the
+     * message framing and connection management of its own hop ({@code Content-Length},
+     * {@code Connection: keep-alive}), which HTTP/1.1 leaves to each sender (README, proxied routes).
+     */
+    private static WebClientServiceResponse withoutAddedHeaders(WebClientService.Chain chain, WebClientServiceRequest request) {
+        if (request.properties().containsKey(NO_USER_AGENT)) {
+            request.headers().remove(HeaderNames.USER_AGENT);
+        }
+        return chain.proceed(request);
+    }
+
+    /** A header name as it will be understood by servers that treat '_' like '-' (nginx, CGI, many frameworks). */
+    static String canonical(String name) {
+        return name.toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** RFC 7239 §6: an IPv6 address is quoted and bracketed. */
+    private static String forwardedNode(String address) {
+        return address.indexOf(':') >= 0 ? "\"[" + address + "]\"" : address;
+    }
 
     public void forward(Exchange ex, ProxyRoute route) {
         ServerRequest req = ex.rawRequest();
         Principal p = ex.principal();
+        boolean hasBody = req.content().hasEntity();
+        if (hasBody && "HEAD".equals(ex.method())) {
+            // RFC 9110 §9.3.2: content in a HEAD request has no defined semantics; forwarding it could
+            // desynchronise the upstream connection.
+            throw ApiException.invalid("a HEAD request cannot have a body");
+        }
         Http1ClientRequest out = client.method(Method.create(ex.method())).uri(target(ex, route)).skipUriEncoding(true)
                 .readTimeout(route.timeout()).followRedirects(false);
         List<String> connectionTokens = req.headers().values(HeaderNames.CONNECTION);
+        boolean userAgent = false;
         for (Header h : req.headers()) {
-            String name = h.name().toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(name) || NOT_FORWARDED.contains(name) || name.startsWith("gatehouse-")
-                    || mentioned(connectionTokens, name)) {
+            String name = canonical(h.name());
+            if (HOP_BY_HOP.contains(name) || NOT_FORWARDED.contains(name) || name.contains("gatehouse-")
+                    || name.startsWith("x-forwarded-") || mentioned(connectionTokens, name)) {
                 continue;
             }
             if (name.equals("cookie")) {
@@ -72,7 +109,11 @@ public final class Proxy {
                 }
                 continue;
             }
+            userAgent |= name.equals("user-agent");
             out.header(h);
+        }
+        if (!userAgent) {
+            out.property(NO_USER_AGENT, "true");
         }
         out.header(HeaderValues.create("Gatehouse-Account-Id", Long.toString(p.accountId())));
         if (p.clientId() != null) {
@@ -80,13 +121,20 @@ public final class Proxy {
         }
         out.header(HeaderValues.create("Gatehouse-Scope", p.scopeText()));
         out.header(HeaderValues.create("X-Request-Id", ex.requestId()));
-        out.header(HeaderValues.create("X-Forwarded-For", ex.remoteAddress()));
-        out.header(HeaderValues.create("X-Forwarded-Proto", req.isSecure() ? "https" : "http"));
-        out.header(HeaderValues.create("X-Forwarded-Host", req.authority()));
+        // Gatehouse's own view of the client (SPEC §11 "Upstream headers"); whatever the client sent is dropped above.
+        String client = ex.remoteAddress();
+        String proto = req.isSecure() ? "https" : "http";
+        String host = req.authority();
+        out.header(HeaderValues.create("Forwarded", "for=" + forwardedNode(client) + ";proto=" + proto
+                + ";host=\"" + host.replace("\\", "").replace("\"", "") + "\""));
+        out.header(HeaderValues.create("X-Forwarded-For", client));
+        out.header(HeaderValues.create("X-Forwarded-Proto", proto));
+        out.header(HeaderValues.create("X-Forwarded-Host", host));
+        out.header(HeaderValues.create("X-Real-IP", client));
 
         Http1ClientResponse upstream;
         try {
-            if (req.content().hasEntity()) {
+            if (hasBody) {
                 long length = ex.declaredContentLength();
                 if (length >= 0) {
                     out.header(HeaderValues.create(HeaderNames.CONTENT_LENGTH, Long.toString(length)));
@@ -95,7 +143,10 @@ public final class Proxy {
             } else {
                 upstream = out.request();
             }
-        } catch (UncheckedIOException | IllegalStateException e) {
+        } catch (RuntimeException e) {
+            if (!causedByIo(e)) {
+                throw e;
+            }
             throw failure(route, e);
         }
         try (upstream) {
@@ -191,6 +242,15 @@ public final class Proxy {
             // The status line is gone; all we can do is end the response early.
             LOG.debug("request {}: stream from upstream ended early: {}", ex.requestId(), e.toString());
         }
+    }
+
+    private static boolean causedByIo(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean mentioned(List<String> connectionTokens, String name) {

@@ -39,6 +39,7 @@ class ProxyHardeningTest {
     private static int port;
     private static String billingToken;
     private static String key;
+    private static long accountId;
 
     /** One request as the upstream received it: method, raw path and query, headers (lower-case names). */
     record Seen(String method, String target, Map<String, List<String>> headers) {
@@ -66,6 +67,7 @@ class ProxyHardeningTest {
         port = server.server.port();
         Fixtures.Account dev = Fixtures.account(server);
         key = Fixtures.apiKey(server.admin, dev.id());
+        accountId = dev.id();
         Resp app = server.admin.post("/admin/v1/apps", Map.of("owner_id", dev.id(), "name", "Billing reader",
                 "redirect_uris", List.of("https://b.example.com/cb"), "type", "confidential",
                 "permissions", List.of("billing.read")));
@@ -179,5 +181,51 @@ class ProxyHardeningTest {
         RawHttp.Resp me = RawHttp.send(port, "GET", "/v1.0/leads/../%6De", null, "Authorization", "token " + key);
         assertThat(me.status()).as(me.toString()).isEqualTo(200);
         assertThat(me.json().has("email")).isTrue();
+    }
+
+    // ---- Upstream headers ----
+
+    @Test
+    void identity_headers_in_disguise_never_reach_the_upstream_and_gatehouse_sets_its_own() {
+        RawHttp.Resp r = billing("GET", "/v1.0/billing/who",
+                "Gatehouse_Account_Id", "1", "GATEHOUSE-SCOPE", "admin", "gatehouse_client_id", "evil",
+                "X-Gatehouse-Account-Id", "1",
+                "Forwarded", "for=6.6.6.6;host=evil.example", "X-Forwarded-For", "6.6.6.6", "X_Forwarded_Host", "evil.example",
+                "X-Forwarded-Proto", "https", "X-Forwarded-Port", "1", "X-Real-IP", "6.6.6.6", "X_Real_Ip", "6.6.6.6",
+                "X-Custom", "kept", "Accept", "application/json");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        Map<String, List<String>> h = SEEN.peek().headers();
+        assertThat(h.get("gatehouse-account-id")).containsExactly(Long.toString(accountId));
+        assertThat(h.get("gatehouse-scope")).containsExactly("billing.read");
+        assertThat(h.get("gatehouse-client-id")).hasSize(1).doesNotContain("evil");
+        assertThat(h).doesNotContainKeys("x-gatehouse-account-id", "x-forwarded-port", "x_forwarded_host", "x_real_ip",
+                "gatehouse_account_id", "gatehouse_client_id", "authorization", "proxy-connection", "user-agent");
+        assertThat(h.get("x-forwarded-for")).containsExactly("127.0.0.1");
+        assertThat(h.get("x-real-ip")).containsExactly("127.0.0.1");
+        assertThat(h.get("x-forwarded-proto")).containsExactly("http");
+        assertThat(h.get("x-forwarded-host")).containsExactly("127.0.0.1:" + port);
+        assertThat(h.get("forwarded")).containsExactly("for=127.0.0.1;proto=http;host=\"127.0.0.1:" + port + "\"");
+        assertThat(h.get("x-custom")).containsExactly("kept");
+        assertThat(h.get("accept")).containsExactly("application/json");
+    }
+
+    @Test
+    void no_header_is_added_that_the_client_did_not_send_except_the_documented_ones() {
+        RawHttp.Resp r = billing("GET", "/v1.0/billing/plain", "X-Custom", "kept");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        // Framing and connection management of Gatehouse's own hop to the upstream are documented too.
+        assertThat(SEEN.peek().headers().keySet()).containsExactlyInAnyOrder("host", "x-custom",
+                "gatehouse-account-id", "gatehouse-client-id", "gatehouse-scope", "x-request-id",
+                "forwarded", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-real-ip",
+                "connection", "content-length");
+        assertThat(SEEN.peek().headers().get("connection")).containsExactly("keep-alive");
+    }
+
+    @Test
+    void a_head_request_with_a_body_is_400_not_500() {
+        RawHttp.Resp r = RawHttp.send(port, "HEAD", "/v1.0/billing/x", "hello".getBytes(StandardCharsets.UTF_8),
+                "Authorization", "Bearer " + billingToken);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(SEEN).isEmpty();
     }
 }
