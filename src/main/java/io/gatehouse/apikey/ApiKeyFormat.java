@@ -73,7 +73,7 @@ public final class ApiKeyFormat {
         JWSObject jws;
         try {
             jws = JWSObject.parse(text);
-        } catch (ParseException e) {
+        } catch (ParseException | RuntimeException e) {
             return null;
         }
         if (!verifiedByAny(jws, keys)) {

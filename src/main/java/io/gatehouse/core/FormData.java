@@ -28,10 +28,15 @@ public final class FormData {
     }
 
     private static String decode(String s) {
+        String d;
         try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+            d = URLDecoder.decode(s, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             throw DomainException.invalid("form body is not valid application/x-www-form-urlencoded");
         }
+        if (d.indexOf('\0') >= 0) {
+            throw DomainException.invalid("form body must not contain a NUL character");
+        }
+        return d;
     }
 }

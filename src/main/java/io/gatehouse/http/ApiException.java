@@ -16,7 +16,12 @@ public final class ApiException extends RuntimeException {
     }
 
     public ApiException(ApiError error, String message, Map<String, String> headers) {
-        super(message, null, false, false);
+        this(error, message, headers, null);
+    }
+
+    /** An error with the failure behind it, whose stack trace the log shows (5xx only). */
+    public ApiException(ApiError error, String message, Map<String, String> headers, Throwable cause) {
+        super(message, cause, false, false);
         this.error = error;
         this.headers = headers;
     }

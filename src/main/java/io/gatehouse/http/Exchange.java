@@ -106,10 +106,17 @@ public final class Exchange {
         return header(HeaderNames.create(name));
     }
 
-    /** The first value of a query parameter, or null. */
+    /** The first value of a query parameter, or null; a NUL character in it is 400 (no store can keep it). */
     public String query(String name) {
         var q = req.query();
-        return q.contains(name) ? q.get(name) : null;
+        if (!q.contains(name)) {
+            return null;
+        }
+        String v = q.get(name);
+        if (v.indexOf('\0') >= 0) {
+            throw ApiException.invalid(name + " must not contain a NUL character");
+        }
+        return v;
     }
 
     public String cookie(String name) {
@@ -177,16 +184,25 @@ public final class Exchange {
             body = NO_BODY;
             return body;
         }
-        try (InputStream in = req.content().inputStream()) {
-            byte[] read = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
-            if (read.length > maxBodyBytes) {
-                throw tooLarge();
-            }
-            body = read;
-            return body;
+        byte[] read;
+        try (InputStream in = clientBody()) {
+            read = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new ClientGoneException(e);
         }
+        if (read.length > maxBodyBytes) {
+            throw tooLarge();
+        }
+        body = read;
+        return body;
+    }
+
+    /**
+     * The request body as it arrives, for the few places that stream it (the proxy). A connection that
+     * fails while it is read is a {@link ClientGoneException}, never an error of ours.
+     */
+    public InputStream clientBody() {
+        return new ClientInput(req.content().inputStream());
     }
 
     public ApiException tooLarge() {
@@ -201,11 +217,9 @@ public final class Exchange {
         }
         JsonNode node;
         try {
-            node = Json.parse(bytes);
+            node = Json.parseStrict(bytes);
         } catch (JacksonException e) {
-            throw ApiException.invalid("request body is not valid JSON");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw ApiException.invalid("request body is not valid JSON (one UTF-8 object, no duplicate keys, nothing after it)");
         }
         if (!(node instanceof ObjectNode obj)) {
             throw ApiException.invalid("request body must be a JSON object");
@@ -280,7 +294,11 @@ public final class Exchange {
         if (contentType != null) {
             res.header(HeaderNames.CONTENT_TYPE, contentType);
         }
-        res.send(bytes);
+        try {
+            res.send(bytes);
+        } catch (UncheckedIOException e) {
+            throw new ClientGoneException(e);
+        }
     }
 
     /** Renders an API error (SPEC §3): {@code {"code","error","message"}} with the error's headers. */

@@ -44,6 +44,9 @@ public final class JsonBody {
             throw ApiException.invalid(field + " must be a string");
         }
         String s = v.textValue();
+        if (s.indexOf('\0') >= 0) {
+            throw ApiException.invalid(field + " must not contain a NUL character");
+        }
         if (s.length() > maxLength) {
             throw ApiException.invalid(field + " must be at most " + maxLength + " characters");
         }
@@ -93,6 +96,9 @@ public final class JsonBody {
         for (JsonNode item : v) {
             if (!item.isTextual()) {
                 throw ApiException.invalid(field + " must be an array of strings");
+            }
+            if (item.textValue().indexOf('\0') >= 0) {
+                throw ApiException.invalid(field + " items must not contain a NUL character");
             }
             if (item.textValue().length() > maxLength) {
                 throw ApiException.invalid(field + " items must be at most " + maxLength + " characters");

@@ -109,7 +109,8 @@ public final class AccessTokens implements CredentialVerifier {
         try {
             jwt = SignedJWT.parse(token);
             claims = jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
+        } catch (ParseException | RuntimeException e) {
+            // Nimbus throws NullPointerException and the like on some malformed input (a header of "null").
             return null;
         }
         var header = jwt.getHeader();

@@ -5,11 +5,13 @@ import io.gatehouse.core.TrustedProxies;
 import io.gatehouse.http.Answered;
 import io.gatehouse.http.ApiError;
 import io.gatehouse.http.ApiException;
+import io.gatehouse.http.ClientGoneException;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.oauth.OAuthException;
 import io.gatehouse.store.StoreException;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.RequestException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -26,6 +28,9 @@ import org.slf4j.LoggerFactory;
 public final class Pipeline implements Handler {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private static final HeaderName STRICT_TRANSPORT_SECURITY = HeaderNames.create("Strict-Transport-Security");
+
+    /** The status recorded when the client went away before it could be answered (nginx's 499). */
+    static final int CLIENT_GONE = 499;
 
     private final List<Stage> stages;
     private final long maxBodyBytes;
@@ -87,32 +92,52 @@ public final class Pipeline implements Handler {
         } catch (Answered done) {
             // the stage sent its own answer
         } catch (ApiException e) {
-            ex.fail(e);
+            fail(ex, e);
         } catch (DomainException e) {
-            ex.fail(ApiException.of(e));
+            fail(ex, ApiException.of(e));
         } catch (OAuthException e) {
-            ex.fail(e.status(), e.headers(), e.body());
-        } catch (StoreException e) {
-            LOG.warn("request {}: database unavailable: {}", ex.requestId(), e.getMessage());
-            ex.fail(new ApiException(ApiError.SERVICE_UNAVAILABLE,
-                    "The service is temporarily unavailable; try again shortly.", Map.of("Retry-After", "1")));
-        } catch (Throwable t) {
-            if (isClientGone(t)) {
-                LOG.debug("request {}: client connection failed: {}", ex.requestId(), t.toString());
-            } else {
-                LOG.error("request {} failed", ex.requestId(), t);
+            try {
+                ex.fail(e.status(), e.headers(), e.body());
+            } catch (ClientGoneException gone) {
+                ex.markStreamed(CLIENT_GONE);
             }
-            ex.fail(new ApiException(ApiError.INTERNAL_ERROR,
-                    "Something went wrong on our side; quote request id " + ex.requestId() + " when reporting it."));
+        } catch (StoreException e) {
+            fail(ex, new ApiException(ApiError.SERVICE_UNAVAILABLE,
+                    "The service is temporarily unavailable; try again shortly.", Map.of("Retry-After", "1"), e));
+        } catch (RequestException e) {
+            // The HTTP layer refused what the client sent (a malformed chunk, say) while a stage read it.
+            if (e.status().code() >= 500) {
+                fail(ex, internal(ex, e));
+            } else {
+                fail(ex, new ApiException(ApiError.INVALID_PARAMETER, "The request body is not valid HTTP."));
+            }
+        } catch (Throwable t) {
+            ClientGoneException gone = ClientGoneException.in(t);
+            if (gone != null) {
+                LOG.debug("request {}: {}", ex.requestId(), gone.getMessage());
+                ex.markStreamed(CLIENT_GONE);
+            } else {
+                fail(ex, internal(ex, t));
+            }
         }
     }
 
-    private static boolean isClientGone(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof java.io.IOException) {
-                return true;
-            }
+    private static ApiException internal(Exchange ex, Throwable t) {
+        return new ApiException(ApiError.INTERNAL_ERROR,
+                "Something went wrong on our side; quote request id " + ex.requestId() + " when reporting it.", Map.of(), t);
+    }
+
+    /** Renders the error; every 5xx is logged at ERROR with its request id and the failure behind it (SPEC §11). */
+    private static void fail(Exchange ex, ApiException e) {
+        if (e.error().status >= 500) {
+            LOG.error("request {} {} {} answered {}: {}", ex.requestId(), ex.method(), RequestLog.safePath(ex.path()),
+                    e.error().status, e.getMessage(), e.getCause() == null ? e : e.getCause());
         }
-        return false;
+        try {
+            ex.fail(e);
+        } catch (ClientGoneException gone) {
+            LOG.debug("request {}: {}", ex.requestId(), gone.getMessage());
+            ex.markStreamed(CLIENT_GONE);
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.gatehouse.proxy;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.http.ApiError;
 import io.gatehouse.http.ApiException;
+import io.gatehouse.http.ClientGoneException;
 import io.gatehouse.http.Exchange;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
@@ -31,6 +32,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,11 +141,15 @@ public final class Proxy {
                 if (length >= 0) {
                     out.header(HeaderValues.create(HeaderNames.CONTENT_LENGTH, Long.toString(length)));
                 }
-                upstream = out.outputStream(streamBody(req));
+                upstream = out.outputStream(streamBody(ex));
             } else {
                 upstream = out.request();
             }
         } catch (RuntimeException e) {
+            ClientGoneException gone = ClientGoneException.in(e);
+            if (gone != null) {
+                throw gone;
+            }
             if (!causedByIo(e)) {
                 throw e;
             }
@@ -198,10 +204,22 @@ public final class Proxy {
         return true;
     }
 
-    private static ClientRequest.OutputStreamHandler streamBody(ServerRequest req) {
+    private static ClientRequest.OutputStreamHandler streamBody(Exchange ex) {
         return os -> {
-            try (InputStream in = req.content().inputStream()) {
-                in.transferTo(os);
+            byte[] buf = new byte[16384];
+            try (InputStream in = ex.clientBody()) {
+                while (true) {
+                    int n;
+                    try {
+                        n = in.read(buf);
+                    } catch (IOException e) {
+                        throw new ClientGoneException(e);
+                    }
+                    if (n < 0) {
+                        break;
+                    }
+                    os.write(buf, 0, n);
+                }
             }
             os.close();
         };
@@ -211,14 +229,15 @@ public final class Proxy {
     private static ApiException failure(ProxyRoute route, RuntimeException e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof SocketTimeoutException && !String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT).contains("connect")) {
-                return new ApiException(ApiError.GATEWAY_TIMEOUT, "The upstream service did not answer in time.");
+                return new ApiException(ApiError.GATEWAY_TIMEOUT, "The upstream service did not answer in time.",
+                        Map.of(), e);
             }
             if (c instanceof ConnectException || c instanceof UnknownHostException) {
                 break;
             }
         }
-        LOG.warn("upstream {} for {} unreachable: {}", route.upstream(), route.path(), e.toString());
-        return new ApiException(ApiError.BAD_GATEWAY, "The upstream service could not be reached.");
+        return new ApiException(ApiError.BAD_GATEWAY, "The upstream service could not be reached.", Map.of(),
+                new IOException("upstream " + route.upstream() + " for " + route.path() + " unreachable", e));
     }
 
     private static void relay(Exchange ex, Http1ClientResponse upstream) {

@@ -219,6 +219,9 @@ class ProxyTest {
         Resp down = api.get("/v1.0/down/anything", token(a.key));
         assertThat(down.status()).isEqualTo(502);
         assertThat(down.json().get("code").asInt()).isEqualTo(20502);
+        // SPEC §11: every 5xx is logged at ERROR with its request id and the failure behind it.
+        assertThat(io.gatehouse.testing.LogCapture.errors()).contains("request " + down.header("X-Request-Id"))
+                .contains("ConnectException");
         Resp slow = api.get("/v1.0/ai/slow", token(a.key));
         assertThat(slow.status()).isEqualTo(504);
         assertThat(slow.json().get("code").asInt()).isEqualTo(20504);

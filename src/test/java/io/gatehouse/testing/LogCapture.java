@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 /** Keeps every log line of the in-process servers, so tests can check that no secret was logged. */
 public final class LogCapture extends AppenderBase<ILoggingEvent> {
     private static final ConcurrentLinkedQueue<String> LINES = new ConcurrentLinkedQueue<>();
+    private static final ConcurrentLinkedQueue<String> ERRORS = new ConcurrentLinkedQueue<>();
     private static boolean installed;
 
     public static synchronized void install() {
@@ -31,6 +32,11 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> {
         return String.join("\n", LINES);
     }
 
+    /** Every ERROR line logged so far, with stack traces. */
+    public static String errors() {
+        return String.join("\n", ERRORS);
+    }
+
     @Override
     protected void append(ILoggingEvent e) {
         String line = e.getLoggerName() + " " + e.getFormattedMessage();
@@ -38,5 +44,8 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> {
             line += "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy());
         }
         LINES.add(line);
+        if (e.getLevel() == ch.qos.logback.classic.Level.ERROR) {
+            ERRORS.add(line);
+        }
     }
 }

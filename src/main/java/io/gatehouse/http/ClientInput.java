@@ -1,0 +1,46 @@
+package io.gatehouse.http;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * A request body stream whose failures are the client's: the HTTP layer reports a connection that
+ * went away as an unchecked exception of its own, which becomes a {@link ClientGoneException} here.
+ */
+final class ClientInput extends FilterInputStream {
+    ClientInput(InputStream in) {
+        super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+        try {
+            return super.read();
+        } catch (UncheckedIOException e) {
+            throw new ClientGoneException(e);
+        } catch (RuntimeException e) {
+            throw gone(e);
+        }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        try {
+            return super.read(b, off, len);
+        } catch (UncheckedIOException e) {
+            throw new ClientGoneException(e);
+        } catch (RuntimeException e) {
+            throw gone(e);
+        }
+    }
+
+    /** Helidon's "no more data" when the connection closed early; anything else is not ours to reinterpret. */
+    private static RuntimeException gone(RuntimeException e) {
+        if (e.getClass().getName().contains("InsufficientData") || e instanceof ClientGoneException) {
+            return new ClientGoneException(e);
+        }
+        return e;
+    }
+}
