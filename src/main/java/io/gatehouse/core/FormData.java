@@ -27,6 +27,28 @@ public final class FormData {
         return out;
     }
 
+    /**
+     * The first parameter name that appears more than once, or null. OAuth forbids repeating a parameter
+     * (RFC 6749 §3.1, §3.2): which of two values counts would otherwise be a guess.
+     */
+    public static String firstRepeated(String body) {
+        if (body.isEmpty()) {
+            return null;
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String pair : body.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            if (!seen.add(name)) {
+                return name;
+            }
+        }
+        return null;
+    }
+
     private static String decode(String s) {
         String d;
         try {

@@ -17,10 +17,25 @@ final class OAuthForms {
             throw OAuthException.invalidRequest("The body must be application/x-www-form-urlencoded.");
         }
         byte[] body = ex.body(); // over the size limit: 413 in the API's shape, like every other endpoint
+        String text = new String(body, StandardCharsets.UTF_8);
+        String repeated;
+        Map<String, String> form;
         try {
-            return FormData.parse(new String(body, StandardCharsets.UTF_8));
+            form = FormData.parse(text);
+            repeated = FormData.firstRepeated(text);
         } catch (DomainException e) {
             throw OAuthException.invalidRequest("The body is not valid application/x-www-form-urlencoded.");
         }
+        if (repeated != null) {
+            // RFC 6749 §3.2: request parameters must not be included more than once.
+            throw OAuthException.invalidRequest("The parameter " + safeName(repeated) + " is repeated.");
+        }
+        return form;
+    }
+
+    /** A parameter name for a message: short and printable, as it came from the client. */
+    static String safeName(String name) {
+        String s = name.length() > 40 ? name.substring(0, 40) + "..." : name;
+        return s.replaceAll("[^A-Za-z0-9_.-]", "?");
     }
 }

@@ -50,6 +50,9 @@ final class AuthorizeEndpoint {
     private final Sessions sessions;
     private final AuthenticationFacts logins;
 
+    /** A key no parameter can have (it holds a space): marks the name of a repeated parameter. */
+    private static final String REPEATED = " repeated";
+
     AuthorizeEndpoint(Apps apps, ConsentPages pages, GrantStore grants, Issuer issuer, Clock clock, Sessions sessions,
                       AuthenticationFacts logins) {
         this.sessions = sessions;
@@ -179,6 +182,12 @@ final class AuthorizeEndpoint {
 
     /** Validates the request; null after answering with an error page (nothing is sent to an unchecked URI). */
     private Request parse(Exchange ex, Map<String, String> p) {
+        String repeated = p.get(REPEATED);
+        if ("client_id".equals(repeated) || "clientId".equals(repeated) || "redirect_uri".equals(repeated)) {
+            // RFC 6749 §3.1: with two of these nobody knows whose link this is; nothing is sent back.
+            pages.error(ex, "Invalid link", "The link repeats the parameter " + repeated + ".");
+            return null;
+        }
         String clientId = p.getOrDefault("client_id", p.get("clientId"));
         App app = clientId == null ? null : apps.get(clientId).orElse(null);
         if (app == null) {
@@ -199,6 +208,9 @@ final class AuthorizeEndpoint {
         }
         String state = p.get("state");
         Request base = new Request(app, redirectUri, state, List.of(), null, Oidc.NONE);
+        if (repeated != null) {
+            throw back(base, "invalid_request", "A parameter is repeated (RFC 6749 §3.1).");
+        }
         if (!"code".equals(p.get("response_type"))) {
             throw back(base, "unsupported_response_type", "response_type must be code.");
         }
@@ -327,8 +339,14 @@ final class AuthorizeEndpoint {
         ex.send(status, null, new byte[0]);
     }
 
+    /** The query's parameters; a repeated one is noted under {@link #REPEATED} for {@link #parse} to refuse. */
     private static Map<String, String> queryParams(Exchange ex) {
         String raw = ex.rawRequest().query().rawValue();
-        return FormData.parse(raw == null ? "" : raw);
+        Map<String, String> params = FormData.parse(raw == null ? "" : raw);
+        String repeated = FormData.firstRepeated(raw == null ? "" : raw);
+        if (repeated != null) {
+            params.put(REPEATED, repeated);
+        }
+        return params;
     }
 }

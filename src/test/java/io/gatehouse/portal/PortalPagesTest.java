@@ -105,11 +105,13 @@ class PortalPagesTest {
             assertThat(p.header("Content-Type")).as(path).startsWith("text/html");
             assertThat(p.body()).as(path).contains("<h1>Not found</h1>");
         }
-        for (String path : List.of("/portal/apps/ghc_nope", "/portal/apps/%00", "/portal/apps/" + "x".repeat(300) + "/edit")) {
+        for (String path : List.of("/portal/apps/ghc_nope", "/portal/apps/" + "x".repeat(300) + "/edit")) {
             Browser.Page p = b.request("GET", path, null);
             assertThat(p.status()).as(path).isEqualTo(404);
             assertThat(p.body()).as(path).contains("<h1>Not found</h1>");
         }
+        // SPEC §11 "One path": a control character in a path is refused before any route, for pages too.
+        assertThat(b.request("GET", "/portal/apps/%00", null).status()).isEqualTo(400);
     }
 
     @Test
