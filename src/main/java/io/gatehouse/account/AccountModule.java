@@ -1,5 +1,6 @@
 package io.gatehouse.account;
 
+import io.gatehouse.audit.Audit;
 import io.gatehouse.mail.Mailer;
 import io.gatehouse.store.IdGenerator;
 import io.gatehouse.store.Jdbc;
@@ -11,9 +12,9 @@ public final class AccountModule {
     public final Accounts accounts;
     public final PasswordResets resets;
 
-    public AccountModule(Jdbc jdbc, IdGenerator ids, Clock clock, Mailer mailer) {
+    public AccountModule(Jdbc jdbc, IdGenerator ids, Clock clock, Mailer mailer, Audit audit) {
         this.store = new JdbcAccountStore(jdbc);
-        this.accounts = new Accounts(store, new PasswordHasher(), ids, clock);
+        this.accounts = new Accounts(store, new PasswordHasher(), ids, clock, audit);
         this.resets = new PasswordResets(jdbc, accounts, mailer, clock);
     }
 }

@@ -1,5 +1,7 @@
 package io.gatehouse.account;
 
+import io.gatehouse.audit.Audit;
+import io.gatehouse.audit.AuditType;
 import io.gatehouse.core.DomainException;
 import io.gatehouse.store.DuplicateException;
 import io.gatehouse.store.IdGenerator;
@@ -18,7 +20,10 @@ public final class Accounts {
     private final IdGenerator ids;
     private final Clock clock;
 
-    public Accounts(AccountStore store, PasswordHasher hasher, IdGenerator ids, Clock clock) {
+    private final Audit audit;
+
+    public Accounts(AccountStore store, PasswordHasher hasher, IdGenerator ids, Clock clock, Audit audit) {
+        this.audit = audit;
         this.store = store;
         this.hasher = hasher;
         this.ids = ids;
@@ -33,8 +38,13 @@ public final class Accounts {
         if (store.byEmail(email).isPresent()) {
             throw DomainException.conflict("An account with this email already exists.");
         }
+        String hash = hasher.hash(n.password());
         try {
-            store.insert(account, hasher.hash(n.password()));
+            audit.inTransactionRun(() -> {
+                store.insert(account, hash);
+                audit.record(Audit.event(AuditType.ACCOUNT_CREATED).account(account.id())
+                        .detail("email", account.email()).detail("role", account.role()));
+            });
         } catch (DuplicateException e) {
             throw DomainException.conflict("An account with this email already exists.");
         }
@@ -169,13 +179,26 @@ public final class Accounts {
 
     /** The account whose email and password these are; empty on any mismatch (which one is not said). */
     public Optional<Account> login(String email, String password) {
-        Optional<AccountStore.StoredLogin> stored = store.loginByEmail(email == null ? "" : email.strip());
+        String typed = email == null ? "" : email.strip();
+        Optional<AccountStore.StoredLogin> stored = store.loginByEmail(typed);
         if (stored.isEmpty() || password == null) {
             // Spend the same time as a real check, so response time does not tell which emails exist.
             hasher.verify(password == null ? "" : password, DUMMY_HASH);
+            loginFailed(typed, stored.map(s -> s.account().id()).orElse(null));
             return Optional.empty();
         }
-        return hasher.verify(password, stored.get().passwordHash()) ? Optional.of(stored.get().account()) : Optional.empty();
+        Account account = stored.get().account();
+        if (!hasher.verify(password, stored.get().passwordHash())) {
+            loginFailed(typed, account.id());
+            return Optional.empty();
+        }
+        audit.record(Audit.event(AuditType.LOGIN_SUCCEEDED).actor(Long.toString(account.id())).account(account.id()));
+        return Optional.of(account);
+    }
+
+    private void loginFailed(String typedEmail, Long accountId) {
+        audit.record(Audit.event(AuditType.LOGIN_FAILED).actor(null).account(accountId)
+                .detail("email", typedEmail.length() > 254 ? typedEmail.substring(0, 254) : typedEmail));
     }
 
     private static final String DUMMY_HASH =

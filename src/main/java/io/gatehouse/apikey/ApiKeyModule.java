@@ -1,6 +1,7 @@
 package io.gatehouse.apikey;
 
 import io.gatehouse.account.Accounts;
+import io.gatehouse.audit.Audit;
 import io.gatehouse.core.Jobs;
 import io.gatehouse.http.Router;
 import io.gatehouse.revocation.Revocation;
@@ -16,8 +17,9 @@ public final class ApiKeyModule {
     public final ApiKeys apiKeys;
     private final ApiKeyEndpoints endpoints;
 
-    public ApiKeyModule(Jdbc jdbc, IdGenerator ids, Clock clock, SigningKeys signingKeys, RevocationBus bus, Accounts accounts) {
-        this.apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), signingKeys, ids, clock, bus);
+    public ApiKeyModule(Jdbc jdbc, IdGenerator ids, Clock clock, SigningKeys signingKeys, RevocationBus bus, Accounts accounts,
+                        Audit audit) {
+        this.apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), signingKeys, ids, clock, bus, audit);
         this.endpoints = new ApiKeyEndpoints(apiKeys, accounts, clock);
         bus.subscribe(r -> {
             if (r.kind() == Revocation.Kind.API_KEY) {

@@ -1,5 +1,7 @@
 package io.gatehouse.apikey;
 
+import io.gatehouse.audit.Audit;
+import io.gatehouse.audit.AuditType;
 import io.gatehouse.auth.CredentialVerifier;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.auth.Secrets;
@@ -45,6 +47,7 @@ public final class ApiKeys implements CredentialVerifier {
         final Principal principal;
         volatile long lastUsedMillis;
         volatile long flushedMillis;
+        volatile boolean expiredUseRecorded;
 
         Verified(long keyId, Instant expiresAt, Principal principal) {
             this.keyId = keyId;
@@ -62,9 +65,11 @@ public final class ApiKeys implements CredentialVerifier {
     }
 
     private final RevocationBus bus;
+    private final Audit audit;
 
-    public ApiKeys(ApiKeyStore store, SigningKeys signingKeys, IdGenerator ids, Clock clock, RevocationBus bus) {
+    public ApiKeys(ApiKeyStore store, SigningKeys signingKeys, IdGenerator ids, Clock clock, RevocationBus bus, Audit audit) {
         this.bus = bus;
+        this.audit = audit;
         this.store = store;
         this.signingKeys = signingKeys;
         this.ids = ids;
@@ -79,10 +84,14 @@ public final class ApiKeys implements CredentialVerifier {
         long id = ids.next();
         ApiKey record = new ApiKey(id, accountId, name, description, now, expiresAt, null, null);
         String key = ApiKeyFormat.mint(signingKeys.current(SigningKeys.Purpose.API_KEY), accountId, id, now, expiresAt);
-        if (!store.insertIfUnderLimit(record, Secrets.sha256(key), MAX_ACTIVE_KEYS, now)) {
-            throw DomainException.conflict("An account may have at most " + MAX_ACTIVE_KEYS
-                    + " active API keys; revoke one first.");
-        }
+        audit.inTransactionRun(() -> {
+            if (!store.insertIfUnderLimit(record, Secrets.sha256(key), MAX_ACTIVE_KEYS, now)) {
+                throw DomainException.conflict("An account may have at most " + MAX_ACTIVE_KEYS
+                        + " active API keys; revoke one first.");
+            }
+            audit.record(Audit.event(AuditType.KEY_CREATED).account(accountId).detail("key_id", id)
+                    .detail("name", name).detail("expires_at", expiresAt == null ? null : expiresAt.toString()));
+        });
         return new Created(record, key);
     }
 
@@ -112,7 +121,15 @@ public final class ApiKeys implements CredentialVerifier {
      * it as {@code customer_key} (through the listeners). Returns the key as it now stands.
      */
     public ApiKey revoke(ApiKey key) {
-        if (store.revoke(key.id(), clock.instant())) {
+        boolean revokedNow = audit.inTransaction(() -> {
+            boolean r = store.revoke(key.id(), clock.instant());
+            if (r) {
+                audit.record(Audit.event(AuditType.KEY_REVOKED).account(key.accountId()).detail("key_id", key.id())
+                        .detail("name", key.name()));
+            }
+            return r;
+        });
+        if (revokedNow) {
             bus.publish(Revocation.apiKey(key.id()));
             revocationListeners.forEach(l -> l.accept(key.id()));
         }
@@ -141,6 +158,7 @@ public final class ApiKeys implements CredentialVerifier {
             throw refused("This API key has been revoked.");
         }
         if (now >= v.expiresAtMillis) {
+            recordExpiredUse(v);
             throw refused("This API key has expired.");
         }
         v.lastUsedMillis = now;
@@ -174,6 +192,24 @@ public final class ApiKeys implements CredentialVerifier {
         }
         cache.put(key, v);
         return v;
+    }
+
+    /**
+     * An expired key presented again is worth an audit event (someone still holds it), once per key and
+     * node, so that a client retrying in a loop cannot flood the log. A database away does not turn the
+     * refusal into a 503.
+     */
+    private void recordExpiredUse(Verified v) {
+        if (v.expiredUseRecorded) {
+            return;
+        }
+        v.expiredUseRecorded = true;
+        try {
+            audit.record(Audit.event(AuditType.KEY_EXPIRED_IN_USE).account(v.principal.accountId())
+                    .actor(null).detail("key_id", v.keyId));
+        } catch (io.gatehouse.store.StoreException e) {
+            v.expiredUseRecorded = false;
+        }
     }
 
     /** Writes the uses noted since the last flush; run every few seconds and at shutdown. */

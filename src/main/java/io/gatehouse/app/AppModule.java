@@ -1,6 +1,7 @@
 package io.gatehouse.app;
 
 import io.gatehouse.account.Accounts;
+import io.gatehouse.audit.Audit;
 import io.gatehouse.http.Router;
 import io.gatehouse.revocation.Revocation;
 import io.gatehouse.revocation.RevocationBus;
@@ -16,9 +17,9 @@ public final class AppModule {
     public final ClientSettings clientSettings;
     private final Accounts accounts;
 
-    public AppModule(Jdbc jdbc, IdGenerator ids, Clock clock, RevocationBus bus, Accounts accounts) {
+    public AppModule(Jdbc jdbc, IdGenerator ids, Clock clock, RevocationBus bus, Accounts accounts, Audit audit) {
         this.accounts = accounts;
-        this.apps = new Apps(new JdbcAppStore(jdbc), catalog, clock, bus);
+        this.apps = new Apps(new JdbcAppStore(jdbc), catalog, clock, bus, audit);
         this.invitations = new TestInvitations(new JdbcTestInvitationStore(jdbc), apps, ids, clock);
         this.clientSettings = new ClientSettings(jdbc, clock);
         bus.subscribe(r -> {

@@ -1,5 +1,7 @@
 package io.gatehouse.app;
 
+import io.gatehouse.audit.Audit;
+import io.gatehouse.audit.AuditType;
 import io.gatehouse.auth.Secrets;
 import io.gatehouse.core.DomainException;
 import io.gatehouse.revocation.Revocation;
@@ -46,9 +48,11 @@ public final class Apps {
     }
 
     private final RevocationBus bus;
+    private final Audit audit;
 
-    public Apps(AppStore store, PermissionCatalog catalog, Clock clock, RevocationBus bus) {
+    public Apps(AppStore store, PermissionCatalog catalog, Clock clock, RevocationBus bus, Audit audit) {
         this.bus = bus;
+        this.audit = audit;
         this.store = store;
         this.catalog = catalog;
         this.clock = clock;
@@ -67,7 +71,11 @@ public final class Apps {
         App app = new App(CLIENT_ID_PREFIX + Secrets.randomText(15), ownerId, r.name(), r.description(), r.type(),
                 secret == null ? null : Secrets.sha256(secret), uris, permissions, null, App.Mode.DEVELOPMENT,
                 App.ReviewStatus.DRAFT, null, null, r.testUsers() == null ? Set.of() : Set.copyOf(r.testUsers()), now, now);
-        store.insert(app);
+        audit.inTransactionRun(() -> {
+            store.insert(app);
+            audit.record(Audit.event(AuditType.APP_CREATED).account(ownerId).client(app.clientId())
+                    .detail("name", app.name()).detail("type", app.type().name()).detail("permissions", permissions));
+        });
         return new WithSecret(app, secret);
     }
 
@@ -138,7 +146,47 @@ public final class Apps {
         if (e.testUsers() != null) {
             a = a.withTestUsers(e.testUsers(), now);
         }
-        return save(a);
+        List<Audit.Event> events = new ArrayList<>();
+        List<String> changed = changedFields(app, a);
+        if (!changed.isEmpty()) {
+            events.add(event(AuditType.APP_CHANGED, a).detail("fields", changed));
+        }
+        if (!java.util.Objects.equals(app.rateLimitPerMinute(), a.rateLimitPerMinute())) {
+            events.add(limitEvent(app, a));
+        }
+        return save(a, events);
+    }
+
+    private static List<String> changedFields(App before, App after) {
+        List<String> fields = new ArrayList<>();
+        if (!before.name().equals(after.name())) {
+            fields.add("name");
+        }
+        if (!before.description().equals(after.description())) {
+            fields.add("description");
+        }
+        if (!before.redirectUris().equals(after.redirectUris())) {
+            fields.add("redirect_uris");
+        }
+        if (!before.permissions().equals(after.permissions())) {
+            fields.add("permissions");
+        }
+        if (!java.util.Objects.equals(before.pendingPermissions(), after.pendingPermissions())) {
+            fields.add("pending_permissions");
+        }
+        if (!before.testUsers().equals(after.testUsers())) {
+            fields.add("test_users");
+        }
+        return fields;
+    }
+
+    private static Audit.Event event(AuditType type, App app) {
+        return Audit.event(type).account(app.ownerId()).client(app.clientId());
+    }
+
+    private static Audit.Event limitEvent(App before, App after) {
+        return event(AuditType.APP_LIMIT_CHANGED, after).detail("from", before.rateLimitPerMinute())
+                .detail("to", after.rateLimitPerMinute());
     }
 
     /**
@@ -165,11 +213,13 @@ public final class Apps {
             throw DomainException.invalid("public apps have no client secret");
         }
         String secret = Secrets.random(SECRET_PREFIX);
-        return new WithSecret(save(app.withSecretHash(Secrets.sha256(secret), clock.instant())), secret);
+        App rotated = app.withSecretHash(Secrets.sha256(secret), clock.instant());
+        return new WithSecret(save(rotated, List.of(event(AuditType.APP_SECRET_ROTATED, rotated))), secret);
     }
 
     private App setTestUsers(App app, Set<Long> users) {
-        return save(app.withTestUsers(users, clock.instant()));
+        App changed = app.withTestUsers(users, clock.instant());
+        return save(changed, List.of(event(AuditType.APP_CHANGED, changed).detail("fields", List.of("test_users"))));
     }
 
     public App removeTestUser(App app, long accountId) {
@@ -186,7 +236,8 @@ public final class Apps {
         if (app.reviewStatus() == App.ReviewStatus.APPROVED && app.pendingPermissions() == null) {
             throw DomainException.conflict("This app is already approved; nothing waits for review.");
         }
-        return save(app.withReview(app.mode(), App.ReviewStatus.PENDING, null, clock.instant()));
+        App submitted = app.withReview(app.mode(), App.ReviewStatus.PENDING, null, clock.instant());
+        return save(submitted, List.of(event(AuditType.APP_SUBMITTED, submitted)));
     }
 
     /** Approval moves the app to production (500/min) and applies any pending permissions. */
@@ -196,22 +247,29 @@ public final class Apps {
         if (a.pendingPermissions() != null) {
             a = a.withPermissions(a.pendingPermissions(), null, a.reviewStatus(), now);
         }
-        return save(a.withReview(App.Mode.PRODUCTION, App.ReviewStatus.APPROVED, null, now));
+        App approved = a.withReview(App.Mode.PRODUCTION, App.ReviewStatus.APPROVED, null, now);
+        return save(approved, List.of(event(AuditType.APP_APPROVED, approved).detail("permissions", approved.permissions())));
     }
 
     /** A decline records a note the developer sees; pending permission additions are dropped. */
     public App decline(App app, String note) {
         Instant now = clock.instant();
         App a = app.pendingPermissions() == null ? app : app.withPermissions(app.permissions(), null, app.reviewStatus(), now);
-        return save(a.withReview(app.mode(), App.ReviewStatus.DECLINED, note, now));
+        App declined = a.withReview(app.mode(), App.ReviewStatus.DECLINED, note, now);
+        return save(declined, List.of(event(AuditType.APP_DECLINED, declined).detail("note", note)));
     }
 
     public App setRateLimit(App app, Integer perMinute) {
-        return save(app.withRateLimit(perMinute, clock.instant()));
+        App limited = app.withRateLimit(perMinute, clock.instant());
+        return save(limited, List.of(limitEvent(app, limited)));
     }
 
-    private App save(App app) {
-        store.update(app);
+    /** Stores the app and its audit events in one transaction, then tells every node. */
+    private App save(App app, List<Audit.Event> events) {
+        audit.inTransactionRun(() -> {
+            store.update(app);
+            events.forEach(audit::record);
+        });
         bus.publish(Revocation.app(app.clientId()));
         cache.put(app.clientId(), new Cached(app, clock.millis()));
         return app;

@@ -1,6 +1,8 @@
 package io.gatehouse.oauth;
 
 import io.gatehouse.app.App;
+import io.gatehouse.audit.Audit;
+import io.gatehouse.audit.AuditType;
 import io.gatehouse.auth.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -32,7 +34,8 @@ public final class AuthorizationCodeGrant implements GrantHandler {
         String redirectUri = form.get("redirect_uri");
         String verifier = form.get("code_verifier");
         String refresh = tokens.issuer().newRefreshToken();
-        GrantStore.CodeExchange result = tokens.store().exchangeCode(Secrets.sha256(code), tokens.clock().instant(), c -> {
+        Audit audit = tokens.audit();
+        GrantStore.CodeExchange result = audit.inTransaction(() -> recordReplay(audit, client, tokens.store().exchangeCode(Secrets.sha256(code), tokens.clock().instant(), c -> {
             if (!c.clientId().equals(client.clientId())) {
                 throw OAuthException.invalidGrant("The code was issued to another client.");
             }
@@ -42,7 +45,7 @@ public final class AuthorizationCodeGrant implements GrantHandler {
             checkPkce(c.codeChallenge(), verifier);
             return new Grant(tokens.newId(), client.clientId(), c.accountId(), "authorization_code", c.scope(), null,
                     tokens.clock().instant(), null);
-        }, Secrets.sha256(refresh), tokens.issuer().refreshExpiry());
+        }, Secrets.sha256(refresh), tokens.issuer().refreshExpiry())));
         if (result.replayedGrant() != null) {
             // RFC 6749 §4.1.2: a code used twice revokes every token issued from it.
             accessTokens.grantsRevoked(List.of(result.replayedGrant()));
@@ -61,6 +64,15 @@ public final class AuthorizationCodeGrant implements GrantHandler {
                 .orElse(new AuthenticationFacts.Login(g.createdAt(), null));
         logins.saveGrant(g.id(), login.authTime());
         return idTokens.attach(response, client, g.accountId(), login.authTime(), login.nonce());
+    }
+
+    /** A replayed code's audit record, in the transaction that revoked its grant. */
+    private static GrantStore.CodeExchange recordReplay(Audit audit, App client, GrantStore.CodeExchange result) {
+        if (result.replayedGrant() != null) {
+            audit.record(Audit.event(AuditType.CODE_REUSED).client(client.clientId())
+                    .detail("grant_id", result.replayedGrant() < 0 ? null : result.replayedGrant()).detail("grant_revoked", true));
+        }
+        return result;
     }
 
     /** S256 only; a verifier without a challenge is a downgrade attempt (RFC 9700 §2.1.1) and refused. */

@@ -3,6 +3,8 @@ package io.gatehouse.oauth;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.gatehouse.app.App;
+import io.gatehouse.audit.Audit;
+import io.gatehouse.audit.AuditType;
 import io.gatehouse.app.Apps;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,7 +27,10 @@ public final class Authorizations {
     public record Authorization(String clientId, String name, String mode, String scope, Instant authorizedAt) {
     }
 
-    public Authorizations(GrantStore grants, Apps apps, AccessTokens accessTokens, Clock clock) {
+    private final Audit audit;
+
+    public Authorizations(GrantStore grants, Apps apps, AccessTokens accessTokens, Clock clock, Audit audit) {
+        this.audit = audit;
         this.grants = grants;
         this.apps = apps;
         this.accessTokens = accessTokens;
@@ -48,9 +53,25 @@ public final class Authorizations {
         return out;
     }
 
+    /** The account consented (RFC 6749 §4.1.2): the code is stored with its audit record. */
+    public void consent(GrantStore.Code code) {
+        audit.inTransactionRun(() -> {
+            grants.saveCode(code);
+            audit.record(Audit.event(AuditType.AUTHORIZATION_GRANTED).account(code.accountId()).client(code.clientId())
+                    .detail("grant_type", "authorization_code").detail("scope", code.scope()));
+        });
+    }
+
     /** Revokes every grant of the app for the account; returns how many. */
     public int revoke(long accountId, String clientId) {
-        List<Long> revoked = grants.revokeGrants(accountId, clientId, clock.instant());
+        List<Long> revoked = audit.inTransaction(() -> {
+            List<Long> ids = grants.revokeGrants(accountId, clientId, clock.instant());
+            if (!ids.isEmpty()) {
+                audit.record(Audit.event(AuditType.AUTHORIZATION_REVOKED).account(accountId).client(clientId)
+                        .detail("grants", ids.size()));
+            }
+            return ids;
+        });
         accessTokens.grantsRevoked(revoked);
         return revoked.size();
     }

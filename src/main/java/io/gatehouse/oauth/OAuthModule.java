@@ -3,6 +3,7 @@ package io.gatehouse.oauth;
 import io.gatehouse.account.Accounts;
 import io.gatehouse.apikey.ApiKeys;
 import io.gatehouse.app.AppModule;
+import io.gatehouse.audit.Audit;
 import io.gatehouse.auth.Throttle;
 import io.gatehouse.auth.Throttles;
 import io.gatehouse.config.Settings;
@@ -34,7 +35,8 @@ public final class OAuthModule {
     private final Clock clock;
 
     public OAuthModule(Settings settings, Jdbc jdbc, IdGenerator ids, Clock clock, SigningKeys signingKeys,
-                       RevocationBus bus, AppModule apps, ApiKeys apiKeys, Throttles throttles, Accounts accounts) {
+                       RevocationBus bus, AppModule apps, ApiKeys apiKeys, Throttles throttles, Accounts accounts,
+                       Audit audit) {
         this.signingKeys = signingKeys;
         this.apps = apps;
         this.clock = clock;
@@ -52,7 +54,7 @@ public final class OAuthModule {
                 }
             }
         });
-        Tokens tokens = new Tokens(tokenIssuer, grants, ids, clock);
+        Tokens tokens = new Tokens(tokenIssuer, grants, ids, clock, audit);
         this.logins = new AuthenticationFacts(jdbc);
         this.idTokens = new IdTokens(signingKeys, issuer, accounts, clock);
         this.clients = new ClientAuthenticator(apps.apps,
@@ -61,7 +63,7 @@ public final class OAuthModule {
                 "authorization_code", new AuthorizationCodeGrant(tokens, accessTokens, logins, idTokens),
                 "refresh_token", new RefreshTokenGrant(tokens, accessTokens, logins, idTokens),
                 "client_credentials", new ClientCredentialsGrant(tokens, apiKeys));
-        this.authorizations = new Authorizations(grants, apps.apps, accessTokens, clock);
+        this.authorizations = new Authorizations(grants, apps.apps, accessTokens, clock, audit);
     }
 
     public void registerPublic(Router r) {

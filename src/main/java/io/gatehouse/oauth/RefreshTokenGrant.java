@@ -1,6 +1,8 @@
 package io.gatehouse.oauth;
 
 import io.gatehouse.app.App;
+import io.gatehouse.audit.Audit;
+import io.gatehouse.audit.AuditType;
 import io.gatehouse.auth.Secrets;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +28,17 @@ public final class RefreshTokenGrant implements GrantHandler {
             throw OAuthException.invalidRequest("refresh_token is required.");
         }
         String next = tokens.issuer().newRefreshToken();
-        GrantStore.Refresh r = tokens.store().rotateRefresh(client.clientId(), Secrets.sha256(presented),
-                Secrets.sha256(next), tokens.issuer().refreshExpiry(), tokens.clock().instant());
+        Audit audit = tokens.audit();
+        // The grant's revocation on reuse and its audit record are one transaction.
+        GrantStore.Refresh r = audit.inTransaction(() -> {
+            GrantStore.Refresh outcome = tokens.store().rotateRefresh(client.clientId(), Secrets.sha256(presented),
+                    Secrets.sha256(next), tokens.issuer().refreshExpiry(), tokens.clock().instant());
+            if (outcome.outcome() == GrantStore.RefreshOutcome.REUSED) {
+                audit.record(Audit.event(AuditType.REFRESH_TOKEN_REUSED).account(outcome.grant().accountId())
+                        .client(client.clientId()).detail("grant_id", outcome.grant().id()).detail("grant_revoked", true));
+            }
+            return outcome;
+        });
         switch (r.outcome()) {
             case REUSED -> {
                 accessTokens.grantsRevoked(List.of(r.grant().id()));

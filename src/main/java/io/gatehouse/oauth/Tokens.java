@@ -1,6 +1,8 @@
 package io.gatehouse.oauth;
 
 import io.gatehouse.app.App;
+import io.gatehouse.audit.Audit;
+import io.gatehouse.audit.AuditType;
 import io.gatehouse.auth.Secrets;
 import io.gatehouse.store.IdGenerator;
 import java.time.Clock;
@@ -14,7 +16,10 @@ public final class Tokens {
     private final IdGenerator ids;
     private final Clock clock;
 
-    public Tokens(TokenIssuer issuer, GrantStore grants, IdGenerator ids, Clock clock) {
+    private final Audit audit;
+
+    public Tokens(TokenIssuer issuer, GrantStore grants, IdGenerator ids, Clock clock, Audit audit) {
+        this.audit = audit;
         this.issuer = issuer;
         this.grants = grants;
         this.ids = ids;
@@ -55,8 +60,17 @@ public final class Tokens {
     public TokenResponse newGrant(App app, long accountId, String grantType, List<String> scope, Long apiKeyId) {
         String refresh = issuer.newRefreshToken();
         Grant grant = new Grant(ids.next(), app.clientId(), accountId, grantType, scope, apiKeyId, clock.instant(), null);
-        grants.createGrant(grant, Secrets.sha256(refresh), issuer.refreshExpiry());
+        audit.inTransactionRun(() -> {
+            grants.createGrant(grant, Secrets.sha256(refresh), issuer.refreshExpiry());
+            audit.record(Audit.event(AuditType.AUTHORIZATION_GRANTED).account(accountId).client(app.clientId())
+                    .detail("grant_type", grantType).detail("scope", scope).detail("grant_id", grant.id()));
+        });
         return respond(app, grant, scope, refresh);
+    }
+
+    /** The audit log, for the grant handlers' events. */
+    public Audit audit() {
+        return audit;
     }
 
     public TokenResponse respond(App app, Grant grant, List<String> scope, String refresh) {

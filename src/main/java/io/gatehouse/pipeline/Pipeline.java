@@ -1,5 +1,6 @@
 package io.gatehouse.pipeline;
 
+import io.gatehouse.audit.AuditContext;
 import io.gatehouse.core.DomainException;
 import io.gatehouse.core.TrustedProxies;
 import io.gatehouse.http.Answered;
@@ -38,6 +39,7 @@ public final class Pipeline implements Handler {
     private final Inflight inflight;
     private final TrustedProxies proxies;
     private volatile String strictTransportSecurity;
+    private volatile String listenerActor;
 
     public Pipeline(List<Stage> stages, long maxBodyBytes, RequestLog requestLog, Inflight inflight) {
         this(stages, maxBodyBytes, requestLog, inflight, TrustedProxies.NONE);
@@ -60,6 +62,15 @@ public final class Pipeline implements Handler {
         return this;
     }
 
+    /**
+     * Who acts on this listener for the audit log ({@code admin} on the admin port); unset, the
+     * authenticated account, if any.
+     */
+    public Pipeline actingAs(String actor) {
+        this.listenerActor = actor;
+        return this;
+    }
+
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         String sts = strictTransportSecurity;
@@ -70,11 +81,18 @@ public final class Pipeline implements Handler {
         inflight.enter();
         Exchange ex = new Exchange(req, res, maxBodyBytes, proxies);
         try {
-            run(ex);
+            AuditContext.with(new AuditContext.Request(ex.remoteAddress(), ex.requestId(), () -> actor(ex)), () -> run(ex));
         } finally {
             inflight.leave();
             requestLog.record(ex, System.nanoTime() - start);
         }
+    }
+
+    private String actor(Exchange ex) {
+        if (listenerActor != null) {
+            return listenerActor;
+        }
+        return ex.principal() == null ? null : Long.toString(ex.principal().accountId());
     }
 
     private void run(Exchange ex) {

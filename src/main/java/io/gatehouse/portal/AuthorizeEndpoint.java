@@ -9,6 +9,7 @@ import io.gatehouse.core.FormData;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.Router;
+import io.gatehouse.oauth.Authorizations;
 import io.gatehouse.oauth.GrantStore;
 import io.gatehouse.oauth.Issuer;
 import io.gatehouse.oauth.OAuthException;
@@ -45,6 +46,7 @@ final class AuthorizeEndpoint {
     private final Apps apps;
     private final ConsentPages pages;
     private final GrantStore grants;
+    private final Authorizations authorizations;
     private final Issuer issuer;
     private final Clock clock;
     private final Sessions sessions;
@@ -53,13 +55,14 @@ final class AuthorizeEndpoint {
     /** A key no parameter can have (it holds a space): marks the name of a repeated parameter. */
     private static final String REPEATED = " repeated";
 
-    AuthorizeEndpoint(Apps apps, ConsentPages pages, GrantStore grants, Issuer issuer, Clock clock, Sessions sessions,
-                      AuthenticationFacts logins) {
+    AuthorizeEndpoint(Apps apps, ConsentPages pages, GrantStore grants, Authorizations authorizations, Issuer issuer,
+                      Clock clock, Sessions sessions, AuthenticationFacts logins) {
+        this.grants = grants;
         this.sessions = sessions;
         this.logins = logins;
         this.apps = apps;
         this.pages = pages;
-        this.grants = grants;
+        this.authorizations = authorizations;
         this.issuer = issuer;
         this.clock = clock;
     }
@@ -149,7 +152,7 @@ final class AuthorizeEndpoint {
         String code = Secrets.randomText(32);
         Instant now = clock.instant();
         String hash = Secrets.sha256(code);
-        grants.saveCode(new GrantStore.Code(hash, req.app().clientId(), account, req.redirectUri(),
+        authorizations.consent(new GrantStore.Code(hash, req.app().clientId(), account, req.redirectUri(),
                 req.scope(), req.challenge(), now, now.plus(CODE_TTL)));
         if (req.scope().contains(OidcScopes.OPENID)) {
             logins.saveCode(hash, new AuthenticationFacts.Login(authTime == null ? now : authTime, req.oidc().nonce()));

@@ -60,7 +60,8 @@ public final class PortalModule {
     }
 
     public void registerPublic(Router r) {
-        new AuthorizeEndpoint(apps.apps, new ConsentPages(portal, accounts.accounts, apps.catalog), oauth.grants, oauth.issuer, clock,
+        new AuthorizeEndpoint(apps.apps, new ConsentPages(portal, accounts.accounts, apps.catalog), oauth.grants, oauth.authorizations,
+                oauth.issuer, clock,
                 sessions, oauth.logins).register(r);
         new LogoutEndpoint(portal, sessions, oauth.idTokens, apps.apps, apps.clientSettings, secureCookies).register(r);
         login.register(r);

@@ -5,6 +5,8 @@ import io.gatehouse.admin.AdminModule;
 import io.gatehouse.api.MeEndpoints;
 import io.gatehouse.apikey.ApiKeyFormat;
 import io.gatehouse.apikey.ApiKeyModule;
+import io.gatehouse.audit.AuditContext;
+import io.gatehouse.audit.AuditModule;
 import io.gatehouse.app.AppModule;
 import io.gatehouse.auth.Throttles;
 import io.gatehouse.backup.BackupEndpoints;
@@ -121,14 +123,17 @@ public final class GatehouseServer implements AutoCloseable {
         Background background = new Background();
         Throttles throttles = new Throttles(redis, clock);
 
+        AuditModule audit = new AuditModule(jdbc, ids, clock);
         MailModule mail = new MailModule(settings);
-        AccountModule accounts = new AccountModule(jdbc, ids, clock, mail.mailer);
+        AccountModule accounts = new AccountModule(jdbc, ids, clock, mail.mailer, audit.audit);
         RevocationModule revocations = new RevocationModule(jdbc, clock, redis, redis != null || settings.usesPostgres());
-        TokenModule tokens = new TokenModule(settings, jdbc, clock);
-        ApiKeyModule apiKeys = new ApiKeyModule(jdbc, ids, clock, tokens.signingKeys, revocations.bus, accounts.accounts);
-        AppModule apps = new AppModule(jdbc, ids, clock, revocations.bus, accounts.accounts);
-        OAuthModule oauth = new OAuthModule(settings, jdbc, ids, clock, tokens.signingKeys, revocations.bus, apps, apiKeys.apiKeys, throttles,
-                accounts.accounts);
+        TokenModule tokens = new TokenModule(settings, jdbc, clock, audit.audit);
+        ApiKeyModule apiKeys = new ApiKeyModule(jdbc, ids, clock, tokens.signingKeys, revocations.bus, accounts.accounts,
+                audit.audit);
+        AppModule apps = new AppModule(jdbc, ids, clock, revocations.bus, accounts.accounts, audit.audit);
+        OAuthModule oauth = new OAuthModule(settings, jdbc, ids, clock, tokens.signingKeys, revocations.bus, apps, apiKeys.apiKeys,
+                throttles,
+                accounts.accounts, audit.audit);
         RateLimitModule limits = new RateLimitModule(settings, jdbc, clock, redis);
         ProxyModule proxies = new ProxyModule(settings, apps.catalog);
         LifecycleModule lifecycle = new LifecycleModule(jdbc, revocations.bus, accounts.accounts, apps.apps, clock);
@@ -173,14 +178,16 @@ public final class GatehouseServer implements AutoCloseable {
         apiKeys.registerAdmin(adminRoutes);
         apps.registerAdmin(adminRoutes);
         lifecycle.registerAdmin(adminRoutes);
+        audit.registerAdmin(adminRoutes);
         tokens.registerAdmin(adminRoutes);
         new BackupEndpoints(db, settings, clock).register(adminRoutes);
         Pipeline adminPipeline = new Pipeline(List.of(
                 new AdmitStage(maxBody),
                 new ResolveRouteStage(adminRoutes),
                 new AdminGuardStage(settings.acceptedAdminHosts()),
-                new AdminTokenStage(settings.adminToken()),
-                new DispatchStage()), maxBody, new RequestLog(ADMIN, registry), inflight, settings.trustedProxies());
+                new AdminTokenStage(settings.adminToken(), audit.audit),
+                new DispatchStage()), maxBody, new RequestLog(ADMIN, registry), inflight, settings.trustedProxies())
+                .actingAs(AuditContext.ADMIN);
 
         // Keys and tokens may arrive in long headers; a 100 kB header must reach us and be refused as a
         // bad credential, not cut off by the HTTP layer.

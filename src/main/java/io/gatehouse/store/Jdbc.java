@@ -18,9 +18,39 @@ public final class Jdbc {
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final Database db;
+    /**
+     * The connection of the transaction this thread is in, if any. Every store call made inside
+     * {@link #inTransaction} runs on it, so a service can make several stores' writes (and the audit
+     * record of them) one transaction without the stores knowing.
+     */
+    private final ThreadLocal<Connection> current = new ThreadLocal<>();
 
     public Jdbc(Database db) {
         this.db = db;
+    }
+
+    /** A connection whose close is a no-op, so code that closes what it borrowed leaves the transaction open. */
+    private Connection borrow() throws SQLException {
+        Connection tx = current.get();
+        if (tx == null) {
+            return db.connection();
+        }
+        return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close")) {
+                        return null;
+                    }
+                    try {
+                        return method.invoke(tx, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /** True while this thread is inside {@link #inTransaction}. */
+    public boolean inTransaction() {
+        return current.get() != null;
     }
 
     @FunctionalInterface
@@ -34,7 +64,7 @@ public final class Jdbc {
     }
 
     public <T> List<T> list(String sql, RowMapper<T> mapper, Object... args) {
-        try (Connection c = db.connection()) {
+        try (Connection c = borrow()) {
             return list(c, sql, mapper, args);
         } catch (SQLException e) {
             throw new StoreException(e);
@@ -62,7 +92,7 @@ public final class Jdbc {
 
     /** Runs an insert, update or delete; a unique-constraint violation becomes {@link DuplicateException}. */
     public int update(String sql, Object... args) {
-        try (Connection c = db.connection()) {
+        try (Connection c = borrow()) {
             return update(c, sql, args);
         } catch (SQLException e) {
             throw translate(e);
@@ -75,24 +105,44 @@ public final class Jdbc {
         }
     }
 
-    /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
+    /**
+     * Runs work in one transaction: committed when it returns, rolled back when it throws. Store calls
+     * on this thread meanwhile join it; called inside another transaction, it joins that one (the outer
+     * one commits or rolls back everything).
+     */
     public <T> T inTransaction(TxWork<T> work) {
+        Connection outer = current.get();
+        if (outer != null) {
+            try {
+                return work.run(outer);
+            } catch (SQLException e) {
+                throw translate(e);
+            }
+        }
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
+            current.set(c);
             try {
                 T result = work.run(c);
                 c.commit();
                 return result;
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException | Error e) {
                 c.rollback();
                 throw e;
             } finally {
+                current.remove();
                 c.setAutoCommit(true);
             }
         } catch (SQLException e) {
             throw translate(e);
         }
     }
+
+    /** {@link #inTransaction(TxWork)} for work that throws no checked exception. */
+    public <T> T inTransaction(java.util.function.Supplier<T> work) {
+        return inTransaction(c -> work.get());
+    }
+
 
     public static RuntimeException translate(SQLException e) {
         if (UNIQUE_VIOLATION.equals(e.getSQLState())) {

@@ -1,6 +1,8 @@
 package io.gatehouse.token;
 
 import com.nimbusds.jose.JOSEException;
+import io.gatehouse.audit.Audit;
+import io.gatehouse.audit.AuditType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
@@ -62,7 +64,10 @@ public final class SigningKeys {
     private volatile Map<Purpose, List<Key>> keys = new EnumMap<>(Purpose.class);
     private volatile long lastReload;
 
-    public SigningKeys(SigningKeyStore store, MasterKey master, Clock clock) {
+    private final Audit audit;
+
+    public SigningKeys(SigningKeyStore store, MasterKey master, Clock clock, Audit audit) {
+        this.audit = audit;
         this.store = store;
         this.master = master;
         this.clock = clock;
@@ -116,7 +121,13 @@ public final class SigningKeys {
 
     /** Publishes a new signing key for this purpose; it signs after the activation delay, the old ones keep verifying. */
     public synchronized Key rotate(Purpose purpose) {
-        return generate(purpose);
+        String kid = audit.inTransaction(() -> {
+            String k = insertNew(purpose);
+            audit.record(Audit.event(AuditType.SIGNING_KEY_ROTATED).detail("kid", k).detail("purpose", purpose.wire));
+            return k;
+        });
+        load();
+        return keys.get(purpose).stream().filter(k -> k.kid().equals(kid)).findFirst().orElseThrow();
     }
 
     /** Every usable key of every purpose, newest first, for the admin API. */
@@ -151,6 +162,13 @@ public final class SigningKeys {
     }
 
     private synchronized Key generate(Purpose purpose) {
+        String kid = insertNew(purpose);
+        load();
+        return keys.get(purpose).stream().filter(k -> k.kid().equals(kid)).findFirst().orElseThrow();
+    }
+
+    /** Generates and stores a new key of this purpose; returns its kid. */
+    private String insertNew(Purpose purpose) {
         String kid = newKid();
         Instant now = clock.instant();
         byte[] secret;
@@ -171,8 +189,7 @@ public final class SigningKeys {
         store.insert(new SigningKeyStore.StoredKey(kid, purpose.wire, purpose.algorithm,
                 master.encrypt(secret, kid), publicJwk, now, null));
         LOG.info("Generated a new {} signing key, kid {}", purpose.wire, kid);
-        load();
-        return keys.get(purpose).stream().filter(k -> k.kid().equals(kid)).findFirst().orElseThrow();
+        return kid;
     }
 
     private synchronized void load() {

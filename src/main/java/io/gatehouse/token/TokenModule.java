@@ -1,5 +1,6 @@
 package io.gatehouse.token;
 
+import io.gatehouse.audit.Audit;
 import io.gatehouse.config.Settings;
 import io.gatehouse.core.Jobs;
 import io.gatehouse.http.Router;
@@ -11,9 +12,9 @@ public final class TokenModule {
     public final SigningKeys signingKeys;
     private final Clock clock;
 
-    public TokenModule(Settings settings, Jdbc jdbc, Clock clock) {
+    public TokenModule(Settings settings, Jdbc jdbc, Clock clock, Audit audit) {
         this.clock = clock;
-        this.signingKeys = new SigningKeys(new JdbcSigningKeyStore(jdbc), MasterKey.of(settings.masterKey(), settings.dataDir()), clock);
+        this.signingKeys = new SigningKeys(new JdbcSigningKeyStore(jdbc), MasterKey.of(settings.masterKey(), settings.dataDir()), clock, audit);
     }
 
     public void registerAdmin(Router admin) {

@@ -60,8 +60,9 @@ public class HotPathBenchmark {
         IdGenerator ids = new IdGenerator(clock);
         long account = ids.next();
         new JdbcAccountStore(jdbc).insert(new Account(account, "bench@example.com", "B", "M", Role.USER, Instant.now()), "h");
-        SigningKeys keys = new SigningKeys(new JdbcSigningKeyStore(jdbc), MasterKey.of(null, dir), clock);
-        apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), keys, ids, clock, new io.gatehouse.revocation.RevocationBus());
+        io.gatehouse.audit.Audit audit = new io.gatehouse.audit.AuditModule(jdbc, ids, clock).audit;
+        SigningKeys keys = new SigningKeys(new JdbcSigningKeyStore(jdbc), MasterKey.of(null, dir), clock, audit);
+        apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), keys, ids, clock, new io.gatehouse.revocation.RevocationBus(), audit);
         key = apiKeys.create(account, "bench", null, Instant.now().plusSeconds(86_400)).key();
         apiKeys.verify(key); // the first use verifies the signature and fills the cache
 

@@ -30,46 +30,46 @@ import java.util.List;
 import java.util.Map;
 
 /** Builders for the OAuth tests: accounts that can log in, apps, and the flows driven like a real client. */
-final class OAuthHarness {
-    static final String PASSWORD = "correct horse battery";
-    static final String REDIRECT = "https://app.example.com/callback";
+public final class OAuthHarness {
+    public static final String PASSWORD = "correct horse battery";
+    public static final String REDIRECT = "https://app.example.com/callback";
 
-    final TestServer server;
-    final URI token;
-    final URI authorize;
+    public final TestServer server;
+    public final URI token;
+    public final URI authorize;
 
-    OAuthHarness(TestServer server) {
+    public OAuthHarness(TestServer server) {
         this.server = server;
         String base = server.api.base;
         this.token = URI.create(base + "/oauth/token");
         this.authorize = URI.create(base + "/oauth/authorize");
     }
 
-    TestClient api() {
+    public TestClient api() {
         return server.api;
     }
 
-    TestClient admin() {
+    public TestClient admin() {
         return server.admin;
     }
 
-    record User(long id, String email) {
+    public record User(long id, String email) {
     }
 
-    record Client(String id, String secret, List<String> permissions) {
-        ClientAuthentication basic() {
+    public record Client(String id, String secret, List<String> permissions) {
+        public ClientAuthentication basic() {
             return new ClientSecretBasic(new ClientID(id), new Secret(secret));
         }
     }
 
-    User user() {
+    public User user() {
         String email = Fixtures.uniqueEmail();
         var r = admin().post("/admin/v1/accounts", Map.of("email", email, "password", PASSWORD));
         assertThat(r.status()).isEqualTo(201);
         return new User(r.json().get("id").asLong(), email);
     }
 
-    Client app(User owner, String type, List<String> permissions, List<String> redirects) {
+    public Client app(User owner, String type, List<String> permissions, List<String> redirects) {
         Map<String, Object> body = new HashMap<>();
         body.put("owner_id", owner.id());
         body.put("name", "Test App");
@@ -83,16 +83,16 @@ final class OAuthHarness {
         return new Client(j.get("client_id").asText(), j.has("client_secret") ? j.get("client_secret").asText() : null, permissions);
     }
 
-    Client confidential(User owner) {
+    public Client confidential(User owner) {
         return app(owner, "confidential", List.of("user.read", "leads.read"), List.of(REDIRECT));
     }
 
-    String apiKey(User u) {
+    public String apiKey(User u) {
         return Fixtures.apiKey(admin(), u.id());
     }
 
     /** Logs in through the login page, as a person would. */
-    Browser loggedIn(User u) {
+    public Browser loggedIn(User u) {
         Browser b = new Browser(api().base);
         Browser.Page login = b.open("/portal/login");
         Browser.Page after = b.submit(login, "/portal/login", Map.of("email", u.email(), "password", PASSWORD));
@@ -101,7 +101,7 @@ final class OAuthHarness {
     }
 
     /** The authorize URL a client library builds. */
-    URI authorizeUrl(Client c, State state, CodeVerifier verifier, String redirect) {
+    public URI authorizeUrl(Client c, State state, CodeVerifier verifier, String redirect) {
         AuthorizationRequest.Builder b = new AuthorizationRequest.Builder(new ResponseType("code"), new ClientID(c.id()))
                 .endpointURI(authorize).redirectionURI(URI.create(redirect)).state(state);
         if (verifier != null) {
@@ -111,7 +111,7 @@ final class OAuthHarness {
     }
 
     /** Authorize → (log in) → consent: returns where the browser was sent back to the app. */
-    URI consent(Browser browser, URI authorizeUrl, String decision) {
+    public URI consent(Browser browser, URI authorizeUrl, String decision) {
         Browser.Page consent = browser.open(authorizeUrl.toString());
         assertThat(consent.status()).as(consent.body()).isEqualTo(200);
         assertThat(consent.body()).contains("Test App");
@@ -121,7 +121,7 @@ final class OAuthHarness {
     }
 
     /** The whole code flow for a user: returns the authorization code. */
-    AuthorizationCode code(User u, Client c, State state, CodeVerifier verifier) {
+    public AuthorizationCode code(User u, Client c, State state, CodeVerifier verifier) {
         URI back = consent(loggedIn(u), authorizeUrl(c, state, verifier, REDIRECT), "approve");
         try {
             AuthorizationResponse r = AuthorizationResponse.parse(back);
@@ -133,28 +133,28 @@ final class OAuthHarness {
         }
     }
 
-    TokenResponse exchange(ClientAuthentication auth, AuthorizationGrant grant) {
+    public TokenResponse exchange(ClientAuthentication auth, AuthorizationGrant grant) {
         return send(new TokenRequest(token, auth, grant));
     }
 
-    TokenResponse exchangePublic(Client c, AuthorizationGrant grant) {
+    public TokenResponse exchangePublic(Client c, AuthorizationGrant grant) {
         return send(new TokenRequest(token, new ClientID(c.id()), grant));
     }
 
-    TokenResponse codeGrant(Client c, AuthorizationCode code, CodeVerifier verifier) {
+    public TokenResponse codeGrant(Client c, AuthorizationCode code, CodeVerifier verifier) {
         return exchange(c.basic(), new AuthorizationCodeGrant(code, URI.create(REDIRECT), verifier));
     }
 
-    TokenResponse refresh(Client c, RefreshToken rt) {
+    public TokenResponse refresh(Client c, RefreshToken rt) {
         return exchange(c.basic(), new RefreshTokenGrant(rt));
     }
 
-    TokenResponse clientCredentials(Client c, String customerKey) {
+    public TokenResponse clientCredentials(Client c, String customerKey) {
         return send(new TokenRequest(token, c.basic(), new ClientCredentialsGrant(), null, null,
                 Map.of("customer_key", List.of(customerKey))));
     }
 
-    static TokenResponse send(TokenRequest req) {
+    public static TokenResponse send(TokenRequest req) {
         try {
             return TokenResponse.parse(req.toHTTPRequest().send());
         } catch (Exception e) {
@@ -162,12 +162,12 @@ final class OAuthHarness {
         }
     }
 
-    static String accessToken(TokenResponse r) {
+    public static String accessToken(TokenResponse r) {
         assertThat(r.indicatesSuccess()).as(() -> r.toErrorResponse().getErrorObject().toJSONObject().toString()).isTrue();
         return r.toSuccessResponse().getTokens().getAccessToken().getValue();
     }
 
-    static String error(TokenResponse r) {
+    public static String error(TokenResponse r) {
         assertThat(r.indicatesSuccess()).isFalse();
         return r.toErrorResponse().getErrorObject().getCode();
     }
