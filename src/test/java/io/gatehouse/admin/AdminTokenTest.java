@@ -47,4 +47,16 @@ class AdminTokenTest {
         server.admin.get("/admin/v1/accounts", "Authorization", "Bearer " + TOKEN);
         assertThat(io.gatehouse.testing.LogCapture.all()).doesNotContain(TOKEN);
     }
+
+    @Test
+    void a_refused_admin_token_is_an_audit_event_without_the_token() {
+        server.admin.get("/admin/v1/accounts", "Authorization", "Bearer not-the-admin-token-but-close");
+        Resp log = server.admin.get("/admin/v1/audit?type=admin_token.refused", "Authorization", "Bearer " + TOKEN);
+        assertThat(log.status()).isEqualTo(200);
+        assertThat(log.json().get("events").size()).isGreaterThanOrEqualTo(1);
+        var e = log.json().get("events").get(0);
+        assertThat(e.get("actor").isNull()).isTrue();
+        assertThat(e.get("ip").asText()).isEqualTo("127.0.0.1");
+        assertThat(log.body()).doesNotContain("not-the-admin-token-but-close").doesNotContain(TOKEN);
+    }
 }
