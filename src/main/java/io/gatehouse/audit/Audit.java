@@ -34,6 +34,11 @@ public final class Audit {
         this.clock = clock;
     }
 
+    /** An audit log in memory without a database (transactions are then just the work), for tests. */
+    public static Audit inMemory(Clock clock) {
+        return new Audit(new InMemoryAuditStore(), null, new IdGenerator(clock), clock);
+    }
+
     /** An event being described; record it with {@link #record(Event)}. */
     public static Event event(AuditType type) {
         return new Event(type);
@@ -41,12 +46,12 @@ public final class Audit {
 
     /** Runs work in one database transaction; every store write and audit record inside it commits together. */
     public <T> T inTransaction(Supplier<T> work) {
-        return jdbc.inTransaction(work);
+        return jdbc == null ? work.get() : jdbc.inTransaction(work);
     }
 
     /** {@link #inTransaction(Supplier)} for work with no result. */
     public void inTransactionRun(Runnable work) {
-        jdbc.inTransaction(() -> {
+        inTransaction(() -> {
             work.run();
             return null;
         });

@@ -50,7 +50,7 @@ class HashingGateTest {
         // A store that knows no one (a proxy, so that new store methods do not break this test).
         AccountStore none = (AccountStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {AccountStore.class},
                 (proxy, method, args) -> method.getReturnType() == Optional.class ? Optional.empty() : null);
-        Accounts accounts = new Accounts(none, hasher, null, null);
+        Accounts accounts = new Accounts(none, hasher, null, null, io.gatehouse.audit.Audit.inMemory(java.time.Clock.systemUTC()));
         try (HashingGate.Permit held = gate.enter()) {
             assertThatThrownBy(() -> accounts.login("nobody@example.com", "whatever"))
                     .isInstanceOf(DomainException.class);
