@@ -3,6 +3,7 @@ package io.gatehouse.account;
 import io.gatehouse.audit.Audit;
 import io.gatehouse.audit.AuditType;
 import io.gatehouse.core.DomainException;
+import io.gatehouse.store.StoreException;
 import io.gatehouse.store.DuplicateException;
 import io.gatehouse.store.IdGenerator;
 import java.time.Clock;
@@ -147,8 +148,8 @@ public final class Accounts {
         Optional<Account> a;
         try {
             a = store.byId(id);
-        } catch (io.gatehouse.store.StoreException e) {
-            if (c != null) {
+        } catch (StoreException e) {
+            if (c != null && e.failure() == StoreException.Failure.UNAVAILABLE) {
                 return Optional.of(c.account); // the database is away: serve what this node knew
             }
             throw e;

@@ -4,6 +4,7 @@ import io.gatehouse.audit.Audit;
 import io.gatehouse.audit.AuditType;
 import io.gatehouse.auth.Secrets;
 import io.gatehouse.core.DomainException;
+import io.gatehouse.store.StoreException;
 import io.gatehouse.revocation.Revocation;
 import io.gatehouse.revocation.RevocationBus;
 import java.time.Clock;
@@ -92,8 +93,8 @@ public final class Apps {
         Optional<App> app;
         try {
             app = store.byClientId(clientId);
-        } catch (io.gatehouse.store.StoreException e) {
-            if (c != null) {
+        } catch (StoreException e) {
+            if (c != null && e.failure() == StoreException.Failure.UNAVAILABLE) {
                 return Optional.of(c.app); // the database is away: a stale app beats refusing every call
             }
             throw e;

@@ -120,8 +120,7 @@ public final class Pipeline implements Handler {
                 ex.markStreamed(CLIENT_GONE);
             }
         } catch (StoreException e) {
-            fail(ex, new ApiException(ApiError.SERVICE_UNAVAILABLE,
-                    "The service is temporarily unavailable; try again shortly.", Map.of("Retry-After", "1"), e));
+            failStore(ex, e);
         } catch (RequestException e) {
             // The HTTP layer refused what the client sent (a malformed chunk, say) while a stage read it.
             if (e.status().code() >= 500) {
@@ -137,6 +136,23 @@ public final class Pipeline implements Handler {
             } else {
                 fail(ex, internal(ex, t));
             }
+        }
+    }
+
+    /**
+     * A database failure, answered by its kind: unreachable is 503 with Retry-After, a refused write is
+     * 409 or 400 (logged without the driver's message, which can quote stored values), anything else is
+     * 500 quoting the request id. 5xx are logged by {@link #fail} with the trace.
+     */
+    private static void failStore(Exchange ex, StoreException e) {
+        switch (e.failure()) {
+            case UNAVAILABLE -> fail(ex, new ApiException(ApiError.SERVICE_UNAVAILABLE,
+                    "The service is temporarily unavailable; try again shortly.", Map.of("Retry-After", "1"), e));
+            case CONFLICT, INVALID -> {
+                LOG.warn("request {}: the database refused a write as {} (SQLState {})", ex.requestId(), e.failure(), e.sqlState());
+                fail(ex, ApiException.of(e.toDomain()));
+            }
+            case BROKEN -> fail(ex, internal(ex, e));
         }
     }
 

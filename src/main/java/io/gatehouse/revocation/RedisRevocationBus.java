@@ -39,7 +39,7 @@ public final class RedisRevocationBus extends RevocationBus {
             redis.commands().publish(channel, r.encode());
         } catch (RuntimeException e) {
             // The database holds the revocation; other nodes catch up on their next poll.
-            LOG.warn("could not publish {} to Redis ({}); other nodes will catch up from the database", r.kind(), e.toString());
+            LOG.warn("could not publish {} to Redis; other nodes will catch up from the database", r.kind(), e);
         }
     }
 
@@ -54,7 +54,7 @@ public final class RedisRevocationBus extends RevocationBus {
                         try {
                             onConnected.run();
                         } catch (RuntimeException e) {
-                            LOG.warn("catching up on revocations failed: {}", e.toString());
+                            LOG.error("catching up on revocations failed", e);
                         }
                     }
 
@@ -71,8 +71,11 @@ public final class RedisRevocationBus extends RevocationBus {
                 j.subscribe(sub, channel);
             } catch (RuntimeException e) {
                 if (running) {
-                    LOG.debug("revocation subscription lost: {}", e.toString());
+                    LOG.debug("revocation subscription lost", e);
                 }
+            } catch (Throwable t) {
+                // Anything else (an Error in a handler) must not end the listener for good.
+                LOG.error("revocation listener failed; it subscribes again", t);
             }
             if (running) {
                 try {

@@ -31,7 +31,7 @@ public class RevocationBus implements AutoCloseable {
             try {
                 h.accept(r);
             } catch (RuntimeException e) {
-                LOG.warn("applying {} failed: {}", r.encode(), e.toString());
+                LOG.error("applying {} failed", r.encode(), e);
             }
         }
     }

@@ -5,6 +5,6 @@ import java.sql.SQLException;
 /** A unique constraint refused a write: the thing already exists. */
 public final class DuplicateException extends StoreException {
     public DuplicateException(SQLException cause) {
-        super(cause);
+        super(Failure.CONFLICT, cause);
     }
 }

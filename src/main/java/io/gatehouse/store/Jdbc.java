@@ -4,6 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -67,7 +70,7 @@ public final class Jdbc {
         try (Connection c = borrow()) {
             return list(c, sql, mapper, args);
         } catch (SQLException e) {
-            throw new StoreException(e);
+            throw translate(e);
         }
     }
 
@@ -127,11 +130,20 @@ public final class Jdbc {
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException | Error e) {
-                c.rollback();
+                // The work's own failure is the one to report; a connection that broke fails the rollback too.
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
                 throw e;
             } finally {
                 current.remove();
-                c.setAutoCommit(true);
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // a broken connection: the pool discards it
+                }
             }
         } catch (SQLException e) {
             throw translate(e);
@@ -143,12 +155,44 @@ public final class Jdbc {
         return inTransaction(c -> work.get());
     }
 
-
-    public static RuntimeException translate(SQLException e) {
-        if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+    /** Sorts a driver's exception by SQLSTATE (the same classes on H2 and PostgreSQL); see {@link StoreException.Failure}. */
+    public static StoreException translate(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (UNIQUE_VIOLATION.equals(state)) {
             return new DuplicateException(e);
         }
-        return new StoreException(e);
+        return new StoreException(failure(e, state), e);
+    }
+
+    private static StoreException.Failure failure(SQLException e, String state) {
+        if (e instanceof SQLTransientException || e instanceof SQLRecoverableException
+                || e instanceof SQLNonTransientConnectionException || unavailable(state)) {
+            return StoreException.Failure.UNAVAILABLE;
+        }
+        if (state.equals("23503") || state.equals("23506")) { // H2 says 23506 for a missing parent
+            return StoreException.Failure.CONFLICT;
+        }
+        if (state.startsWith("23") || state.startsWith("22")) {
+            return StoreException.Failure.INVALID;
+        }
+        // A pool that timed out wraps the driver's reason.
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof java.net.SocketException || c instanceof SQLException s && s.getSQLState() != null
+                    && unavailable(s.getSQLState())) {
+                return StoreException.Failure.UNAVAILABLE;
+            }
+        }
+        return StoreException.Failure.BROKEN;
+    }
+
+    /**
+     * Connection exceptions (08), out of resources (53), operator intervention such as a shutting-down
+     * server or a cancelled statement (57), a serialization failure or deadlock (40), a lock or
+     * statement timeout (HYT00); H2's own codes for a broken or closed connection (90067, 90098, 90121).
+     */
+    private static boolean unavailable(String state) {
+        return state.startsWith("08") || state.startsWith("53") || state.startsWith("57") || state.startsWith("40")
+                || state.equals("HYT00") || state.equals("90067") || state.equals("90098") || state.equals("90121");
     }
 
     private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {

@@ -2,7 +2,9 @@ package io.gatehouse.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.testing.MutableClock;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
@@ -25,5 +27,18 @@ class IdGeneratorTest {
         long early = new IdGenerator(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC)).next();
         long late = new IdGenerator(Clock.fixed(Instant.parse("2026-01-01T00:00:01Z"), ZoneOffset.UTC)).next();
         assertThat(late).isGreaterThan(early);
+    }
+
+    @Test
+    void the_low_bits_are_drawn_from_all_twelve_bits() {
+        // One id per millisecond, so each id's low bits are its draw; 400 draws all below 2048 has odds 2^-400.
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        IdGenerator ids = new IdGenerator(clock);
+        int highest = 0;
+        for (int i = 0; i < 400; i++) {
+            clock.advance(Duration.ofMillis(1));
+            highest = Math.max(highest, (int) (ids.next() & 0xFFF));
+        }
+        assertThat(highest).isGreaterThanOrEqualTo(1 << 11);
     }
 }

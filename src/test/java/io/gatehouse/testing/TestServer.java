@@ -2,10 +2,15 @@ package io.gatehouse.testing;
 
 import io.gatehouse.config.Settings;
 import io.gatehouse.server.GatehouseServer;
+import io.gatehouse.store.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
@@ -90,6 +95,24 @@ public final class TestServer implements AutoCloseable {
             return Files.createTempDirectory("gatehouse-test-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs one statement on this node's database directly, as an operator (or a fault) would. */
+    public int sql(String statement, Object... args) {
+        String url = pgUrl != null ? pgUrl : backend == Backend.H2 ? Database.embeddedUrl(dataDir) : null;
+        if (url == null) {
+            throw new IllegalStateException("a node on a database it does not own: use the cluster's URL");
+        }
+        String user = backend == Backend.H2 ? Database.EMBEDDED_USER : null;
+        try (Connection c = user == null ? DriverManager.getConnection(url) : DriverManager.getConnection(url, user, "");
+             PreparedStatement ps = c.prepareStatement(statement)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(statement + ": " + e.getMessage(), e);
         }
     }
 
