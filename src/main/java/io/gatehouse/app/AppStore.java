@@ -5,7 +5,15 @@ import java.util.Optional;
 
 /** Where apps live, with their test users. */
 public interface AppStore {
-    void insert(App app);
+    /**
+     * Stores a new app unless its owner already has {@code maxPerOwner} apps, and says which; counting
+     * and inserting are one step, so owners creating apps at once on many nodes cannot pass the cap.
+     */
+    boolean insert(App app, int maxPerOwner);
+
+    default void insert(App app) {
+        insert(app, Integer.MAX_VALUE);
+    }
 
     Optional<App> byClientId(String clientId);
 

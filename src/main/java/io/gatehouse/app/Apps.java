@@ -26,6 +26,8 @@ public final class Apps {
     public static final String CLIENT_ID_PREFIX = "ghc_";
     public static final String SECRET_PREFIX = "ghs_";
     private static final long CACHE_MILLIS = 5_000;
+    /** SPEC §11 v2: each app has its own bucket, so unlimited apps would be unlimited requests. */
+    public static final int MAX_APPS_PER_ACCOUNT = 20;
 
     private final AppStore store;
     private final PermissionCatalog catalog;
@@ -73,7 +75,9 @@ public final class Apps {
                 secret == null ? null : Secrets.sha256(secret), uris, permissions, null, App.Mode.DEVELOPMENT,
                 App.ReviewStatus.DRAFT, null, null, r.testUsers() == null ? Set.of() : Set.copyOf(r.testUsers()), now, now);
         audit.inTransactionRun(() -> {
-            store.insert(app);
+            if (!store.insert(app, MAX_APPS_PER_ACCOUNT)) {
+                throw DomainException.conflict("An account may have at most " + MAX_APPS_PER_ACCOUNT + " apps.");
+            }
             audit.record(Audit.event(AuditType.APP_CREATED).account(ownerId).client(app.clientId())
                     .detail("name", app.name()).detail("type", app.type().name()).detail("permissions", permissions));
         });

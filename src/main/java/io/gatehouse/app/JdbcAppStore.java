@@ -26,15 +26,21 @@ public final class JdbcAppStore implements AppStore {
     }
 
     @Override
-    public void insert(App a) {
-        jdbc.inTransaction(c -> {
+    public boolean insert(App a, int maxPerOwner) {
+        return jdbc.inTransaction(c -> {
+            // The owner's row is the lock that orders this owner's registrations (on H2 and PostgreSQL alike).
+            Jdbc.list(c, "SELECT id FROM accounts WHERE id = ? FOR UPDATE", rs -> rs.getLong(1), a.ownerId());
+            long owned = Jdbc.list(c, "SELECT COUNT(*) FROM apps WHERE owner_id = ?", rs -> rs.getLong(1), a.ownerId()).get(0);
+            if (owned >= maxPerOwner) {
+                return false;
+            }
             Jdbc.update(c, "INSERT INTO apps (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     a.clientId(), a.ownerId(), a.name(), a.description(), a.type(), a.secretHash(),
                     Json.string(a.redirectUris()), Json.string(a.permissions()),
                     a.pendingPermissions() == null ? null : Json.string(a.pendingPermissions()),
                     a.mode(), a.reviewStatus(), a.reviewNote(), a.rateLimitOverride(), a.createdAt(), a.updatedAt());
             writeTestUsers(c, a);
-            return null;
+            return true;
         });
     }
 

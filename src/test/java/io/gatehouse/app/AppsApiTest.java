@@ -69,6 +69,34 @@ class AppsApiTest {
     }
 
     @Test
+    void an_account_has_at_most_twenty_apps_even_when_it_registers_them_all_at_once() throws Exception {
+        Map<String, Object> body = Map.of("name", "Many", "redirect_uris", List.of("https://crm.example.com/cb"),
+                "type", "public", "permissions", List.of("leads.read"));
+        List<Integer> statuses;
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(6)) {
+            List<java.util.concurrent.Future<Resp>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                calls.add(pool.submit(() -> api.post("/v1.0/apps", body, devKey)));
+            }
+            statuses = new java.util.ArrayList<>();
+            for (var call : calls) {
+                Resp r = call.get();
+                statuses.add(r.status());
+                if (r.status() == 409) {
+                    assertThat(r.json().get("code").asInt()).isEqualTo(20009);
+                    assertThat(r.json().get("message").asText()).contains("at most 20 apps");
+                }
+            }
+        }
+        assertThat(statuses).containsOnly(201, 409).filteredOn(st -> st == 201).hasSize(20);
+        assertThat(api.get("/v1.0/apps", devKey).json().get("apps")).hasSize(20);
+        Map<String, Object> byAdmin = new HashMap<>(body);
+        byAdmin.put("owner_id", dev.id());
+        assertThat(admin.post("/admin/v1/apps", byAdmin).status()).isEqualTo(409);
+        assertThat(api.get("/v1.0/apps", devKey).json().get("apps")).hasSize(20);
+    }
+
+    @Test
     void rotating_the_secret_retires_the_old_one() {
         JsonNode app = register(Map.of());
         String clientId = app.get("client_id").asText();
