@@ -7,6 +7,7 @@ import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.util.Base64URL;
+import io.gatehouse.auth.CredentialFormat;
 import io.gatehouse.token.SigningKeys;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -25,11 +26,14 @@ public final class ApiKeyFormat {
     public static final String SCOPE = "THIRD_PARTY_OPERATION";
     private static final Base64URL HEADER_B64 = Base64URL.encode(
             "{\"alg\":\"HS256\",\"typ\":\"gatehouse-api-key\"}".getBytes(StandardCharsets.UTF_8));
-    /** What every API key starts with. */
-    public static final String PREFIX = HEADER_B64 + ".";
+    /** What every API key starts with (registered in {@link CredentialFormat#API_KEY}). */
+    public static final String PREFIX = CredentialFormat.API_KEY.prefix();
     private static final JWSHeader HEADER;
 
     static {
+        if (!PREFIX.equals(HEADER_B64 + ".")) {
+            throw new ExceptionInInitializerError("CredentialFormat.API_KEY does not match the API key header");
+        }
         try {
             HEADER = JWSHeader.parse(HEADER_B64);
         } catch (ParseException e) {

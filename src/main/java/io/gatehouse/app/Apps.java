@@ -2,6 +2,7 @@ package io.gatehouse.app;
 
 import io.gatehouse.audit.Audit;
 import io.gatehouse.audit.AuditType;
+import io.gatehouse.auth.CredentialFormat;
 import io.gatehouse.auth.Secrets;
 import io.gatehouse.core.DomainException;
 import io.gatehouse.store.StoreException;
@@ -23,8 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * once, and a change made on another node within {@link #CACHE_MILLIS}.
  */
 public final class Apps {
-    public static final String CLIENT_ID_PREFIX = "ghc_";
-    public static final String SECRET_PREFIX = "ghs_";
     private static final long CACHE_MILLIS = 5_000;
     /** SPEC §11 v2: each app has its own bucket, so unlimited apps would be unlimited requests. */
     public static final int MAX_APPS_PER_ACCOUNT = 20;
@@ -70,8 +69,8 @@ public final class Apps {
         List<String> permissions = distinct(r.permissions());
         catalog.requireKnown("permissions", permissions);
         Instant now = clock.instant();
-        String secret = r.type() == App.ClientType.CONFIDENTIAL ? Secrets.random(SECRET_PREFIX) : null;
-        App app = new App(CLIENT_ID_PREFIX + Secrets.randomText(15), ownerId, r.name(), r.description(), r.type(),
+        String secret = r.type() == App.ClientType.CONFIDENTIAL ? CredentialFormat.CLIENT_SECRET.mint() : null;
+        App app = new App(CredentialFormat.CLIENT_ID.mint(), ownerId, r.name(), r.description(), r.type(),
                 secret == null ? null : Secrets.sha256(secret), uris, permissions, null, App.Mode.DEVELOPMENT,
                 App.ReviewStatus.DRAFT, null, null, r.testUsers() == null ? Set.of() : Set.copyOf(r.testUsers()), now, now);
         audit.inTransactionRun(() -> {
@@ -217,7 +216,7 @@ public final class Apps {
         if (!app.isConfidential()) {
             throw DomainException.invalid("public apps have no client secret");
         }
-        String secret = Secrets.random(SECRET_PREFIX);
+        String secret = CredentialFormat.CLIENT_SECRET.mint();
         App rotated = app.withSecretHash(Secrets.sha256(secret), clock.instant());
         return new WithSecret(save(rotated, List.of(event(AuditType.APP_SECRET_ROTATED, rotated))), secret);
     }

@@ -1,6 +1,7 @@
 package io.gatehouse.oauth;
 
 import io.gatehouse.app.App;
+import io.gatehouse.auth.CredentialFormat;
 import io.gatehouse.auth.Secrets;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
@@ -42,7 +43,7 @@ public final class IntrospectionEndpoint {
         if (token == null || token.isEmpty()) {
             throw OAuthException.invalidRequest("token is required.");
         }
-        ex.json(200, token.startsWith(TokenIssuer.REFRESH_PREFIX) ? refresh(token) : access(token));
+        ex.json(200, CredentialFormat.REFRESH_TOKEN.accepts(token) ? refresh(token) : access(token));
     }
 
     private Map<String, Object> access(String token) {

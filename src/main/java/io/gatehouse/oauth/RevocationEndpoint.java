@@ -1,6 +1,7 @@
 package io.gatehouse.oauth;
 
 import io.gatehouse.app.App;
+import io.gatehouse.auth.CredentialFormat;
 import io.gatehouse.auth.Secrets;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
@@ -37,7 +38,7 @@ public final class RevocationEndpoint {
         if (token == null || token.isEmpty()) {
             throw OAuthException.invalidRequest("token is required.");
         }
-        if (token.startsWith(TokenIssuer.REFRESH_PREFIX)) {
+        if (CredentialFormat.REFRESH_TOKEN.accepts(token)) {
             grants.grantOfRefresh(Secrets.sha256(token), clock.instant())
                     .filter(g -> g.clientId().equals(client.clientId()))
                     .ifPresent(g -> {

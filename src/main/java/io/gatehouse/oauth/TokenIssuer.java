@@ -7,6 +7,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.gatehouse.auth.CredentialFormat;
 import io.gatehouse.auth.Secrets;
 import io.gatehouse.token.SigningKeys;
 import java.time.Clock;
@@ -21,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * Signing is the one expensive step of the token endpoint; everything else here is cheap.
  */
 public final class TokenIssuer {
-    public static final String REFRESH_PREFIX = "ghr_";
     /** Private claim: the grant the token belongs to, so that revoking the grant revokes the token. */
     public static final String GRANT_CLAIM = "gid";
     private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
@@ -83,7 +83,7 @@ public final class TokenIssuer {
     }
 
     public String newRefreshToken() {
-        return Secrets.random(REFRESH_PREFIX);
+        return CredentialFormat.REFRESH_TOKEN.mint();
     }
 
     public Instant refreshExpiry() {

@@ -1,6 +1,7 @@
 package io.gatehouse.pipeline;
 
 import io.gatehouse.auth.Principal;
+import io.gatehouse.auth.CredentialFormat;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -70,12 +71,12 @@ public final class RequestLog {
             path = path.substring(0, 200) + "...";
         }
         if (path.indexOf("eyJ") < 0 && path.indexOf("gh") < 0) {
-            return path;
+            return path; // no access token (a JWT), and no prefix of CredentialFormat
         }
         String[] segments = path.split("/", -1);
         for (int i = 0; i < segments.length; i++) {
             String seg = segments[i];
-            if (seg.length() >= 24 && (seg.startsWith("eyJ") || seg.startsWith("gh"))) {
+            if (seg.length() >= 24 && (seg.startsWith("eyJ") || CredentialFormat.looksLikeSecret(seg))) {
                 segments[i] = "***";
             }
         }

@@ -1,5 +1,6 @@
 package io.gatehouse.portal;
 
+import io.gatehouse.auth.CredentialFormat;
 import io.gatehouse.auth.CredentialVerifier;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.auth.Secrets;
@@ -26,7 +27,7 @@ public final class Sessions implements CredentialVerifier {
 
     /** Starts a session; returns the cookie value. */
     public String start(long accountId) {
-        String value = Secrets.random("ghsess_");
+        String value = CredentialFormat.SESSION.mint();
         Instant now = clock.instant();
         jdbc.update("INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
                 Secrets.sha256(value), accountId, now, now.plus(LIFETIME));
@@ -35,7 +36,7 @@ public final class Sessions implements CredentialVerifier {
 
     @Override
     public Principal verify(String cookie) {
-        if (cookie == null || cookie.length() > 100 || !cookie.startsWith("ghsess_")) {
+        if (cookie == null || cookie.length() > 100 || !CredentialFormat.SESSION.accepts(cookie)) {
             return null;
         }
         return jdbc.one("SELECT account_id, expires_at FROM sessions WHERE id_hash = ? AND expires_at > ?",

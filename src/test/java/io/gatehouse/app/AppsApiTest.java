@@ -54,8 +54,8 @@ class AppsApiTest {
     void a_developer_registers_an_app_and_sees_its_secret_only_once() {
         JsonNode app = register(Map.of());
         String clientId = app.get("client_id").asText();
-        assertThat(clientId).startsWith("ghc_");
-        assertThat(app.get("client_secret").asText()).startsWith("ghs_");
+        assertThat(clientId).startsWith("gthc_");
+        assertThat(app.get("client_secret").asText()).startsWith("gths_");
         assertThat(app.get("mode").asText()).isEqualTo("development");
         assertThat(app.get("rate_limit_per_minute").asInt()).isEqualTo(100);
         assertThat(app.get("review_status").asText()).isEqualTo("draft");
@@ -103,7 +103,7 @@ class AppsApiTest {
         String old = app.get("client_secret").asText();
         Resp rotated = api.post("/v1.0/apps/" + clientId + "/secret", Map.of(), devKey);
         String fresh = rotated.json().get("client_secret").asText();
-        assertThat(fresh).isNotEqualTo(old).startsWith("ghs_");
+        assertThat(fresh).isNotEqualTo(old).startsWith("gths_");
         String key = Fixtures.apiKey(admin, dev.id());
         assertThat(clientCredentials(clientId, old, key).status()).isEqualTo(401);
         assertThat(clientCredentials(clientId, fresh, key).status()).isEqualTo(200);

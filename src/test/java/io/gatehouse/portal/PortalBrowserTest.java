@@ -220,7 +220,7 @@ class PortalBrowserTest {
         shoot("app-new");
         String clientId = registerApp("CRM Sync", List.of("user.read", "leads.read"), "https://crm.example.com/callback");
         String secret = browser.findElement(By.id("client-secret")).getAttribute("value");
-        assertThat(secret).startsWith("ghs_");
+        assertThat(secret).startsWith("gths_");
         assertThat(browser.getCurrentUrl()).doesNotContain(secret);
         assertThat(text()).contains("development", "100 requests/min", "draft");
         everyInputHasALabel();

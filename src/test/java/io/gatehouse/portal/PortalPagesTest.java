@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @EnumSource(Backend.class)
 class PortalPagesTest {
     static final String PASSWORD = "correct horse battery";
-    private static final Pattern SECRET = Pattern.compile("id=\"client-secret\"[^>]*value=\"(ghs_[^\"]+)\"");
+    private static final Pattern SECRET = Pattern.compile("id=\"client-secret\"[^>]*value=\"(gths_[^\"]+)\"");
 
     @Parameter
     Backend backend;
@@ -50,7 +50,7 @@ class PortalPagesTest {
         Browser.Page created = b.request("POST", "/portal/apps/new", Map.of("name", name, "description", "d", "type", "confidential",
                 "redirect_uris", "https://app.example.com/cb", "perm:user.read", "on"));
         assertThat(created.status()).as(created.body()).isEqualTo(303);
-        assertThat(created.location()).matches("/portal/apps/ghc_[A-Za-z0-9_-]+\\?done=created");
+        assertThat(created.location()).matches("/portal/apps/gthc_[A-Za-z0-9]+\\?done=created");
         return created.location().substring("/portal/apps/".length(), created.location().indexOf('?'));
     }
 
