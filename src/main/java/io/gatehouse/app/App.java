@@ -10,6 +10,7 @@ import java.util.Set;
  *
  * @param rateLimitOverride an admin's per-minute limit, or null for the mode's default
  * @param pendingPermissions in production, a permission set that adds permissions and waits for review
+ * @param version the stored row's version: a change written from an older version is refused
  */
 public record App(
         String clientId,
@@ -27,7 +28,8 @@ public record App(
         Integer rateLimitOverride,
         Set<Long> testUsers,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        long version) {
 
     public static final int DEVELOPMENT_LIMIT = 100;
     public static final int PRODUCTION_LIMIT = 500;
@@ -75,32 +77,38 @@ public record App(
 
     public App withSecretHash(String hash, Instant now) {
         return new App(clientId, ownerId, name, description, type, hash, redirectUris, permissions, pendingPermissions,
-                mode, reviewStatus, reviewNote, rateLimitOverride, testUsers, createdAt, now);
+                mode, reviewStatus, reviewNote, rateLimitOverride, testUsers, createdAt, now, version);
     }
 
     public App withDetails(String name, String description, List<String> redirectUris, Instant now) {
         return new App(clientId, ownerId, name, description, type, secretHash, redirectUris, permissions,
-                pendingPermissions, mode, reviewStatus, reviewNote, rateLimitOverride, testUsers, createdAt, now);
+                pendingPermissions, mode, reviewStatus, reviewNote, rateLimitOverride, testUsers, createdAt, now, version);
     }
 
     public App withPermissions(List<String> permissions, List<String> pending, ReviewStatus status, Instant now) {
         return new App(clientId, ownerId, name, description, type, secretHash, redirectUris, permissions, pending,
-                mode, status, reviewNote, rateLimitOverride, testUsers, createdAt, now);
+                mode, status, reviewNote, rateLimitOverride, testUsers, createdAt, now, version);
     }
 
     public App withReview(Mode mode, ReviewStatus status, String note, Instant now) {
         return new App(clientId, ownerId, name, description, type, secretHash, redirectUris, permissions,
-                pendingPermissions, mode, status, note, rateLimitOverride, testUsers, createdAt, now);
+                pendingPermissions, mode, status, note, rateLimitOverride, testUsers, createdAt, now, version);
     }
 
     public App withRateLimit(Integer override, Instant now) {
         return new App(clientId, ownerId, name, description, type, secretHash, redirectUris, permissions,
-                pendingPermissions, mode, reviewStatus, reviewNote, override, testUsers, createdAt, now);
+                pendingPermissions, mode, reviewStatus, reviewNote, override, testUsers, createdAt, now, version);
     }
 
     public App withTestUsers(Set<Long> users, Instant now) {
         return new App(clientId, ownerId, name, description, type, secretHash, redirectUris, permissions,
-                pendingPermissions, mode, reviewStatus, reviewNote, rateLimitOverride, Set.copyOf(users), createdAt, now);
+                pendingPermissions, mode, reviewStatus, reviewNote, rateLimitOverride, Set.copyOf(users), createdAt, now, version);
+    }
+
+    /** The same app as stored at {@code version}. */
+    public App withVersion(long version) {
+        return new App(clientId, ownerId, name, description, type, secretHash, redirectUris, permissions,
+                pendingPermissions, mode, reviewStatus, reviewNote, rateLimitOverride, testUsers, createdAt, updatedAt, version);
     }
 
     @Override

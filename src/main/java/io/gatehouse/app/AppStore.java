@@ -22,6 +22,13 @@ public interface AppStore {
     /** Every app, or those with this review status when it is not null. */
     List<App> list(App.ReviewStatus status);
 
-    /** Writes every field of the app, test users included. */
-    void update(App app);
+    /**
+     * Writes the app's fields, test users included, but never its secret hash, if the stored row is still
+     * at {@code app.version()}; the row's version goes up by one. False, changing nothing, when another
+     * change came first (the caller reads the app again and retries).
+     */
+    boolean update(App app);
+
+    /** Replaces the secret hash whatever else changed meanwhile (the version goes up); the app as stored after. */
+    Optional<App> setSecretHash(String clientId, String secretHash, java.time.Instant now);
 }

@@ -14,9 +14,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * Registering and changing apps, their secrets, test users and review (SPEC §5, §8). Apps are read on
@@ -72,7 +75,7 @@ public final class Apps {
         String secret = r.type() == App.ClientType.CONFIDENTIAL ? CredentialFormat.CLIENT_SECRET.mint() : null;
         App app = new App(CredentialFormat.CLIENT_ID.mint(), ownerId, r.name(), r.description(), r.type(),
                 secret == null ? null : Secrets.sha256(secret), uris, permissions, null, App.Mode.DEVELOPMENT,
-                App.ReviewStatus.DRAFT, null, null, r.testUsers() == null ? Set.of() : Set.copyOf(r.testUsers()), now, now);
+                App.ReviewStatus.DRAFT, null, null, r.testUsers() == null ? Set.of() : Set.copyOf(r.testUsers()), now, now, 0);
         audit.inTransactionRun(() -> {
             if (!store.insert(app, MAX_APPS_PER_ACCOUNT)) {
                 throw DomainException.conflict("An account may have at most " + MAX_APPS_PER_ACCOUNT + " apps.");
@@ -133,32 +136,37 @@ public final class Apps {
 
     /** Applies an edit in one write, after every part of it was checked: a refused edit changes nothing. */
     public App edit(App app, Edit e) {
-        List<String> uris = e.redirectUris() == null ? app.redirectUris() : RedirectUris.validate("redirect_uris", e.redirectUris());
+        List<String> uris = e.redirectUris() == null ? null : RedirectUris.validate("redirect_uris", e.redirectUris());
         List<String> permissions = e.permissions() == null ? null : distinct(e.permissions());
         if (permissions != null) {
             catalog.requireKnown("permissions", permissions);
         }
-        Instant now = clock.instant();
-        App a = app.withDetails(e.name() == null ? app.name() : e.name(),
-                e.description() == null ? app.description() : e.description(), uris, now);
-        if (permissions != null) {
-            a = e.byAdmin() ? setPermissions(a, permissions, now) : requestPermissions(a, permissions, now);
-        }
-        if (e.setLimit()) {
-            a = a.withRateLimit(e.limit(), now);
-        }
-        if (e.testUsers() != null) {
-            a = a.withTestUsers(e.testUsers(), now);
-        }
-        List<Audit.Event> events = new ArrayList<>();
-        List<String> changed = changedFields(app, a);
-        if (!changed.isEmpty()) {
-            events.add(event(AuditType.APP_CHANGED, a).detail("fields", changed));
-        }
-        if (!java.util.Objects.equals(app.rateLimitPerMinute(), a.rateLimitPerMinute())) {
-            events.add(limitEvent(app, a));
-        }
-        return save(a, events);
+        return change(app, current -> {
+            Instant now = clock.instant();
+            App a = current.withDetails(e.name() == null ? current.name() : e.name(),
+                    e.description() == null ? current.description() : e.description(),
+                    uris == null ? current.redirectUris() : uris, now);
+            if (permissions != null) {
+                a = e.byAdmin() ? setPermissions(a, permissions, now) : requestPermissions(a, permissions, now);
+            }
+            if (e.setLimit()) {
+                a = a.withRateLimit(e.limit(), now);
+            }
+            if (e.testUsers() != null) {
+                a = a.withTestUsers(e.testUsers(), now);
+            }
+            return a;
+        }, (before, after) -> {
+            List<Audit.Event> events = new ArrayList<>();
+            List<String> changed = changedFields(before, after);
+            if (!changed.isEmpty()) {
+                events.add(event(AuditType.APP_CHANGED, after).detail("fields", changed));
+            }
+            if (!Objects.equals(before.rateLimitPerMinute(), after.rateLimitPerMinute())) {
+                events.add(limitEvent(before, after));
+            }
+            return events;
+        });
     }
 
     private static List<String> changedFields(App before, App after) {
@@ -175,7 +183,7 @@ public final class Apps {
         if (!before.permissions().equals(after.permissions())) {
             fields.add("permissions");
         }
-        if (!java.util.Objects.equals(before.pendingPermissions(), after.pendingPermissions())) {
+        if (!Objects.equals(before.pendingPermissions(), after.pendingPermissions())) {
             fields.add("pending_permissions");
         }
         if (!before.testUsers().equals(after.testUsers())) {
@@ -212,70 +220,108 @@ public final class Apps {
                 && app.pendingPermissions() != null ? App.ReviewStatus.APPROVED : app.reviewStatus(), now);
     }
 
+    /**
+     * A new secret, written on its own: no other change can put the old one back, and a change read before
+     * the rotation is retried on the rotated row.
+     */
     public WithSecret rotateSecret(App app) {
         if (!app.isConfidential()) {
             throw DomainException.invalid("public apps have no client secret");
         }
         String secret = CredentialFormat.CLIENT_SECRET.mint();
-        App rotated = app.withSecretHash(Secrets.sha256(secret), clock.instant());
-        return new WithSecret(save(rotated, List.of(event(AuditType.APP_SECRET_ROTATED, rotated))), secret);
-    }
-
-    private App setTestUsers(App app, Set<Long> users) {
-        App changed = app.withTestUsers(users, clock.instant());
-        return save(changed, List.of(event(AuditType.APP_CHANGED, changed).detail("fields", List.of("test_users"))));
+        App rotated = audit.inTransaction(() -> {
+            App r = store.setSecretHash(app.clientId(), Secrets.sha256(secret), clock.instant())
+                    .orElseThrow(() -> DomainException.notFound("App " + app.clientId() + " does not exist"));
+            audit.record(event(AuditType.APP_SECRET_ROTATED, r));
+            return r;
+        });
+        saved(rotated);
+        return new WithSecret(rotated, secret);
     }
 
     public App removeTestUser(App app, long accountId) {
-        Set<Long> users = new HashSet<>(app.testUsers());
-        users.remove(accountId);
-        return setTestUsers(app, users);
+        return change(app, current -> {
+            Set<Long> users = new HashSet<>(current.testUsers());
+            users.remove(accountId);
+            return current.withTestUsers(users, clock.instant());
+        }, (before, after) -> List.of(event(AuditType.APP_CHANGED, after).detail("fields", List.of("test_users"))));
     }
 
     /** The developer asks for review: a draft or declined app becomes pending. */
     public App submit(App app) {
-        if (app.reviewStatus() == App.ReviewStatus.PENDING) {
-            throw DomainException.conflict("This app is already waiting for review.");
-        }
-        if (app.reviewStatus() == App.ReviewStatus.APPROVED && app.pendingPermissions() == null) {
-            throw DomainException.conflict("This app is already approved; nothing waits for review.");
-        }
-        App submitted = app.withReview(app.mode(), App.ReviewStatus.PENDING, null, clock.instant());
-        return save(submitted, List.of(event(AuditType.APP_SUBMITTED, submitted)));
+        return change(app, current -> {
+            if (current.reviewStatus() == App.ReviewStatus.PENDING) {
+                throw DomainException.conflict("This app is already waiting for review.");
+            }
+            if (current.reviewStatus() == App.ReviewStatus.APPROVED && current.pendingPermissions() == null) {
+                throw DomainException.conflict("This app is already approved; nothing waits for review.");
+            }
+            return current.withReview(current.mode(), App.ReviewStatus.PENDING, null, clock.instant());
+        }, (before, after) -> List.of(event(AuditType.APP_SUBMITTED, after)));
     }
 
     /** Approval moves the app to production (500/min) and applies any pending permissions. */
     public App approve(App app) {
-        Instant now = clock.instant();
-        App a = app;
-        if (a.pendingPermissions() != null) {
-            a = a.withPermissions(a.pendingPermissions(), null, a.reviewStatus(), now);
-        }
-        App approved = a.withReview(App.Mode.PRODUCTION, App.ReviewStatus.APPROVED, null, now);
-        return save(approved, List.of(event(AuditType.APP_APPROVED, approved).detail("permissions", approved.permissions())));
+        return change(app, current -> {
+            Instant now = clock.instant();
+            App a = current;
+            if (a.pendingPermissions() != null) {
+                a = a.withPermissions(a.pendingPermissions(), null, a.reviewStatus(), now);
+            }
+            return a.withReview(App.Mode.PRODUCTION, App.ReviewStatus.APPROVED, null, now);
+        }, (before, after) -> List.of(event(AuditType.APP_APPROVED, after).detail("permissions", after.permissions())));
     }
 
     /** A decline records a note the developer sees; pending permission additions are dropped. */
     public App decline(App app, String note) {
-        Instant now = clock.instant();
-        App a = app.pendingPermissions() == null ? app : app.withPermissions(app.permissions(), null, app.reviewStatus(), now);
-        App declined = a.withReview(app.mode(), App.ReviewStatus.DECLINED, note, now);
-        return save(declined, List.of(event(AuditType.APP_DECLINED, declined).detail("note", note)));
+        return change(app, current -> {
+            Instant now = clock.instant();
+            App a = current.pendingPermissions() == null ? current
+                    : current.withPermissions(current.permissions(), null, current.reviewStatus(), now);
+            return a.withReview(current.mode(), App.ReviewStatus.DECLINED, note, now);
+        }, (before, after) -> List.of(event(AuditType.APP_DECLINED, after).detail("note", note)));
     }
 
     public App setRateLimit(App app, Integer perMinute) {
-        App limited = app.withRateLimit(perMinute, clock.instant());
-        return save(limited, List.of(limitEvent(app, limited)));
+        return change(app, current -> current.withRateLimit(perMinute, clock.instant()),
+                (before, after) -> List.of(limitEvent(before, after)));
     }
 
-    /** Stores the app and its audit events in one transaction, then tells every node. */
-    private App save(App app, List<Audit.Event> events) {
-        audit.inTransactionRun(() -> {
-            store.update(app);
-            events.forEach(audit::record);
-        });
+    /**
+     * Writes {@code change} applied to the app, with its audit events in the same transaction, if nobody
+     * changed the app since it was read; otherwise reads it again and applies the change to what is stored
+     * now (so its checks see the fresh app). After {@link #ATTEMPTS} lost races in a row the caller is told
+     * to try again (409).
+     */
+    private App change(App app, UnaryOperator<App> change, BiFunction<App, App, List<Audit.Event>> events) {
+        App current = app;
+        for (int attempt = 1; ; attempt++) {
+            App before = current;
+            App changed = change.apply(current);
+            boolean written = audit.inTransaction(() -> {
+                if (!store.update(changed)) {
+                    return false;
+                }
+                events.apply(before, changed).forEach(audit::record);
+                return true;
+            });
+            if (written) {
+                return saved(changed.withVersion(current.version() + 1));
+            }
+            if (attempt == ATTEMPTS) {
+                throw DomainException.conflict("App " + app.clientId() + " was changed by someone else at the same time; try again.");
+            }
+            current = fresh(app.clientId());
+        }
+    }
+
+    private static final int ATTEMPTS = 5;
+
+    /** Every node reloads the app; this node keeps the newest version it has seen. */
+    private App saved(App app) {
         bus.publish(Revocation.app(app.clientId()));
-        cache.put(app.clientId(), new Cached(app, clock.millis()));
+        Cached fresh = new Cached(app, clock.millis());
+        cache.merge(app.clientId(), fresh, (old, now) -> old.app.version() > now.app.version() ? old : now);
         return app;
     }
 

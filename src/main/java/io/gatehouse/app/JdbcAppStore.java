@@ -7,6 +7,7 @@ import io.gatehouse.store.Jdbc;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +17,7 @@ import java.util.Set;
 public final class JdbcAppStore implements AppStore {
     private static final String COLUMNS = "client_id, owner_id, name, description, client_type, secret_hash,"
             + " redirect_uris, permissions, pending_permissions, mode, review_status, review_note, rate_limit_per_minute,"
-            + " created_at, updated_at";
+            + " created_at, updated_at, version";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
 
     private final Jdbc jdbc;
@@ -30,15 +31,15 @@ public final class JdbcAppStore implements AppStore {
         return jdbc.inTransaction(c -> {
             // The owner's row is the lock that orders this owner's registrations (on H2 and PostgreSQL alike).
             Jdbc.list(c, "SELECT id FROM accounts WHERE id = ? FOR UPDATE", rs -> rs.getLong(1), a.ownerId());
-            long owned = Jdbc.list(c, "SELECT COUNT(*) FROM apps WHERE owner_id = ?", rs -> rs.getLong(1), a.ownerId()).get(0);
+            long owned = Jdbc.list(c, "SELECT COUNT(*) FROM apps WHERE owner_id = ? AND deleted_at IS NULL", rs -> rs.getLong(1), a.ownerId()).get(0);
             if (owned >= maxPerOwner) {
                 return false;
             }
-            Jdbc.update(c, "INSERT INTO apps (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            Jdbc.update(c, "INSERT INTO apps (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     a.clientId(), a.ownerId(), a.name(), a.description(), a.type(), a.secretHash(),
                     Json.string(a.redirectUris()), Json.string(a.permissions()),
                     a.pendingPermissions() == null ? null : Json.string(a.pendingPermissions()),
-                    a.mode(), a.reviewStatus(), a.reviewNote(), a.rateLimitOverride(), a.createdAt(), a.updatedAt());
+                    a.mode(), a.reviewStatus(), a.reviewNote(), a.rateLimitOverride(), a.createdAt(), a.updatedAt(), a.version());
             writeTestUsers(c, a);
             return true;
         });
@@ -67,17 +68,31 @@ public final class JdbcAppStore implements AppStore {
     }
 
     @Override
-    public void update(App a) {
-        jdbc.inTransaction(c -> {
-            Jdbc.update(c, "UPDATE apps SET name = ?, description = ?, secret_hash = ?, redirect_uris = ?, permissions = ?,"
+    public boolean update(App a) {
+        return jdbc.inTransaction(c -> {
+            int changed = Jdbc.update(c, "UPDATE apps SET name = ?, description = ?, redirect_uris = ?, permissions = ?,"
                             + " pending_permissions = ?, mode = ?, review_status = ?, review_note = ?, rate_limit_per_minute = ?,"
-                            + " updated_at = ? WHERE client_id = ? AND deleted_at IS NULL",
-                    a.name(), a.description(), a.secretHash(), Json.string(a.redirectUris()), Json.string(a.permissions()),
+                            + " updated_at = ?, version = version + 1 WHERE client_id = ? AND version = ? AND deleted_at IS NULL",
+                    a.name(), a.description(), Json.string(a.redirectUris()), Json.string(a.permissions()),
                     a.pendingPermissions() == null ? null : Json.string(a.pendingPermissions()), a.mode(), a.reviewStatus(),
-                    a.reviewNote(), a.rateLimitOverride(), a.updatedAt(), a.clientId());
+                    a.reviewNote(), a.rateLimitOverride(), a.updatedAt(), a.clientId(), a.version());
+            if (changed == 0) {
+                return false;
+            }
             Jdbc.update(c, "DELETE FROM app_test_users WHERE client_id = ?", a.clientId());
             writeTestUsers(c, a);
-            return null;
+            return true;
+        });
+    }
+
+    @Override
+    public Optional<App> setSecretHash(String clientId, String secretHash, Instant now) {
+        return jdbc.inTransaction(c -> {
+            Jdbc.update(c, "UPDATE apps SET secret_hash = ?, updated_at = ?, version = version + 1 WHERE client_id = ? AND deleted_at IS NULL",
+                    secretHash, now, clientId);
+            List<App> apps = Jdbc.list(c, "SELECT " + COLUMNS + " FROM apps WHERE client_id = ? AND deleted_at IS NULL",
+                    rs -> map(c, rs), clientId);
+            return apps.isEmpty() ? Optional.empty() : Optional.of(apps.get(0));
         });
     }
 
@@ -99,7 +114,7 @@ public final class JdbcAppStore implements AppStore {
                 App.Mode.valueOf(rs.getString("mode").toUpperCase(Locale.ROOT)),
                 App.ReviewStatus.valueOf(rs.getString("review_status").toUpperCase(Locale.ROOT)),
                 rs.getString("review_note"), limit == null ? null : ((Number) limit).intValue(), Set.copyOf(testUsers),
-                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"));
+                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"), rs.getLong("version"));
     }
 
     private static List<String> strings(String json) throws SQLException {

@@ -53,6 +53,8 @@ public final class JdbcTestInvitationStore implements TestInvitationStore {
             if (Jdbc.list(c, "SELECT 1 FROM app_test_users WHERE client_id = ? AND account_id = ?", rs -> 1,
                     app.get(0), accountId).isEmpty()) {
                 Jdbc.update(c, "INSERT INTO app_test_users (client_id, account_id) VALUES (?, ?)", app.get(0), accountId);
+                // A change of the app: an edit read before it must not write the old list of test users back.
+                Jdbc.update(c, "UPDATE apps SET version = version + 1 WHERE client_id = ?", app.get(0));
             }
             return true;
         });
