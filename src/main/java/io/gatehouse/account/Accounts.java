@@ -1,12 +1,15 @@
 package io.gatehouse.account;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.gatehouse.audit.Audit;
 import io.gatehouse.audit.AuditType;
 import io.gatehouse.core.DomainException;
-import io.gatehouse.store.StoreException;
 import io.gatehouse.store.DuplicateException;
 import io.gatehouse.store.IdGenerator;
+import io.gatehouse.store.StoreException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -127,7 +130,7 @@ public final class Accounts {
 
     /** Drops this node's cached copy of an account (after a change). */
     public void forget(long id) {
-        cache.remove(id);
+        cache.invalidate(id);
     }
 
     private static String name(String field, String value) {
@@ -140,7 +143,7 @@ public final class Accounts {
 
     /** The account, from a short-lived cache: {@code GET /v1.0/me} is on the hot path. */
     public Optional<Account> byId(long id) {
-        Cached c = cache.get(id);
+        Cached c = cache.getIfPresent(id);
         long now = clock.millis();
         if (c != null && now - c.loadedAt < CACHE_MILLIS) {
             return Optional.of(c.account);
@@ -154,12 +157,7 @@ public final class Accounts {
             }
             throw e;
         }
-        a.ifPresent(account -> {
-            if (cache.size() > 100_000) {
-                cache.clear();
-            }
-            cache.put(id, new Cached(account, now));
-        });
+        a.ifPresentOrElse(account -> cache.put(id, new Cached(account, now)), () -> cache.invalidate(id));
         return a;
     }
 
@@ -167,7 +165,9 @@ public final class Accounts {
     }
 
     private static final long CACHE_MILLIS = 5_000;
-    private final java.util.concurrent.ConcurrentHashMap<Long, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Fresh for {@link #CACHE_MILLIS}; kept an hour to serve while the database is away; at most 100,000. */
+    private final Cache<Long, Cached> cache = Caffeine.newBuilder()
+            .maximumSize(100_000).expireAfterWrite(Duration.ofHours(1)).build();
 
     /** The account as stored right now, bypassing this node's cache (for changes). */
     public Optional<Account> fresh(long id) {

@@ -24,7 +24,7 @@ public final class AppModule {
         this.clientSettings = new ClientSettings(jdbc, clock);
         bus.subscribe(r -> {
             if (r.kind() == Revocation.Kind.APP) {
-                apps.forget(r.id());
+                apps.markStale(r.id());
                 clientSettings.forget(r.id());
             }
         });

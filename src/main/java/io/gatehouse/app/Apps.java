@@ -1,14 +1,17 @@
 package io.gatehouse.app;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.gatehouse.audit.Audit;
 import io.gatehouse.audit.AuditType;
 import io.gatehouse.auth.CredentialFormat;
 import io.gatehouse.auth.Secrets;
 import io.gatehouse.core.DomainException;
-import io.gatehouse.store.StoreException;
 import io.gatehouse.revocation.Revocation;
 import io.gatehouse.revocation.RevocationBus;
+import io.gatehouse.store.StoreException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,7 +20,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
@@ -34,7 +36,13 @@ public final class Apps {
     private final AppStore store;
     private final PermissionCatalog catalog;
     private final Clock clock;
-    private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+    /**
+     * Apps seen recently: fresh for {@link #CACHE_MILLIS}, kept an hour to serve while the database is away,
+     * at most 100,000. Each entry keeps the highest version seen, so saves and loads finishing out of order
+     * never leave an older app in place.
+     */
+    private final Cache<String, Cached> cache = Caffeine.newBuilder()
+            .maximumSize(100_000).expireAfterWrite(Duration.ofHours(1)).build();
 
     private record Cached(App app, long loadedAt) {
     }
@@ -91,7 +99,7 @@ public final class Apps {
         if (clientId == null || clientId.length() > 64 || clientId.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             return Optional.empty(); // no client id is that long or holds a control character (PostgreSQL refuses NUL)
         }
-        Cached c = cache.get(clientId);
+        Cached c = cache.getIfPresent(clientId);
         long now = clock.millis();
         if (c != null && now - c.loadedAt < CACHE_MILLIS) {
             return Optional.of(c.app);
@@ -105,8 +113,11 @@ public final class Apps {
             }
             throw e;
         }
-        app.ifPresentOrElse(a -> cache.put(clientId, new Cached(a, now)), () -> cache.remove(clientId));
-        return app;
+        if (app.isEmpty()) {
+            cache.invalidate(clientId);
+            return app;
+        }
+        return Optional.of(keepNewest(new Cached(app.get(), now)).app);
     }
 
     /** The app as stored right now, bypassing the cache (for changes). */
@@ -320,20 +331,27 @@ public final class Apps {
     /** Every node reloads the app; this node keeps the newest version it has seen. */
     private App saved(App app) {
         bus.publish(Revocation.app(app.clientId()));
-        Cached fresh = new Cached(app, clock.millis());
-        cache.merge(app.clientId(), fresh, (old, now) -> old.app.version() > now.app.version() ? old : now);
+        keepNewest(new Cached(app, clock.millis()));
         return app;
+    }
+
+    private Cached keepNewest(Cached loaded) {
+        return cache.asMap().merge(loaded.app.clientId(), loaded,
+                (old, now) -> old.app.version() > now.app.version() ? old : now);
     }
 
     /** The app's test users changed outside this class (an invitation was accepted): every node reloads it. */
     public void testUsersChanged(String clientId) {
-        cache.remove(clientId);
         bus.publish(Revocation.app(clientId));
     }
 
-    /** Forgets a cached app (another node changed it). */
-    public void forget(String clientId) {
-        cache.remove(clientId);
+    /**
+     * The app changed (here or on another node): the next read goes to the database. The entry stays, marked
+     * stale (loaded at time 0), so its version still outranks a load that read the row before the change,
+     * and it can still be served while the database is away.
+     */
+    public void markStale(String clientId) {
+        cache.asMap().computeIfPresent(clientId, (id, c) -> new Cached(c.app, 0));
     }
 
     private static List<String> distinct(List<String> list) {

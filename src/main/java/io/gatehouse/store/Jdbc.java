@@ -188,11 +188,13 @@ public final class Jdbc {
     /**
      * Connection exceptions (08), out of resources (53), operator intervention such as a shutting-down
      * server or a cancelled statement (57), a serialization failure or deadlock (40), a lock or
-     * statement timeout (HYT00); H2's own codes for a broken or closed connection (90067, 90098, 90121).
+     * statement timeout (HYT00); H2's own codes for a broken or closed connection (90067, 90098, 90121) and
+     * for an I/O failure under it (90028, 90031).
      */
     private static boolean unavailable(String state) {
         return state.startsWith("08") || state.startsWith("53") || state.startsWith("57") || state.startsWith("40")
-                || state.equals("HYT00") || state.equals("90067") || state.equals("90098") || state.equals("90121");
+                || state.equals("HYT00") || state.equals("90067") || state.equals("90098") || state.equals("90121")
+                || state.equals("90028") || state.equals("90031");
     }
 
     private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {

@@ -118,7 +118,8 @@ class StoreFailuresTest {
     @Test
     void an_unreachable_database_is_unavailable_and_comes_back() {
         proxy.cut();
-        assertThat(failure(() -> jdbc.list("SELECT id FROM probe", rs -> rs.getLong(1))).failure()).isEqualTo(Failure.UNAVAILABLE);
+        StoreException read = failure(() -> jdbc.list("SELECT id FROM probe", rs -> rs.getLong(1)));
+        assertThat(read.failure()).as(read.getCause().toString()).isEqualTo(Failure.UNAVAILABLE);
         assertThat(failure(() -> jdbc.update("INSERT INTO probe (id, parent, name, n) VALUES (3, 1, 'c', 1)")).failure())
                 .isEqualTo(Failure.UNAVAILABLE);
         assertThat(failure(() -> jdbc.inTransaction(c -> Jdbc.update(c, "DELETE FROM probe"))).failure())
