@@ -46,7 +46,7 @@ public final class Sessions implements CredentialVerifier {
 
     /** When the session's account logged in (OpenID Connect {@code auth_time}), if the session is live. */
     public java.util.Optional<Instant> startedAt(String cookie) {
-        if (cookie == null || cookie.length() > 100 || !cookie.startsWith("ghsess_")) {
+        if (cookie == null || cookie.length() > 100 || !CredentialFormat.SESSION.accepts(cookie)) {
             return java.util.Optional.empty();
         }
         return jdbc.one("SELECT created_at FROM sessions WHERE id_hash = ? AND expires_at > ?",
