@@ -1,6 +1,8 @@
 package io.gatehouse.auth;
 
+import io.gatehouse.ratelimit.Bucket;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -15,24 +17,27 @@ public record Principal(
         String clientId,
         Set<String> scope,
         Instant expiresAt,
-        String subject) {
+        List<Bucket> buckets) {
 
     public enum Kind { API_KEY, ACCESS_TOKEN, SESSION }
 
-    /**
-     * A principal; {@code subject} is computed once here because the rate limiter keys on it for every
-     * request: an app's token counts against the app ({@code app:<client_id>}), an API key or a portal
-     * session against its account's key bucket ({@code key:<account_id>}, SPEC §11).
-     */
+    /** A principal as its credential describes it; the buckets are added when a request is authenticated. */
     public static Principal of(long accountId, Kind kind, String credentialId, String clientId, Set<String> scope,
                                Instant expiresAt) {
-        String subject = clientId != null ? "app:" + clientId : "key:" + accountId;
-        return new Principal(accountId, kind, credentialId, clientId, scope, expiresAt, subject);
+        return new Principal(accountId, kind, credentialId, clientId, scope, expiresAt, List.of());
+    }
+
+    /**
+     * The same principal counting against these buckets (SPEC §6 "Buckets"): authentication decides which
+     * buckets a request counts against, metering only counts.
+     */
+    public Principal withBuckets(List<Bucket> buckets) {
+        return new Principal(accountId, kind, credentialId, clientId, scope, expiresAt, List.copyOf(buckets));
     }
 
     /** The same principal counted against no bucket: portal pages are not API calls. */
     public Principal unmetered() {
-        return new Principal(accountId, kind, credentialId, clientId, scope, expiresAt, null);
+        return buckets.isEmpty() ? this : withBuckets(List.of());
     }
 
     /** Whether this credential may call an endpoint guarded by {@code permission} (SPEC §6). */

@@ -10,7 +10,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * SPEC §2: {@code Authorization: Bearer <access_token>} or {@code Authorization: token <api_key>}
- * (scheme case-insensitive). Routes open to anyone skip this stage; account routes also take the
+ * (scheme case-insensitive), and the buckets the request counts against (SPEC §6). Routes open to anyone
+ * skip this stage; account routes also take the
  * portal session. A credential in the wrong scheme gets a 401 that names the right one. Portal pages
  * ({@code SESSION}, {@code PAGE}) are authenticated here too, by the session cookie alone: this is the
  * one place that reads it.
@@ -25,19 +26,22 @@ public final class AuthenticateStage implements Stage {
     private final CredentialVerifier sessions;
     private final SessionCallGuard sessionCalls;
     private final UnaryOperator<String> loginPage;
+    private final BucketResolver buckets;
 
     /**
      * @param sessionCalls checks state-changing JSON calls made with the session cookie (SPEC §11)
      * @param loginPage    the login page's URL that comes back to the given path afterwards
      */
     public AuthenticateStage(String apiKeyPrefix, CredentialVerifier apiKeys, CredentialVerifier accessTokens,
-                             CredentialVerifier sessions, SessionCallGuard sessionCalls, UnaryOperator<String> loginPage) {
+                             CredentialVerifier sessions, SessionCallGuard sessionCalls, UnaryOperator<String> loginPage,
+                             BucketResolver buckets) {
         this.apiKeyPrefix = apiKeyPrefix;
         this.apiKeys = apiKeys;
         this.accessTokens = accessTokens;
         this.sessions = sessions;
         this.sessionCalls = sessionCalls;
         this.loginPage = loginPage;
+        this.buckets = buckets;
     }
 
     @Override
@@ -57,7 +61,7 @@ public final class AuthenticateStage implements Stage {
                 Principal p = sessions.verify(ex.cookie(SESSION_COOKIE));
                 if (p != null) {
                     sessionCalls.check(ex);
-                    ex.principal(p);
+                    ex.principal(p.withBuckets(buckets.of(p, route)));
                     return;
                 }
             }
@@ -94,7 +98,7 @@ public final class AuthenticateStage implements Stage {
             throw ApiException.forbidden("This endpoint is for the account itself: use an API key or the portal, "
                     + "not an app's access token.");
         }
-        ex.principal(principal);
+        ex.principal(principal.withBuckets(buckets.of(principal, route)));
         if (principal.kind() == Principal.Kind.API_KEY && principal.expiresAt() != null) {
             // SPEC §4: scripts and CI can warn before the day the key stops.
             ex.header("Gatehouse-Key-Expires", principal.expiresAt().toString());

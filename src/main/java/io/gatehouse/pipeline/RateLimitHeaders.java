@@ -29,11 +29,12 @@ public final class RateLimitHeaders {
         ex.header(RESET, Long.toString(b.resetEpochSeconds()));
         StringBuilder policy = new StringBuilder(64);
         StringBuilder state = new StringBuilder(64);
-        item(policy, state, d.first(), nowMillis);
-        if (d.second() != null) {
-            policy.append(", ");
-            state.append(", ");
-            item(policy, state, d.second(), nowMillis);
+        for (Decision.BucketState s : d.states()) {
+            if (!policy.isEmpty()) {
+                policy.append(", ");
+                state.append(", ");
+            }
+            item(policy, state, s, nowMillis);
         }
         ex.header(POLICY, policy.toString());
         ex.header(STATE, state.toString());

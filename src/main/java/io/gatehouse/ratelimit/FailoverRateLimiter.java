@@ -1,6 +1,8 @@
 package io.gatehouse.ratelimit;
 
 import io.gatehouse.core.DomainException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,11 +35,20 @@ public final class FailoverRateLimiter implements RateLimiter {
     }
 
     @Override
-    public Decision consume(String key1, String policy1, int limit1, String key2, String policy2, int limit2, long now) {
+    public Decision consume(List<Bucket> buckets, long now) {
+        return decide(buckets, now, true);
+    }
+
+    @Override
+    public Decision peek(List<Bucket> buckets, long now) {
+        return decide(buckets, now, false);
+    }
+
+    private Decision decide(List<Bucket> buckets, long now, boolean consume) {
         long down = downSince;
         if (down == 0 || clock.getAsLong() - down >= RETRY_MILLIS) {
             try {
-                Decision d = shared.consume(key1, policy1, limit1, key2, policy2, limit2, now);
+                Decision d = consume ? shared.consume(buckets, now) : shared.peek(buckets, now);
                 if (down != 0) {
                     downSince = 0;
                     LOG.info("Redis is reachable again: rate limits are shared across nodes once more");
@@ -51,16 +62,16 @@ public final class FailoverRateLimiter implements RateLimiter {
                 downSince = clock.getAsLong();
             }
         }
-        return fallback(key1, policy1, limit1, key2, policy2, limit2, now);
-    }
-
-
-    private Decision fallback(String key1, String policy1, int limit1, String key2, String policy2, int limit2, long now) {
         return switch (mode) {
-            case LOCAL -> local.consume(key1, policy1, limit1, key2, policy2, limit2, now);
+            case LOCAL -> consume ? local.consume(buckets, now) : local.peek(buckets, now);
             case DENY -> throw DomainException.unavailable("Rate limiting is unavailable; try again shortly.", 1);
-            case ALLOW -> FixedWindow.decide(true, FixedWindow.state(policy1, limit1, 0, 0, now),
-                    key2 == null ? null : FixedWindow.state(policy2, limit2, 0, 0, now));
+            case ALLOW -> {
+                List<Decision.BucketState> states = new ArrayList<>(buckets.size());
+                for (Bucket b : buckets) {
+                    states.add(FixedWindow.state(b.policy(), b.limit(), 0, 0, now));
+                }
+                yield FixedWindow.decide(true, states);
+            }
         };
     }
 }

@@ -1,5 +1,7 @@
 package io.gatehouse.ratelimit;
 
+import java.util.List;
+
 /**
  * The arithmetic of one bucket's window, with time passed in: no clock, no I/O, no locking. A window
  * that has ended counts as empty, and the next admitted request starts a new one at its own time.
@@ -38,19 +40,21 @@ public final class FixedWindow {
         return new Decision.BucketState(policy, limit, Math.max(0, limit - used), reset(start, count, now));
     }
 
-    /** Picks the bucket whose numbers the X-RateLimit-* headers carry. */
-    public static Decision decide(boolean admitted, Decision.BucketState a, Decision.BucketState b) {
-        Decision.BucketState binding = a;
-        if (b != null) {
-            if (!admitted) {
-                binding = a.remaining() == 0 ? a : b;
-                if (a.remaining() == 0 && b.remaining() == 0 && b.limit() < a.limit()) {
-                    binding = b;
-                }
-            } else if (b.remaining() < a.remaining() || b.remaining() == a.remaining() && b.limit() < a.limit()) {
-                binding = b;
+    /**
+     * Picks the bucket whose numbers the X-RateLimit-* headers carry: when admitted, the one with the
+     * fewest requests left (the lower limit on a tie); when refused, a full one (the lowest limit among them).
+     */
+    public static Decision decide(boolean admitted, List<Decision.BucketState> states) {
+        Decision.BucketState binding = null;
+        for (Decision.BucketState s : states) {
+            if (!admitted && s.remaining() > 0) {
+                continue;
+            }
+            if (binding == null || s.remaining() < binding.remaining()
+                    || s.remaining() == binding.remaining() && s.limit() < binding.limit()) {
+                binding = s;
             }
         }
-        return new Decision(admitted, binding, a, b);
+        return new Decision(admitted, binding == null ? states.getFirst() : binding, List.copyOf(states));
     }
 }

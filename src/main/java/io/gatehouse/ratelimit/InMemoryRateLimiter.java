@@ -1,11 +1,14 @@
 package io.gatehouse.ratelimit;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The in-process limiter of a single node. Each bucket's window is an object guarded by its own
- * monitor; a request's buckets are locked in a fixed order, so its decision is atomic across them
- * and two requests never deadlock. Ended windows are swept by {@link #sweep}.
+ * monitor; a request's buckets are locked in key order, so its decision is atomic across them and two
+ * requests never deadlock. Ended windows are swept by {@link #sweep}.
  */
 public final class InMemoryRateLimiter implements RateLimiter {
     private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
@@ -17,54 +20,82 @@ public final class InMemoryRateLimiter implements RateLimiter {
     }
 
     @Override
-    public Decision consume(String key1, String policy1, int limit1, String key2, String policy2, int limit2, long now) {
+    public Decision consume(List<Bucket> buckets, long now) {
+        return decide(buckets, now, true);
+    }
+
+    @Override
+    public Decision peek(List<Bucket> buckets, long now) {
+        return decide(buckets, now, false);
+    }
+
+    private Decision decide(List<Bucket> buckets, long now, boolean count) {
+        if (buckets.size() == 1) {
+            Bucket b = buckets.getFirst();
+            while (true) {
+                Window w = windows.computeIfAbsent(b.key(), k -> new Window());
+                synchronized (w) {
+                    if (!w.dead) {
+                        return decideLocked(buckets, List.of(w), now, count);
+                    }
+                }
+            }
+        }
         while (true) {
-            Window w1 = windows.computeIfAbsent(key1, k -> new Window());
-            if (key2 == null) {
-                synchronized (w1) {
-                    if (w1.dead) {
-                        continue;
-                    }
-                    return decideOne(w1, policy1, limit1, now);
-                }
+            List<Window> ws = new ArrayList<>(buckets.size());
+            for (Bucket b : buckets) {
+                ws.add(windows.computeIfAbsent(b.key(), k -> new Window()));
             }
-            Window w2 = windows.computeIfAbsent(key2, k -> new Window());
-            boolean keyOrder = key1.compareTo(key2) <= 0;
-            Window first = keyOrder ? w1 : w2;
-            Window second = keyOrder ? w2 : w1;
-            synchronized (first) {
-                synchronized (second) {
-                    if (w1.dead || w2.dead) {
-                        continue;
-                    }
-                    return decideTwo(w1, policy1, limit1, w2, policy2, limit2, now);
-                }
+            List<Integer> order = new ArrayList<>(buckets.size());
+            for (int i = 0; i < buckets.size(); i++) {
+                order.add(i);
+            }
+            order.sort(Comparator.comparing(i -> buckets.get(i).key()));
+            Decision d = lockInOrder(buckets, ws, order, 0, now, count);
+            if (d != null) {
+                return d;
             }
         }
     }
 
-    private static Decision decideOne(Window w, String policy, int limit, long now) {
-        boolean ok = FixedWindow.hasRoom(w.start, w.count, limit, now);
-        if (ok) {
-            admit(w, now);
+    /** Locks the windows one by one in key order, then decides; null if one was swept meanwhile (retry). */
+    private static Decision lockInOrder(List<Bucket> buckets, List<Window> ws, List<Integer> order, int i, long now,
+                                        boolean count) {
+        if (i == order.size()) {
+            for (Window w : ws) {
+                if (w.dead) {
+                    return null;
+                }
+            }
+            return decideLocked(buckets, ws, now, count);
         }
-        return FixedWindow.decide(ok, FixedWindow.state(policy, limit, w.start, w.count, now), null);
+        Window w = ws.get(order.get(i));
+        synchronized (w) {
+            return lockInOrder(buckets, ws, order, i + 1, now, count);
+        }
     }
 
-    private static Decision decideTwo(Window w1, String p1, int l1, Window w2, String p2, int l2, long now) {
-        boolean ok = FixedWindow.hasRoom(w1.start, w1.count, l1, now) && FixedWindow.hasRoom(w2.start, w2.count, l2, now);
-        if (ok) {
-            admit(w1, now);
-            admit(w2, now);
+    private static Decision decideLocked(List<Bucket> buckets, List<Window> ws, long now, boolean count) {
+        boolean ok = true;
+        for (int i = 0; i < buckets.size(); i++) {
+            Window w = ws.get(i);
+            ok &= FixedWindow.hasRoom(w.start, w.count, buckets.get(i).limit(), now);
         }
-        return FixedWindow.decide(ok, FixedWindow.state(p1, l1, w1.start, w1.count, now),
-                FixedWindow.state(p2, l2, w2.start, w2.count, now));
-    }
-
-    private static void admit(Window w, long now) {
-        long start = FixedWindow.startAfterAdmit(w.start, w.count, now);
-        w.count = FixedWindow.countAfterAdmit(w.start, w.count, now);
-        w.start = start;
+        if (ok && count) {
+            for (Window w : ws) {
+                // The same key twice in one request counts once per mention, like Redis.
+                long start = FixedWindow.startAfterAdmit(w.start, w.count, now);
+                w.count = FixedWindow.countAfterAdmit(w.start, w.count, now);
+                w.start = start;
+            }
+        }
+        List<Decision.BucketState> states = new ArrayList<>(buckets.size());
+        for (int i = 0; i < buckets.size(); i++) {
+            Bucket b = buckets.get(i);
+            Window w = ws.get(i);
+            states.add(FixedWindow.state(b.policy(), b.limit(), w.start, w.count, now));
+        }
+        return FixedWindow.decide(ok, states);
     }
 
     /** Drops windows that have ended (run every minute or so). */

@@ -1,5 +1,7 @@
 package io.gatehouse.ratelimit;
 
+import java.util.List;
+
 /**
  * SPEC §6: fixed 60-second windows, each starting with the first request after the previous one
  * ended. A request is admitted only if every bucket it counts against has room, and then counts
@@ -9,10 +11,12 @@ package io.gatehouse.ratelimit;
 public interface RateLimiter {
     long WINDOW_MILLIS = 60_000;
 
+    /** Counts one request against every bucket (one or more), all or none. */
+    Decision consume(List<Bucket> buckets, long nowMillis);
+
     /**
-     * Counts one request against bucket 1 and, when {@code key2} is not null, bucket 2 — both or neither.
-     *
-     * @param policy1 the policy name for the RateLimit headers (e.g. "app", "key", "route")
+     * The buckets' state without counting anything: for the headers of a request that is refused
+     * before metering (a 403 carries them too, SPEC §6). {@code admitted} says whether a request would fit.
      */
-    Decision consume(String key1, String policy1, int limit1, String key2, String policy2, int limit2, long nowMillis);
+    Decision peek(List<Bucket> buckets, long nowMillis);
 }

@@ -1,6 +1,7 @@
 package io.gatehouse.ratelimit;
 
 import io.gatehouse.redis.Redis;
+import java.util.ArrayList;
 import java.util.List;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -15,6 +16,7 @@ public final class RedisRateLimiter implements RateLimiter {
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             local window = tonumber(ARGV[1])
+            local consume = ARGV[2] == '1'
             local n = #KEYS
             local s, c, ok = {}, {}, 1
             for i = 1, n do
@@ -23,9 +25,9 @@ public final class RedisRateLimiter implements RateLimiter {
               local count = tonumber(v[2]) or 0
               if start == 0 or now >= start + window then start = 0; count = 0 end
               s[i] = start; c[i] = count
-              if count >= tonumber(ARGV[1 + i]) then ok = 0 end
+              if count >= tonumber(ARGV[2 + i]) then ok = 0 end
             end
-            if ok == 1 then
+            if ok == 1 and consume then
               for i = 1, n do
                 if s[i] == 0 then s[i] = now end
                 c[i] = c[i] + 1
@@ -46,18 +48,34 @@ public final class RedisRateLimiter implements RateLimiter {
     }
 
     @Override
-    public Decision consume(String key1, String policy1, int limit1, String key2, String policy2, int limit2, long nowMillis) {
+    public Decision consume(List<Bucket> buckets, long nowMillis) {
+        return decide(buckets, true);
+    }
+
+    @Override
+    public Decision peek(List<Bucket> buckets, long nowMillis) {
+        return decide(buckets, false);
+    }
+
+    private Decision decide(List<Bucket> buckets, boolean consume) {
         String p = redis.prefix() + "rl:";
-        List<String> keys = key2 == null ? List.of(p + key1) : List.of(p + key1, p + key2);
-        String window = Long.toString(WINDOW_MILLIS);
-        List<String> args = key2 == null ? List.of(window, Integer.toString(limit1))
-                : List.of(window, Integer.toString(limit1), Integer.toString(limit2));
+        List<String> keys = new ArrayList<>(buckets.size());
+        List<String> args = new ArrayList<>(buckets.size() + 2);
+        args.add(Long.toString(WINDOW_MILLIS));
+        args.add(consume ? "1" : "0");
+        for (Bucket b : buckets) {
+            keys.add(p + b.key());
+            args.add(Integer.toString(b.limit()));
+        }
         List<?> r = run(keys, args);
         boolean admitted = ((Number) r.get(0)).longValue() == 1;
         long now = ((Number) r.get(1)).longValue();
-        Decision.BucketState a = FixedWindow.state(policy1, limit1, num(r, 2), (int) num(r, 3), now);
-        Decision.BucketState b = key2 == null ? null : FixedWindow.state(policy2, limit2, num(r, 4), (int) num(r, 5), now);
-        return FixedWindow.decide(admitted, a, b);
+        List<Decision.BucketState> states = new ArrayList<>(buckets.size());
+        for (int i = 0; i < buckets.size(); i++) {
+            Bucket b = buckets.get(i);
+            states.add(FixedWindow.state(b.policy(), b.limit(), num(r, 2 + 2 * i), (int) num(r, 3 + 2 * i), now));
+        }
+        return FixedWindow.decide(admitted, states);
     }
 
     private List<?> run(List<String> keys, List<String> args) {

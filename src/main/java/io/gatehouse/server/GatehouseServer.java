@@ -24,6 +24,7 @@ import io.gatehouse.pipeline.AdminTokenStage;
 import io.gatehouse.pipeline.AdmitStage;
 import io.gatehouse.pipeline.AuthenticateStage;
 import io.gatehouse.pipeline.AuthorizeStage;
+import io.gatehouse.pipeline.BucketResolver;
 import io.gatehouse.pipeline.CorsStage;
 import io.gatehouse.pipeline.DispatchStage;
 import io.gatehouse.pipeline.Inflight;
@@ -161,14 +162,17 @@ public final class GatehouseServer implements AutoCloseable {
         // Liveness on the public port too, for load balancers that cannot reach the admin port.
         byte[] up = "{\"status\":\"up\"}".getBytes(StandardCharsets.UTF_8);
         publicRoutes.add(new Route("GET", "/healthz", Route.Access.OPEN, null, ex -> ex.send(200, "application/json", up)));
+        // SPEC §6 v2: authenticate (and resolve the buckets) → authorize → meter.
+        MeterStage meter = new MeterStage(limits.limiter, limits.usage, clock);
         Pipeline publicPipeline = new Pipeline(List.of(
                 new AdmitStage(maxBody),
                 new CorsStage(apps.apps, apps.clientSettings, oauth.accessTokens),
                 new ResolveRouteStage(publicRoutes, proxies.routes),
                 new AuthenticateStage(ApiKeyFormat.PREFIX, apiKeys.apiKeys, oauth.accessTokens, portal.sessions,
-                        new SessionCallGuard(oauth.issuer::url, Csrf.COOKIE), PortalModule::loginUrl),
-                new MeterStage(limits.limiter, apps.apps, settings.apiKeyRateLimit(), limits.usage, clock),
-                new AuthorizeStage(),
+                        new SessionCallGuard(oauth.issuer::url, Csrf.COOKIE), PortalModule::loginUrl,
+                        new BucketResolver(apps.apps, settings.apiKeyRateLimit())),
+                new AuthorizeStage(meter),
+                meter,
                 new DispatchStage()), maxBody, new RequestLog("public", registry), inflight, settings.trustedProxies())
                 .sendingHsts(settings.secureCookies());
 

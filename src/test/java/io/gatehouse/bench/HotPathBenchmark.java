@@ -21,6 +21,7 @@ import io.gatehouse.oauth.Grant;
 import io.gatehouse.oauth.Issuer;
 import io.gatehouse.oauth.JdbcGrantStore;
 import io.gatehouse.oauth.TokenIssuer;
+import io.gatehouse.ratelimit.Bucket;
 import io.gatehouse.ratelimit.Decision;
 import io.gatehouse.ratelimit.InMemoryRateLimiter;
 import java.time.Duration;
@@ -93,7 +94,7 @@ public class HotPathBenchmark {
         if (!p.allows("user.read")) {
             throw new IllegalStateException("permission");
         }
-        return limiter.consume(p.subject(), "app", Integer.MAX_VALUE, null, null, 0, clock.millis());
+        return limiter.consume(List.of(new Bucket("app:" + p.clientId(), "app", Integer.MAX_VALUE)), clock.millis());
     }
 
     /** Authenticating a request whose API key this node has seen before (the common case). */

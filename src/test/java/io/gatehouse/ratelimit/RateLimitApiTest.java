@@ -95,18 +95,39 @@ class RateLimitApiTest {
     }
 
     @Test
-    void errors_of_authenticated_requests_carry_the_headers_and_count() {
+    void errors_of_authorized_requests_carry_the_headers_and_count() {
+        App a = app(List.of("leads.read"));
+        String at = accessToken(a);
+        Resp missing = api.get("/v1.0/leads/1", bearer(at));
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.header("X-RateLimit-Remaining")).isEqualTo("99");
+        assertThat(api.get("/v1.0/leads/2", bearer(at)).header("X-RateLimit-Remaining")).isEqualTo("98");
+        // Unauthenticated requests are not counted and carry no headers.
+        assertThat(api.get("/v1.0/me").header("X-RateLimit-Limit")).isNull();
+    }
+
+    @Test
+    void a_request_the_token_may_never_make_is_403_costs_no_quota_and_is_never_429() {
         App a = app(List.of("user.read"));
         String at = accessToken(a);
         Resp forbidden = api.post("/v1.0/leads", Map.of("firstName", "x"), bearer(at));
         assertThat(forbidden.status()).isEqualTo(403);
         assertThat(forbidden.json().get("code").asInt()).isEqualTo(200100);
         assertThat(forbidden.json().get("message").asText()).isEqualTo("Sorry, the vendor does not have permission for this API.");
-        assertThat(forbidden.header("X-RateLimit-Remaining")).isEqualTo("99");
-        Resp missing = api.get("/v1.0/leads/1", bearer(at));
-        assertThat(missing.header("X-RateLimit-Remaining")).isEqualTo("98");
-        // Unauthenticated requests are not counted and carry no headers.
-        assertThat(api.get("/v1.0/me").header("X-RateLimit-Limit")).isNull();
+        // SPEC §6 v2: authorize before metering; the headers show the bucket as it stands.
+        assertThat(forbidden.header("X-RateLimit-Limit")).isEqualTo("100");
+        assertThat(forbidden.header("X-RateLimit-Remaining")).isEqualTo("100");
+        assertThat(forbidden.header("Retry-After")).isNull();
+        for (int i = 0; i < 100; i++) {
+            assertThat(api.get("/v1.0/me", bearer(at)).status()).isEqualTo(200);
+        }
+        Resp stillForbidden = api.post("/v1.0/leads", Map.of("firstName", "x"), bearer(at));
+        assertThat(stillForbidden.status()).isEqualTo(403);
+        assertThat(stillForbidden.header("X-RateLimit-Remaining")).isEqualTo("0");
+        assertThat(stillForbidden.header("Retry-After")).isNull();
+        Resp limited = api.get("/v1.0/me", bearer(at));
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.header("Retry-After")).isNotNull();
     }
 
     @Test
