@@ -8,16 +8,20 @@ import java.io.UncheckedIOException;
 /**
  * A request body stream whose failures are the client's: the HTTP layer reports a connection that
  * went away as an unchecked exception of its own, which becomes a {@link ClientGoneException} here.
+ * Each read runs under the body-stall deadline of {@link ClientDeadlines}.
  */
 final class ClientInput extends FilterInputStream {
-    ClientInput(InputStream in) {
+    private final ClientDeadlines deadlines;
+
+    ClientInput(InputStream in, ClientDeadlines deadlines) {
         super(in);
+        this.deadlines = deadlines;
     }
 
     @Override
     public int read() throws IOException {
         try {
-            return super.read();
+            return deadlines == null ? super.read() : deadlines.whileReadingBody(super::read);
         } catch (UncheckedIOException e) {
             throw new ClientGoneException(e);
         } catch (RuntimeException e) {
@@ -28,7 +32,7 @@ final class ClientInput extends FilterInputStream {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         try {
-            return super.read(b, off, len);
+            return deadlines == null ? super.read(b, off, len) : deadlines.whileReadingBody(() -> super.read(b, off, len));
         } catch (UncheckedIOException e) {
             throw new ClientGoneException(e);
         } catch (RuntimeException e) {

@@ -42,6 +42,8 @@ public final class Exchange {
     private String clientAddress;
     private final String pathError;
 
+    private final ClientDeadlines deadlines;
+
     private Route route;
     private Map<String, String> params = Map.of();
     private Principal principal;
@@ -53,6 +55,13 @@ public final class Exchange {
     }
 
     public Exchange(ServerRequest req, ServerResponse res, long maxBodyBytes, TrustedProxies proxies) {
+        this(req, res, maxBodyBytes, proxies, null);
+    }
+
+    /** @param deadlines the body-stall deadline for reads of the request body (SPEC §11), or null for none */
+    public Exchange(ServerRequest req, ServerResponse res, long maxBodyBytes, TrustedProxies proxies,
+                    ClientDeadlines deadlines) {
+        this.deadlines = deadlines;
         this.proxies = proxies;
         this.req = req;
         this.res = res;
@@ -142,7 +151,12 @@ public final class Exchange {
 
     /** The TCP peer: the client, or the proxy in front of it. */
     public String peerAddress() {
-        return req.remotePeer().host();
+        try {
+            return req.remotePeer().host();
+        } catch (RuntimeException e) {
+            // A connection already closed (a slow client cut off, SPEC §11) has no peer address left.
+            return "unknown";
+        }
     }
 
     public String param(String name) {
@@ -202,7 +216,7 @@ public final class Exchange {
      * fails while it is read is a {@link ClientGoneException}, never an error of ours.
      */
     public InputStream clientBody() {
-        return new ClientInput(req.content().inputStream());
+        return new ClientInput(req.content().inputStream(), deadlines);
     }
 
     public ApiException tooLarge() {

@@ -6,6 +6,7 @@ import io.gatehouse.core.TrustedProxies;
 import io.gatehouse.http.Answered;
 import io.gatehouse.http.ApiError;
 import io.gatehouse.http.ApiException;
+import io.gatehouse.http.ClientDeadlines;
 import io.gatehouse.http.ClientGoneException;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.oauth.OAuthException;
@@ -13,6 +14,7 @@ import io.gatehouse.store.StoreException;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.RequestException;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -40,6 +42,7 @@ public final class Pipeline implements Handler {
     private final TrustedProxies proxies;
     private volatile String strictTransportSecurity;
     private volatile String listenerActor;
+    private volatile ClientDeadlines deadlines;
 
     public Pipeline(List<Stage> stages, long maxBodyBytes, RequestLog requestLog, Inflight inflight) {
         this(stages, maxBodyBytes, requestLog, inflight, TrustedProxies.NONE);
@@ -71,6 +74,12 @@ public final class Pipeline implements Handler {
         return this;
     }
 
+    /** SPEC §11 slow clients: reads of request bodies run under the body-stall deadline of these. */
+    public Pipeline withDeadlines(ClientDeadlines deadlines) {
+        this.deadlines = deadlines;
+        return this;
+    }
+
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         String sts = strictTransportSecurity;
@@ -79,12 +88,17 @@ public final class Pipeline implements Handler {
         }
         long start = System.nanoTime();
         inflight.enter();
-        Exchange ex = new Exchange(req, res, maxBodyBytes, proxies);
+        Exchange ex = new Exchange(req, res, maxBodyBytes, proxies, deadlines);
         try {
             AuditContext.with(new AuditContext.Request(ex.remoteAddress(), ex.requestId(), () -> actor(ex)), () -> run(ex));
         } finally {
             inflight.leave();
             requestLog.record(ex, System.nanoTime() - start);
+        }
+        if (ex.status() == CLIENT_GONE && !res.isSent()) {
+            // Nothing to answer on a connection the client left; the HTTP layer closes it quietly
+            // instead of calling the unanswered request an internal error.
+            throw new CloseConnectionException("client left request " + ex.requestId());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.gatehouse.testing;
 
 import io.gatehouse.config.Settings;
+import io.gatehouse.http.ClientDeadlines;
 import io.gatehouse.server.GatehouseServer;
 import io.gatehouse.store.Database;
 import java.io.IOException;
@@ -56,6 +57,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Backend backend, Map<String, String> settings, Clock clock) {
+        return start(backend, settings, clock, ClientDeadlines.Limits.DEFAULT);
+    }
+
+    /** A node with its own slow-client limits (short ones, so tests need not wait for SPEC §11's). */
+    public static TestServer start(Backend backend, Map<String, String> settings, Clock clock, ClientDeadlines.Limits limits) {
         Path dir = tempDataDir();
         Map<String, String> env = nodeEnv(dir);
         String pgUrl = null;
@@ -64,7 +70,7 @@ public final class TestServer implements AutoCloseable {
             env.put("GATEHOUSE_DB_URL", pgUrl);
         }
         env.putAll(settings);
-        GatehouseServer server = GatehouseServer.start(Settings.load(env, null), clock);
+        GatehouseServer server = GatehouseServer.start(Settings.load(env, null), clock, limits);
         return new TestServer(backend, server, dir, pgUrl);
     }
 
