@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "auth", description = "Log in and manage stored credentials.",
         subcommands = {AuthCommand.Set.class, AuthCommand.Show.class, AuthCommand.Remove.class, AuthCommand.Login.class,
-            LoginBrowserCommand.class, AuthCommand.LoginSession.class, AuthStatusCommand.class,
+            LoginBrowserCommand.class, LoginDeviceCommand.class, AuthCommand.LoginSession.class, AuthStatusCommand.class,
             AuthCommand.Logout.class, AuthCommand.Test.class})
 public final class AuthCommand {
 

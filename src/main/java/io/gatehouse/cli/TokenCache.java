@@ -172,6 +172,7 @@ final class TokenCache {
         return switch (t.path("source").asText()) {
             case "client_credentials" -> "Log in again: GATEHOUSE_CLIENT_ID=… GATEHOUSE_CLIENT_SECRET=… gatehouse auth login";
             case "browser" -> "Log in again: gatehouse auth login-browser";
+            case "device" -> "Log in again: gatehouse auth login-device";
             case "session" -> "Log in again: gatehouse auth login-session";
             case "refresh_token" -> "Set a new GATEHOUSE_REFRESH_TOKEN, or unset it to use the stored login.";
             default -> "Log in again ('gatehouse auth login…').";
@@ -184,6 +185,7 @@ final class TokenCache {
         String kind = switch (t.path("source").asText()) {
             case "session" -> "session-token login";
             case "browser" -> "browser login";
+            case "device" -> "device login";
             case "client_credentials" -> "client-credentials login";
             case "refresh_token" -> "token refreshed from GATEHOUSE_REFRESH_TOKEN";
             default -> "token";

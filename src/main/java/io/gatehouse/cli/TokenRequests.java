@@ -21,14 +21,7 @@ final class TokenRequests {
 
     /** POSTs the form (with HTTP Basic client authentication when {@code basicAuth} is set). */
     ObjectNode post(String url, Map<String, String> form, String basicAuth) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(encode(form)));
-        if (basicAuth != null) {
-            b.header("Authorization", basicAuth);
-        }
-        Http.Response r = http.send(b.build());
+        Http.Response r = send(url, form, basicAuth);
         if (r.status() != 200 || r.json() == null || !r.json().hasNonNull("access_token")) {
             String why = r.json() != null && r.json().has("error")
                     ? r.json().path("error").asText() + ": " + r.json().path("error_description").asText()
@@ -36,6 +29,18 @@ final class TokenRequests {
             throw new CliException(CliException.AUTH, "The token request was refused (" + why + ")");
         }
         return (ObjectNode) r.json();
+    }
+
+    /** POSTs the form and returns the answer as it is, whatever its status (the device grant reads its errors). */
+    Http.Response send(String url, Map<String, String> form, String basicAuth) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(encode(form)));
+        if (basicAuth != null) {
+            b.header("Authorization", basicAuth);
+        }
+        return http.send(b.build());
     }
 
     /** RFC 6749 §2.3.1: id and secret form-encoded, then Base64. */

@@ -28,6 +28,7 @@ public final class OAuthModule {
     public final Authorizations authorizations;
     public final AuthenticationFacts logins;
     public final IdTokens idTokens;
+    public final DeviceCodes deviceCodes;
     private final ClientAuthenticator clients;
     private final Map<String, GrantHandler> grantHandlers;
     private final SigningKeys signingKeys;
@@ -57,18 +58,21 @@ public final class OAuthModule {
         Tokens tokens = new Tokens(tokenIssuer, grants, ids, clock, audit);
         this.logins = new AuthenticationFacts(jdbc);
         this.idTokens = new IdTokens(signingKeys, issuer, accounts, clock);
+        this.deviceCodes = new DeviceCodes(jdbc, clock);
         this.clients = new ClientAuthenticator(apps.apps,
                 throttles.create(new Throttle.Policy("client", 20, 100, Duration.ofMinutes(1))));
         this.grantHandlers = Map.of(
                 "authorization_code", new AuthorizationCodeGrant(tokens, accessTokens, logins, idTokens),
                 "refresh_token", new RefreshTokenGrant(tokens, accessTokens, logins, idTokens),
-                "client_credentials", new ClientCredentialsGrant(tokens, apiKeys));
+                "client_credentials", new ClientCredentialsGrant(tokens, apiKeys),
+                DeviceCodeGrant.GRANT_TYPE, new DeviceCodeGrant(tokens, deviceCodes, logins, idTokens));
         this.authorizations = new Authorizations(grants, apps.apps, accessTokens, clock, audit);
     }
 
     public void registerPublic(Router r) {
         new MetadataEndpoints(issuer, signingKeys, () -> List.copyOf(apps.catalog.all().keySet())).register(r);
         new UserInfoEndpoint(accessTokens, idTokens).register(r);
+        new DeviceAuthorizationEndpoint(clients, deviceCodes, issuer).register(r);
         new TokenEndpoint(clients, grantHandlers).register(r);
         new RevocationEndpoint(clients, accessTokens, grants, clock).register(r);
         new IntrospectionEndpoint(clients, accessTokens, grants, issuer, clock).register(r);

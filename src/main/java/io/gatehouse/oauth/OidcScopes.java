@@ -25,13 +25,18 @@ public final class OidcScopes {
 
     /**
      * RFC 6749 §3.3 with OIDC: the requested scope, each within the app's permissions or an OpenID scope;
-     * all the app's permissions when none was asked.
+     * all the app's permissions when none was asked. A sign-in request (with {@code openid}) gets what it
+     * may have and the rest is left out rather than refused (§3.3 allows it; the token response names the
+     * scope granted): relying-party libraries configured from discovery ask for every scope it lists.
      */
     public static List<String> resolve(String requested, List<String> permissions) {
         if (requested == null || requested.isBlank()) {
             return List.copyOf(permissions);
         }
         List<String> asked = Arrays.stream(requested.strip().split(" +")).distinct().toList();
+        if (asked.contains(OPENID)) {
+            return asked.stream().filter(s -> isOidc(s) || permissions.contains(s)).toList();
+        }
         for (String s : asked) {
             if (!isOidc(s) && !permissions.contains(s)) {
                 throw OAuthException.invalidScope("Scope '" + s + "' is not granted to this app.");

@@ -30,7 +30,8 @@ public final class TokenEndpoint {
         }
         GrantHandler handler = handlers.get(grantType);
         if (handler == null) {
-            throw OAuthException.unsupportedGrantType("grant_type must be one of authorization_code, refresh_token, client_credentials.");
+            throw OAuthException.unsupportedGrantType("grant_type must be one of authorization_code, refresh_token, client_credentials, "
+                    + DeviceCodeGrant.GRANT_TYPE + ".");
         }
         TokenResponse response;
         try {

@@ -23,12 +23,15 @@ final class ConsentPages {
 
     /** What the consent page shows and posts back to {@code /oauth/authorize}; {@code formTarget} is the redirect's origin. */
     record Consent(App app, long accountId, List<String> scope, Map<String, String> fields, String returnHost,
-                   String formTarget) {
+                   String formTarget, String action) {
+        Consent(App app, long accountId, List<String> scope, Map<String, String> fields, String returnHost, String formTarget) {
+            this(app, accountId, scope, fields, returnHost, formTarget, "/oauth/authorize");
+        }
     }
 
     /** What consent.jte shows: the app, who made it, for whom, and each permission in words. */
     record View(App app, String developer, String you, List<AuthorizedPages.Permission> permissions, Map<String, String> fields,
-                String returnHost) {
+                String returnHost, String action) {
     }
 
     void consent(Exchange ex, Consent c) {
@@ -41,7 +44,7 @@ final class ConsentPages {
         List<AuthorizedPages.Permission> permissions = c.scope().stream()
                 .map(s -> new AuthorizedPages.Permission(s, OidcScopes.describe(s) != null ? OidcScopes.describe(s) : catalog.describe(s)))
                 .toList();
-        View view = new View(app, developer, you, permissions, c.fields(), c.returnHost());
+        View view = new View(app, developer, you, permissions, c.fields(), c.returnHost(), c.action());
         // The form ends in a redirect to the app: form-action must allow its origin (built from parsed parts only).
         String[] targets = c.formTarget() == null ? new String[0] : new String[] {c.formTarget()};
         Portal.render(ex, 200, "consent.jte", Map.of("chrome", portal.chrome(ex, "Authorize " + app.name(), null), "view", view),

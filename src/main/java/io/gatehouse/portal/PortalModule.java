@@ -32,6 +32,7 @@ public final class PortalModule {
     private final Throttle signups;
     private final Throttle forgot;
     private final Lifecycle lifecycle;
+    private final Throttle devices;
     private final boolean secureCookies;
 
     public PortalModule(Settings settings, Jdbc jdbc, Clock clock, AccountModule accounts, AppModule apps, ApiKeys apiKeys,
@@ -52,6 +53,8 @@ public final class PortalModule {
         this.signups = throttles.create(new Throttle.Policy("signup", 1, 20, Duration.ofHours(1)));
         // "Forgot password" requests (each may send a mail): per (email, address) and per address.
         this.forgot = throttles.create(new Throttle.Policy("forgot", 5, 30, Duration.ofHours(1)));
+        // Wrong device user codes (RFC 8628 §5.1), counted like wrong passwords.
+        this.devices = throttles.create(new Throttle.Policy("device", 10, 50, Duration.ofMinutes(5)));
     }
 
     /** Where a browser without a session is sent to log in, coming back to {@code next} (for the SESSION route kind). */
@@ -63,6 +66,8 @@ public final class PortalModule {
         new AuthorizeEndpoint(apps.apps, new ConsentPages(portal, accounts.accounts, apps.catalog), oauth.grants, oauth.authorizations,
                 oauth.issuer, clock,
                 sessions, oauth.logins).register(r);
+        new DevicePages(portal, new ConsentPages(portal, accounts.accounts, apps.catalog), oauth.deviceCodes, apps.apps, sessions,
+                devices).register(r);
         new LogoutEndpoint(portal, sessions, oauth.idTokens, apps.apps, apps.clientSettings, secureCookies).register(r);
         login.register(r);
         new SignupPages(portal, accounts.accounts, login, signups).register(r);

@@ -145,6 +145,35 @@ class CliIT {
     }
 
     @Test
+    void login_device_as_a_process_logs_in_when_a_second_client_approves_the_code_and_auth_test_then_works() throws Exception {
+        Cli.App app = Cli.app(server, account.id(), "public", List.of("http://127.0.0.1/callback"));
+        Process p = cli.start(Map.of("GATEHOUSE_CLIENT_ID", app.clientId()), "auth", "login-device");
+        BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+        String url = null;
+        String code = null;
+        for (String line; code == null && (line = err.readLine()) != null; ) {
+            if (line.contains("/portal/device") && url == null) {
+                url = line;
+            }
+            if (line.strip().matches("[A-Z]{4}-[A-Z]{4}")) {
+                code = line.strip();
+            }
+        }
+        assertThat(url).contains(server.api.base + "/portal/device");
+        assertThat(code).isNotNull();
+
+        Browser b = new Browser(server.api.base);
+        b.submit(b.open("/portal/login"), "/portal/login", Map.of("email", account.email(), "password", "correct horse battery"));
+        Browser.Page consent = b.submit(b.open("/portal/device"), "/portal/device", Map.of("user_code", code));
+        assertThat(b.submit(consent, "/portal/device/decide", Map.of("decision", "approve")).body()).contains("Device connected");
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Cli.read(p.getErrorStream())).isZero();
+
+        Cli.Result test = ok(cli.run("auth", "test"));
+        assertThat(test.out()).contains(account.email());
+    }
+
+    @Test
     void the_launcher_exits_2_on_usage_errors_and_answers_help_and_version() {
         assertThat(cli.run("leads", "list", "--limit").exit()).isEqualTo(2);
         assertThat(cli.run("nonsense").exit()).isEqualTo(2);

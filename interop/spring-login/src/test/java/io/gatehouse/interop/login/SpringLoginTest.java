@@ -1,0 +1,57 @@
+package io.gatehouse.interop.login;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * SPEC §5 v2, acceptance 1: an unmodified Spring Boot oauth2Login app, given only the issuer URL, client id
+ * and secret, signs a person in through Gatehouse's own login and consent pages and reads their name.
+ */
+class SpringLoginTest {
+    private static Gatehouse gatehouse;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gatehouse = Gatehouse.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gatehouse != null) {
+            gatehouse.close();
+        }
+    }
+
+    @Test
+    void a_spring_boot_app_configured_with_only_the_issuer_signs_a_person_in_and_reads_their_name() throws Exception {
+        String account = gatehouse.adminPost("/admin/v1/accounts", "{\"email\":\"ann@example.com\",\"password\":\"correct horse battery\","
+                + "\"firstName\":\"Ann\",\"lastName\":\"Lee\"}");
+        String owner = Gatehouse.field(account, "id");
+        String app = gatehouse.adminPost("/admin/v1/apps", "{\"owner_id\":" + owner + ",\"name\":\"Spring Sign-in\",\"type\":\"confidential\","
+                + "\"redirect_uris\":[\"http://localhost/login/oauth2/code/gatehouse\"],\"permissions\":[\"user.read\"]}");
+
+        try (ConfigurableApplicationContext rp = new SpringApplicationBuilder(LoginApp.class).properties(Map.of(
+                "server.port", "0",
+                "GATEHOUSE_ISSUER", gatehouse.issuer,
+                "GATEHOUSE_CLIENT_ID", Gatehouse.field(app, "client_id"),
+                "GATEHOUSE_CLIENT_SECRET", Gatehouse.field(app, "client_secret"))).run()) {
+            String base = "http://localhost:" + rp.getEnvironment().getProperty("local.server.port");
+            FormClient browser = new FormClient();
+            FormClient.Page login = browser.get(base + "/");
+            assertThat(login.url().toString()).as(login.body()).startsWith(gatehouse.issuer + "/portal/login");
+            FormClient.Page consent = browser.submit(login, "/portal/login", Map.of("email", "ann@example.com",
+                    "password", "correct horse battery"));
+            assertThat(consent.body()).as(consent.body()).contains("Spring Sign-in").contains("See your name");
+            FormClient.Page home = browser.submit(consent, "/oauth/authorize", Map.of("decision", "approve"));
+            assertThat(home.status()).as(home.url() + "\n" + home.body() + "\n" + gatehouse.log()).isEqualTo(200);
+            assertThat(home.url().toString()).startsWith(base);
+            assertThat(home.body()).isEqualTo("Hello, Ann Lee <ann@example.com> (account " + owner + ")");
+        }
+    }
+}
