@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -101,9 +102,14 @@ public final class DeviceCodes {
         return one("device_code_hash", Secrets.sha256(deviceCode));
     }
 
-    /** Notes a poll; returns the new interval if the client polled too fast (it grows by 5 s, RFC 8628 §3.5), else 0. */
+    /**
+     * Notes a poll; returns the new interval if the client polled too fast (it grows by 5 s, RFC 8628 §3.5), else 0.
+     * Too fast means sooner than the current interval after the last poll. The poll time is stored cut to the
+     * millisecond: a database keeping microseconds would round it up, and a poll exactly one interval later
+     * would then count as too fast.
+     */
     public int poll(DeviceCode c) {
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         boolean tooFast = c.lastPolledAt() != null && now.isBefore(c.lastPolledAt().plusSeconds(c.intervalSeconds()));
         int interval = tooFast ? c.intervalSeconds() + 5 : c.intervalSeconds();
         jdbc.update("UPDATE device_codes SET last_polled_at = ?, interval_seconds = ? WHERE device_code_hash = ?",
