@@ -159,7 +159,7 @@ class CliIT {
                 code = line.strip();
             }
         }
-        assertThat(url).contains(server.api.base + "/portal/device");
+        assertThat(url).contains(server.server.issuer() + "/portal/device"); // the issuer's host, not the test's 127.0.0.1
         assertThat(code).isNotNull();
 
         Browser b = new Browser(server.api.base);
