@@ -3,6 +3,7 @@ package io.gatehouse;
 import io.gatehouse.backup.BackupCommand;
 import io.gatehouse.cli.ApiCommand;
 import io.gatehouse.cli.AppsCommand;
+import io.gatehouse.cli.AuditCommand;
 import io.gatehouse.cli.AuthCommand;
 import io.gatehouse.cli.CliException;
 import io.gatehouse.cli.CliHelp;
@@ -34,7 +35,7 @@ import picocli.CommandLine.ScopeType;
         description = "Gatehouse: OAuth 2.0, API keys, permissions and rate limits in front of an HTTP API.",
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error, 3 authentication or permission failure, 4 still rate limited."},
         subcommands = {ServeCommand.class, AuthCommand.class, LeadsCommand.class, ApiCommand.class, AppsCommand.class,
-            KeysCommand.class, CompletionCommand.class, BackupCommand.class, RotateMasterKeyCommand.class, HelpCommand.class})
+            KeysCommand.class, AuditCommand.class, CompletionCommand.class, BackupCommand.class, RotateMasterKeyCommand.class, HelpCommand.class})
 public final class Main implements CliRoot {
     @Mixin
     GlobalOptions global = new GlobalOptions();

@@ -96,6 +96,30 @@ class CliDataTest {
     }
 
     @Test
+    void audit_lists_events_through_the_admin_api_with_filters_and_a_cursor() throws Exception {
+        Fixtures.Account a = Fixtures.account(server);
+        Fixtures.apiKey(server.admin, a.id());
+        Fixtures.apiKey(server.admin, a.id());
+        String table = ok(cli.inProcess("audit", "--account", Long.toString(a.id()))).out();
+        assertThat(table.lines().findFirst().orElseThrow()).startsWith("ID").contains("TYPE", "ACTOR", "REQUEST ID");
+        assertThat(table).contains("account.created", "key.created");
+
+        JsonNode page = CliJson.MAPPER.readTree(ok(cli.inProcess("audit", "--account", Long.toString(a.id()),
+                "--type", "key.created", "--limit", "1", "--json")).out());
+        assertThat(page.get("events")).hasSize(1);
+        assertThat(page.get("events").get(0).get("type").asText()).isEqualTo("key.created");
+        String cursor = page.get("next_cursor").asText();
+        Cli.Result second = ok(cli.inProcess("audit", "--account", Long.toString(a.id()), "--type", "key.created",
+                "--limit", "1", "--cursor", cursor, "--json"));
+        JsonNode next = CliJson.MAPPER.readTree(second.out());
+        assertThat(next.get("events")).hasSize(1);
+        assertThat(next.get("events").get(0).get("id")).isNotEqualTo(page.get("events").get(0).get("id"));
+
+        Cli.Result bad = cli.inProcess("audit", "--since", "yesterday");
+        assertThat(bad.exit()).as(bad.toString()).isEqualTo(1);
+    }
+
+    @Test
     void leads_round_trip_and_api_prints_the_account() throws Exception {
         Fixtures.Account a = Fixtures.account(server);
         ok(cli.inProcess("auth", "set", Fixtures.apiKey(server.admin, a.id())));
