@@ -2,6 +2,8 @@ package io.gatehouse.lifecycle;
 
 import io.gatehouse.account.Account;
 import io.gatehouse.account.Accounts;
+import io.gatehouse.audit.Audit;
+import io.gatehouse.audit.AuditType;
 import io.gatehouse.core.DomainException;
 import io.gatehouse.revocation.Revocation;
 import io.gatehouse.revocation.RevocationBus;
@@ -13,6 +15,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Locale;
 
 /**
@@ -31,8 +34,10 @@ public final class Lifecycle {
     private final RevocationBus bus;
     private final Accounts accounts;
     private final Clock clock;
+    private final Audit audit;
 
-    public Lifecycle(Jdbc jdbc, RevocationBus bus, Accounts accounts, Clock clock) {
+    public Lifecycle(Jdbc jdbc, RevocationBus bus, Accounts accounts, Clock clock, Audit audit) {
+        this.audit = audit;
         this.jdbc = jdbc;
         this.bus = bus;
         this.accounts = accounts;
@@ -47,6 +52,7 @@ public final class Lifecycle {
             if (!endApp(c, clientId, now, out)) {
                 throw DomainException.notFound("App " + clientId + " does not exist");
             }
+            audit.record(Audit.event(AuditType.APP_DELETED).client(clientId));
             return out;
         });
         ended.forEach(bus::publish);
@@ -76,6 +82,8 @@ public final class Lifecycle {
                 if (disabling) {
                     endAccountCredentials(c, accountId, now, out);
                 }
+                audit.record(Audit.event(disabling ? AuditType.ACCOUNT_DISABLED : AuditType.ACCOUNT_CHANGED).account(accountId)
+                        .detail("fields", changedFields(a, changed)));
                 return out;
             });
         } catch (DuplicateException e) {
@@ -116,10 +124,32 @@ public final class Lifecycle {
             String gone = "deleted-" + accountId + "@deleted.invalid";
             Jdbc.update(c, "UPDATE accounts SET email = ?, email_lower = ?, first_name = '', last_name = '', password_hash = '!',"
                     + " deleted_at = ?, disabled_at = COALESCE(disabled_at, ?) WHERE id = ?", gone, gone, now, now, accountId);
+            audit.record(Audit.event(AuditType.ACCOUNT_DELETED).account(accountId));
             return out;
         });
         accounts.forget(accountId);
         ended.forEach(bus::publish);
+    }
+
+    /** The names of the fields an admin's change touched (never their values: an email is personal data). */
+    private static List<String> changedFields(Account before, Account after) {
+        List<String> fields = new ArrayList<>();
+        if (!before.email().equals(after.email())) {
+            fields.add("email");
+        }
+        if (!Objects.equals(before.firstName(), after.firstName())) {
+            fields.add("firstName");
+        }
+        if (!Objects.equals(before.lastName(), after.lastName())) {
+            fields.add("lastName");
+        }
+        if (before.role() != after.role()) {
+            fields.add("role");
+        }
+        if (before.disabled() != after.disabled()) {
+            fields.add("disabled");
+        }
+        return fields;
     }
 
     /** The account's API keys, its grants (its own and those made with its keys), sessions and reset links. */

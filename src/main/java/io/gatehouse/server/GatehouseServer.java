@@ -144,7 +144,7 @@ public final class GatehouseServer implements AutoCloseable {
                 accounts.accounts, audit.audit);
         RateLimitModule limits = new RateLimitModule(settings, jdbc, clock, redis);
         ProxyModule proxies = new ProxyModule(settings, apps.catalog);
-        LifecycleModule lifecycle = new LifecycleModule(jdbc, revocations.bus, accounts.accounts, apps.apps, clock);
+        LifecycleModule lifecycle = new LifecycleModule(jdbc, revocations.bus, accounts.accounts, apps.apps, clock, audit.audit);
         PortalModule portal = new PortalModule(settings, jdbc, clock, accounts, apps, apiKeys.apiKeys, oauth, limits.usage, throttles,
                 lifecycle.lifecycle);
         AtomicBoolean draining = new AtomicBoolean();

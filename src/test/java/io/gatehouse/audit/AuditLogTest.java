@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class AuditLogTest {
     /** Event types whose feature does not exist yet or which are produced by another test. */
+    /** Produced by other tests ({@link #deleting_and_disabling_are_recorded_with_the_admin_as_actor}, AdminTokenTest) or not yet written. */
     static final Set<AuditType> ELSEWHERE = EnumSet.of(AuditType.ACCOUNT_CHANGED, AuditType.ACCOUNT_DISABLED,
             AuditType.ACCOUNT_DELETED, AuditType.PASSWORD_CHANGED, AuditType.PASSWORD_RESET, AuditType.APP_DELETED,
             AuditType.SIGNING_KEY_RETIRED, AuditType.ADMIN_TOKEN_REFUSED);
@@ -65,6 +66,25 @@ class AuditLogTest {
         List<JsonNode> e = events(query);
         assertThat(e).as(query).hasSize(1);
         return e.get(0);
+    }
+
+    @Test
+    void deleting_and_disabling_are_recorded_with_the_admin_as_actor() {
+        OAuthHarness.User dev = h.user();
+        OAuthHarness.Client app = h.confidential(dev);
+        assertThat(server.admin.delete("/admin/v1/apps/" + app.id()).status()).isEqualTo(204);
+        JsonNode deleted = only("type=app.deleted&client_id=" + app.id());
+        assertThat(deleted.get("actor").asText()).isEqualTo("admin");
+        assertThat(deleted.get("request_id").asText()).isNotBlank();
+
+        assertThat(server.admin.patch("/admin/v1/accounts/" + dev.id(), Map.of("firstName", "Renamed")).status()).isEqualTo(200);
+        assertThat(only("type=account.changed&account=" + dev.id()).get("details").get("fields").toString()).contains("firstName");
+        assertThat(server.admin.patch("/admin/v1/accounts/" + dev.id(), Map.of("disabled", true)).status()).isEqualTo(200);
+        assertThat(only("type=account.disabled&account=" + dev.id()).get("details").get("fields").toString()).contains("disabled");
+        assertThat(server.admin.delete("/admin/v1/accounts/" + dev.id()).status()).isEqualTo(204);
+        JsonNode gone = only("type=account.deleted&account=" + dev.id());
+        assertThat(gone.get("actor").asText()).isEqualTo("admin");
+        assertThat(gone.toString()).doesNotContain(dev.email());
     }
 
     @Test
