@@ -1,8 +1,10 @@
 package io.gatehouse.oauth;
 
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * OpenID Connect Core 1.0 §5.4 scopes: {@code openid}, {@code profile}, {@code email}. They need no
@@ -14,6 +16,8 @@ public final class OidcScopes {
     public static final String PROFILE = "profile";
     public static final String EMAIL = "email";
     public static final List<String> ALL = List.of(OPENID, PROFILE, EMAIL);
+    /** The permission of {@code GET /v1.0/me}, which shows the account's name and email address. */
+    static final String USER_READ = "user.read";
     private static final Set<String> SET = Set.copyOf(ALL);
 
     private OidcScopes() {
@@ -43,6 +47,16 @@ public final class OidcScopes {
             }
         }
         return asked;
+    }
+
+    /**
+     * The OpenID scopes whose claims {@code /oauth/userinfo} releases for a token of this scope: its own
+     * {@code profile} and {@code email}, and both when it holds {@code user.read} (it can read the same
+     * name and address through {@code GET /v1.0/me}, so userinfo shows it nothing new).
+     */
+    public static List<String> released(Collection<String> tokenScope) {
+        boolean me = tokenScope.contains(USER_READ);
+        return Stream.of(PROFILE, EMAIL).filter(s -> me || tokenScope.contains(s)).toList();
     }
 
     /** What the consent page says an OpenID scope lets the app do; null for a permission. */

@@ -8,9 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * {@code GET|POST /oauth/userinfo} (OpenID Connect Core 1.0 §5.3): the account behind an access token
- * that carries {@code openid}, with the claims its scope releases, whatever the app's permissions.
- * Errors are RFC 6750 §3: {@code invalid_token} (401) and {@code insufficient_scope} (403).
+ * {@code GET|POST /oauth/userinfo} (OpenID Connect Core 1.0 §5.3): {@code sub}, the account behind the
+ * access token, with the claims its scope releases ({@link OidcScopes#released}), whatever the app's
+ * permissions. A token issued without {@code openid} is answered too: that is how an OAuth 2.0 login
+ * (Spring Security's issuer-only registration, which asks for no scope) learns who signed in; it
+ * releases nothing that the token could not already read (its own {@code sub}, and {@code GET /v1.0/me}
+ * with {@code user.read}). See docs/decisions.md. Errors are RFC 6750 §3: {@code invalid_token} (401).
  */
 public final class UserInfoEndpoint {
     private final AccessTokens accessTokens;
@@ -38,12 +41,8 @@ public final class UserInfoEndpoint {
             throw new OAuthException("invalid_token", "The access token is not valid, has expired or was revoked.", 401,
                     Map.of("WWW-Authenticate", "Bearer realm=\"gatehouse\", error=\"invalid_token\""));
         }
-        if (!v.principal().scope().contains(OidcScopes.OPENID)) {
-            throw new OAuthException("insufficient_scope", "The access token was not issued with scope openid.", 403,
-                    Map.of("WWW-Authenticate", "Bearer realm=\"gatehouse\", error=\"insufficient_scope\", scope=\"openid\""));
-        }
         ex.header("Cache-Control", "no-store");
-        ex.send(200, "application/json", idTokens.userInfo(v.principal().accountId(), v.principal().scope())
+        ex.send(200, "application/json", idTokens.userInfo(v.principal().accountId(), OidcScopes.released(v.principal().scope()))
                 .toJSONObject().toJSONString().getBytes(StandardCharsets.UTF_8));
     }
 }

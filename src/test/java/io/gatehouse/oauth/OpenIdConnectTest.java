@@ -193,16 +193,36 @@ class OpenIdConnectTest {
     }
 
     @Test
-    void userinfo_refuses_a_token_without_openid_and_a_bad_token() {
+    void userinfo_answers_a_login_without_openid_with_only_what_the_token_can_already_read() throws Exception {
+        // Spring Security's issuer-only registration asks for no scope: a plain OAuth 2.0 login, then userinfo.
         OAuthHarness.User u = h.user();
         OAuthHarness.Client c = h.confidential(u);
-        String at = OAuthHarness.accessToken(h.clientCredentials(c, h.apiKey(u)));
-        Resp r = h.api().get("/oauth/userinfo", bearer(at));
-        assertThat(r.status()).isEqualTo(403);
-        assertThat(r.json().get("error").asText()).isEqualTo("insufficient_scope");
+        TokenResponse t = h.codeGrant(c, h.code(u, c, new State(), null), null);
+        assertThat(t.indicatesSuccess()).isTrue();
+        // The SPEC v1 token response is unchanged: the app's permissions, no openid, no id_token.
+        assertThat(t.toSuccessResponse().getTokens().getAccessToken().getScope().toStringList())
+                .containsExactlyInAnyOrder("user.read", "leads.read");
+        assertThat(t.toSuccessResponse().getCustomParameters()).doesNotContainKey("id_token");
+        Resp info = h.api().get("/oauth/userinfo", bearer(OAuthHarness.accessToken(t)));
+        assertThat(info.status()).as(info.body()).isEqualTo(200);
+        assertThat(info.header("Cache-Control")).isEqualTo("no-store");
+        // user.read already shows the name and address through GET /v1.0/me.
+        assertThat(info.json().get("sub").asText()).isEqualTo(Long.toString(u.id()));
+        assertThat(info.json().get("email").asText()).isEqualTo(u.email());
+        assertThat(info.json().get("name").asText()).isNotBlank();
+
+        // A token that cannot read /v1.0/me learns only its own subject (which it carries anyway).
+        OAuthHarness.Client leadsOnly = h.app(u, "confidential", List.of("leads.read"), List.of(OAuthHarness.REDIRECT));
+        Resp bare = h.api().get("/oauth/userinfo", bearer(OAuthHarness.accessToken(h.clientCredentials(leadsOnly, h.apiKey(u)))));
+        assertThat(bare.status()).as(bare.body()).isEqualTo(200);
+        assertThat(bare.json().get("sub").asText()).isEqualTo(Long.toString(u.id()));
+        assertThat(bare.json().size()).as(bare.body()).isEqualTo(1);
+
         Resp bad = h.api().get("/oauth/userinfo", bearer("eyJhbGciOiJub25lIn0.e30."));
         assertThat(bad.status()).isEqualTo(401);
         assertThat(bad.header("WWW-Authenticate")).contains("invalid_token");
+        Resp none = h.api().get("/oauth/userinfo");
+        assertThat(none.status()).isEqualTo(401);
     }
 
     @Test
