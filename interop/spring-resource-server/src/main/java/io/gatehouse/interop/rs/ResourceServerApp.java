@@ -7,7 +7,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTypeValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -23,8 +26,11 @@ import org.springframework.web.bind.annotation.RestController;
 public class ResourceServerApp {
     @Bean
     JwtDecoder jwtDecoder(@Value("${spring.security.oauth2.resourceserver.jwt.issuer-uri}") String issuer) {
+        // Nimbus's own typ check accepts only JWT: turn it off and check typ (and iss, aud, exp) in Spring's validators.
+        // (JwtValidators.createAtJwtValidator() would also need one client_id: a resource server serves every app.)
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(issuer).validateType(false).build();
-        decoder.setJwtValidator(JwtValidators.createAtJwtValidator().issuer(issuer).audience(issuer).build());
+        decoder.setJwtValidator(JwtValidators.createDefaultWithValidators(
+                new JwtIssuerValidator(issuer), new JwtAudienceValidator(issuer), new JwtTypeValidator("at+jwt")));
         return decoder;
     }
 

@@ -1,9 +1,9 @@
-package io.gatehouse.interop.login;
+package io.gatehouse.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.interop.login.LoginApp;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -18,14 +18,7 @@ class SpringLoginTest {
 
     @BeforeAll
     static void start() throws Exception {
-        gatehouse = Gatehouse.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gatehouse != null) {
-            gatehouse.close();
-        }
+        gatehouse = Gatehouse.shared();
     }
 
     @Test
@@ -47,7 +40,7 @@ class SpringLoginTest {
             assertThat(login.url().toString()).as(login.body()).startsWith(gatehouse.issuer + "/portal/login");
             FormClient.Page consent = browser.submit(login, "/portal/login", Map.of("email", "ann@example.com",
                     "password", "correct horse battery"));
-            assertThat(consent.body()).as(consent.body()).contains("Spring Sign-in").contains("See your name");
+            assertThat(consent.body()).as(consent.body()).contains("Spring Sign-in").contains("<code>user.read</code>");
             FormClient.Page home = browser.submit(consent, "/oauth/authorize", Map.of("decision", "approve"));
             assertThat(home.status()).as(home.url() + "\n" + home.body() + "\n" + gatehouse.log()).isEqualTo(200);
             assertThat(home.url().toString()).startsWith(base);

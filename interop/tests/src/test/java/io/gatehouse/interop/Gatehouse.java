@@ -1,4 +1,4 @@
-package io.gatehouse.interop.rs;
+package io.gatehouse.interop;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,26 +11,44 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
-/** A real Gatehouse: the main build's launcher jar as a process, on free ports, with its own data folder. */
-final class Gatehouse implements AutoCloseable {
+/**
+ * A real Gatehouse: the main build's launcher jar as a process, on free ports, with its own data folder.
+ * One per test JVM ({@link #shared()}): every interop test class uses it, each with its own accounts and apps.
+ */
+final class Gatehouse {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static Gatehouse shared;
 
     final String issuer;
     final String admin;
     private final Process process;
+    private final Path data;
     private final Path log;
 
-    private Gatehouse(String issuer, String admin, Process process, Path log) {
+    private Gatehouse(String issuer, String admin, Process process, Path data, Path log) {
         this.issuer = issuer;
         this.admin = admin;
         this.process = process;
+        this.data = data;
         this.log = log;
     }
 
-    static Gatehouse start() throws Exception {
+    /** The Gatehouse of this JVM, started on first use and stopped when the JVM exits. */
+    static synchronized Gatehouse shared() throws Exception {
+        if (shared == null) {
+            shared = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
+    private static Gatehouse start() throws Exception {
         Path jar = Path.of(System.getProperty("gatehouse.jar", "../../target/gatehouse.jar")).toAbsolutePath();
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build Gatehouse first (mvn package in the project root)");
@@ -38,29 +56,46 @@ final class Gatehouse implements AutoCloseable {
         int port = freePort();
         int adminPort = freePort();
         Path data = Files.createTempDirectory("gatehouse-interop");
-        Path log = data.resolveSibling(data.getFileName() + ".log");
+        // Kept after the run (target/, next to the surefire reports) for a look when something failed.
+        Path log = Files.createDirectories(Path.of("target")).resolve("gatehouse.log").toAbsolutePath();
         String issuer = "http://127.0.0.1:" + port;
-        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString(), "serve");
+        ProcessBuilder pb = new ProcessBuilder(java(), "-jar", jar.toString(), "serve");
         pb.environment().keySet().removeIf(k -> k.startsWith("GATEHOUSE_"));
         pb.environment().put("GATEHOUSE_PORT", Integer.toString(port));
         pb.environment().put("GATEHOUSE_ADMIN_PORT", Integer.toString(adminPort));
         pb.environment().put("GATEHOUSE_DATA_DIR", data.toString());
         pb.environment().put("GATEHOUSE_ISSUER", issuer);
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        Gatehouse g = new Gatehouse(issuer, "http://127.0.0.1:" + adminPort, pb.start(), log);
+        Gatehouse g = new Gatehouse(issuer, "http://127.0.0.1:" + adminPort, pb.start(), data, log);
+        try {
+            awaitAnswer(URI.create(issuer + "/healthz"), 200, g.process, log);
+        } catch (Exception | AssertionError e) {
+            g.close();
+            throw e;
+        }
+        return g;
+    }
+
+    /** The java that runs these tests: a JDK 21+ by construction. */
+    static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    /** Polls a process we started until {@code uri} answers {@code status} (at most two minutes on a loaded machine). */
+    static void awaitAnswer(URI uri, int status, Process process, Path log) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
         while (true) {
             try {
-                if (HTTP.send(HttpRequest.newBuilder(URI.create(issuer + "/healthz")).build(), HttpResponse.BodyHandlers.ofString())
-                        .statusCode() == 200) {
-                    return g;
+                if (HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == status) {
+                    return;
                 }
             } catch (IOException notYet) {
                 // not listening yet
             }
-            if (!g.process.isAlive() || Instant.now().isAfter(deadline)) {
-                g.close();
-                throw new IllegalStateException("Gatehouse did not start:\n" + Files.readString(log));
+            if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException(uri + " did not answer " + status + " (process "
+                        + (process.isAlive() ? "still running" : "exited " + process.exitValue()) + "):\n" + Files.readString(log));
             }
             Thread.sleep(100); // polling a process we started until it listens
         }
@@ -93,20 +128,25 @@ final class Gatehouse implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
-    @Override
-    public void close() {
+    private void close() {
         process.destroy();
         try {
-            process.waitFor(java.util.concurrent.TimeUnit.SECONDS.toMillis(20), java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        process.destroyForcibly();
+        try (Stream<Path> files = Files.walk(data)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary folder left behind is harmless
+        }
     }
 }

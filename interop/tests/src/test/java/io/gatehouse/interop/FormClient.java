@@ -1,4 +1,4 @@
-package io.gatehouse.interop.login;
+package io.gatehouse.interop;
 
 import java.net.CookieManager;
 import java.net.CookiePolicy;

@@ -1,4 +1,4 @@
-package io.gatehouse.interop.login;
+package io.gatehouse.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
@@ -30,14 +29,7 @@ class SpringClientCredentialsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        gatehouse = Gatehouse.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gatehouse != null) {
-            gatehouse.close();
-        }
+        gatehouse = Gatehouse.shared();
     }
 
     @Test
