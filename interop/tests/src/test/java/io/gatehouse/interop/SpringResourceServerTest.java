@@ -50,7 +50,7 @@ class SpringResourceServerTest {
         }
         int port = Gatehouse.freePort();
         Path log = Path.of("target/resource-server.log").toAbsolutePath();
-        ProcessBuilder pb = new ProcessBuilder(Gatehouse.java(), "-jar", jar.toString(), "--server.port=" + port)
+        ProcessBuilder pb = new ProcessBuilder(Gatehouse.java(), Gatehouse.QUICK_START, "-jar", jar.toString(), "--server.port=" + port)
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("GATEHOUSE_ISSUER", gatehouse.issuer);
         Process rs = pb.start();
