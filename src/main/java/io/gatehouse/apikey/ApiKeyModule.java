@@ -5,7 +5,7 @@ import io.gatehouse.audit.Audit;
 import io.gatehouse.core.Jobs;
 import io.gatehouse.http.Router;
 import io.gatehouse.revocation.Revocation;
-import io.gatehouse.revocation.RevocationBus;
+import io.gatehouse.revocation.Revocations;
 import io.gatehouse.store.IdGenerator;
 import io.gatehouse.store.Jdbc;
 import io.gatehouse.token.SigningKeys;
@@ -17,11 +17,11 @@ public final class ApiKeyModule {
     public final ApiKeys apiKeys;
     private final ApiKeyEndpoints endpoints;
 
-    public ApiKeyModule(Jdbc jdbc, IdGenerator ids, Clock clock, SigningKeys signingKeys, RevocationBus bus, Accounts accounts,
+    public ApiKeyModule(Jdbc jdbc, IdGenerator ids, Clock clock, SigningKeys signingKeys, Revocations revocations, Accounts accounts,
                         Audit audit) {
-        this.apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), signingKeys, ids, clock, bus, audit);
+        this.apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), signingKeys, ids, clock, revocations, audit);
         this.endpoints = new ApiKeyEndpoints(apiKeys, accounts, clock);
-        bus.subscribe(r -> {
+        revocations.subscribe(r -> {
             if (r.kind() == Revocation.Kind.API_KEY) {
                 apiKeys.forget(Long.parseLong(r.id()));
             }

@@ -7,17 +7,21 @@ import io.gatehouse.auth.Principal;
 import io.gatehouse.auth.Secrets;
 import io.gatehouse.core.DomainException;
 import io.gatehouse.revocation.Revocation;
-import io.gatehouse.revocation.RevocationBus;
+import io.gatehouse.revocation.Revocations;
 import io.gatehouse.store.IdGenerator;
 import io.gatehouse.token.SigningKeys;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * API keys: creating, listing, revoking, and authenticating requests that carry one.
@@ -27,18 +31,28 @@ import java.util.concurrent.ConcurrentHashMap;
  * the cache exact: the key's id against the set of revoked ids (revocation is immediate) and its
  * expiry against the clock (expiry is exact). The hit path allocates nothing; {@code last_used_at}
  * is noted in the cached entry and written to the database in batches by {@link #flushLastUsed}.
+ *
+ * <p>Both the cache and the revoked ids are bounded, expiring Caffeine caches. A verified key is kept
+ * {@link #CACHE_TTL} and then checked against the database again; a revoked id is kept a margin longer,
+ * so no cached entry outlives the id that refuses it. Should the revoked ids ever overflow their bound,
+ * the key cache is emptied with them. A use not yet written when an entry leaves the cache is kept
+ * aside and written by the next flush, never dropped.
  */
 public final class ApiKeys implements CredentialVerifier {
     public static final int MAX_ACTIVE_KEYS = 10;
     private static final int MAX_CACHED = 100_000;
+    private static final int MAX_REVOKED = 1_000_000;
+    static final Duration CACHE_TTL = Duration.ofHours(1);
+    private static final Duration MARGIN = Duration.ofMinutes(5);
 
     private final ApiKeyStore store;
     private final SigningKeys signingKeys;
     private final IdGenerator ids;
     private final Clock clock;
-    private final ConcurrentHashMap<String, Verified> cache = new ConcurrentHashMap<>();
-    private final Set<Long> revoked = ConcurrentHashMap.newKeySet();
-    private final List<java.util.function.LongConsumer> revocationListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Cache<String, Verified> cache;
+    private final Cache<Long, Boolean> revoked;
+    /** Last uses of keys that left the cache before they were written: key id → epoch millis. */
+    private final ConcurrentHashMap<Long, Long> unsaved = new ConcurrentHashMap<>();
 
     /** A key whose signature and record were checked. */
     private static final class Verified {
@@ -64,12 +78,25 @@ public final class ApiKeys implements CredentialVerifier {
         }
     }
 
-    private final RevocationBus bus;
+    private final Revocations revocations;
     private final Audit audit;
 
-    public ApiKeys(ApiKeyStore store, SigningKeys signingKeys, IdGenerator ids, Clock clock, RevocationBus bus, Audit audit) {
-        this.bus = bus;
+    public ApiKeys(ApiKeyStore store, SigningKeys signingKeys, IdGenerator ids, Clock clock, Revocations revocations, Audit audit) {
+        this.revocations = revocations;
         this.audit = audit;
+        com.github.benmanes.caffeine.cache.Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
+        this.cache = Caffeine.newBuilder().maximumSize(MAX_CACHED).expireAfterWrite(CACHE_TTL).ticker(ticker)
+                .executor(Runnable::run)
+                .<String, Verified>removalListener((key, v, cause) -> keepUnsaved(v))
+                .build();
+        this.revoked = Caffeine.newBuilder().maximumSize(MAX_REVOKED).expireAfterWrite(CACHE_TTL.plus(MARGIN)).ticker(ticker)
+                .executor(Runnable::run)
+                .<Long, Boolean>removalListener((id, x, cause) -> {
+                    if (cause == RemovalCause.SIZE) {
+                        cache.invalidateAll(); // an entry might outlive the id that refused it
+                    }
+                })
+                .build();
         this.store = store;
         this.signingKeys = signingKeys;
         this.ids = ids;
@@ -97,8 +124,8 @@ public final class ApiKeys implements CredentialVerifier {
 
     /** The account's keys, newest first, with this node's latest use folded in. */
     public List<ApiKey> list(long accountId) {
-        Map<Long, Long> local = new HashMap<>();
-        for (Verified v : cache.values()) {
+        Map<Long, Long> local = new HashMap<>(unsaved);
+        for (Verified v : cache.asMap().values()) {
             if (v.principal.accountId() == accountId && v.lastUsedMillis > 0) {
                 local.merge(v.keyId, v.lastUsedMillis, Math::max);
             }
@@ -117,44 +144,36 @@ public final class ApiKeys implements CredentialVerifier {
     }
 
     /**
-     * Revokes the key; the very next request with it is refused, and so is every token an app got with
-     * it as {@code customer_key} (through the listeners). Returns the key as it now stands.
+     * Revokes the key; the very next request with it is refused, on every node, and so is every token an
+     * app got with it as {@code customer_key} (the grants end in the same transaction, see
+     * {@link Revocations#cascade}). Returns the key as it now stands.
      */
     public ApiKey revoke(ApiKey key) {
-        boolean revokedNow = audit.inTransaction(() -> {
-            boolean r = store.revoke(key.id(), clock.instant());
-            if (r) {
+        revocations.run(ended -> {
+            if (store.revoke(key.id(), clock.instant())) {
                 audit.record(Audit.event(AuditType.KEY_REVOKED).account(key.accountId()).detail("key_id", key.id())
                         .detail("name", key.name()));
+                ended.add(Revocation.apiKey(key.id()));
             }
-            return r;
+            return null;
         });
-        if (revokedNow) {
-            bus.publish(Revocation.apiKey(key.id()));
-            revocationListeners.forEach(l -> l.accept(key.id()));
-        }
         return store.byId(key.id()).orElseThrow();
     }
 
-    /** Called with the id of each key this node revokes. */
-    public void onRevoke(java.util.function.LongConsumer listener) {
-        revocationListeners.add(listener);
-    }
-
-    /** Drops a revoked key from this node's cache; called locally and by the revocation bus. */
+    /** Refuses a revoked key from now on; applied by the revocation bus (this node's and the others'). */
     public void forget(long keyId) {
-        revoked.add(keyId);
+        revoked.put(keyId, Boolean.TRUE);
     }
 
     /** SPEC §2, §4: {@code Authorization: token <key>} → the key's account, acting as itself. */
     @Override
     public Principal verify(String key) {
-        Verified v = cache.get(key);
+        Verified v = cache.getIfPresent(key);
         long now = clock.millis();
         if (v == null) {
             v = load(key);
         }
-        if (revoked.contains(v.keyId)) {
+        if (revoked.getIfPresent(v.keyId) != null) {
             throw refused("This API key has been revoked.");
         }
         if (now >= v.expiresAtMillis) {
@@ -179,16 +198,13 @@ public final class ApiKeys implements CredentialVerifier {
             throw refused("The API key is not valid.");
         }
         if (record.revokedAt() != null) {
-            revoked.add(record.id());
+            revoked.put(record.id(), Boolean.TRUE);
         }
         Principal principal = Principal.of(record.accountId(), Principal.Kind.API_KEY, Long.toString(record.id()),
                 null, null, record.expiresAt());
         Verified v = new Verified(record.id(), record.expiresAt(), principal);
         if (record.lastUsedAt() != null) {
             v.flushedMillis = record.lastUsedAt().toEpochMilli();
-        }
-        if (cache.size() >= MAX_CACHED) {
-            cache.clear();
         }
         cache.put(key, v);
         return v;
@@ -212,11 +228,20 @@ public final class ApiKeys implements CredentialVerifier {
         }
     }
 
+    /** A use not yet written when its entry leaves the cache waits for the next flush. */
+    private void keepUnsaved(Verified v) {
+        if (v != null && v.lastUsedMillis > v.flushedMillis) {
+            unsaved.merge(v.keyId, v.lastUsedMillis, Math::max);
+        }
+    }
+
     /** Writes the uses noted since the last flush; run every few seconds and at shutdown. */
     public void flushLastUsed() {
         Map<Long, Instant> batch = new HashMap<>();
         Map<Verified, Long> flushed = new HashMap<>();
-        for (Verified v : cache.values()) {
+        Map<Long, Long> aside = new HashMap<>(unsaved);
+        aside.forEach((id, used) -> batch.merge(id, Instant.ofEpochMilli(used), (a, b) -> a.isAfter(b) ? a : b));
+        for (Verified v : cache.asMap().values()) {
             long used = v.lastUsedMillis;
             if (used > v.flushedMillis) {
                 batch.merge(v.keyId, Instant.ofEpochMilli(used), (a, b) -> a.isAfter(b) ? a : b);
@@ -228,6 +253,7 @@ public final class ApiKeys implements CredentialVerifier {
         }
         store.touch(batch);
         flushed.forEach((v, used) -> v.flushedMillis = used);
+        aside.forEach(unsaved::remove); // only what was written; a newer use noted meanwhile stays
     }
 
     private static DomainException refused(String message) {

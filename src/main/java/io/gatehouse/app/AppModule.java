@@ -4,7 +4,7 @@ import io.gatehouse.account.Accounts;
 import io.gatehouse.audit.Audit;
 import io.gatehouse.http.Router;
 import io.gatehouse.revocation.Revocation;
-import io.gatehouse.revocation.RevocationBus;
+import io.gatehouse.revocation.Revocations;
 import io.gatehouse.store.IdGenerator;
 import io.gatehouse.store.Jdbc;
 import java.time.Clock;
@@ -17,12 +17,12 @@ public final class AppModule {
     public final ClientSettings clientSettings;
     private final Accounts accounts;
 
-    public AppModule(Jdbc jdbc, IdGenerator ids, Clock clock, RevocationBus bus, Accounts accounts, Audit audit) {
+    public AppModule(Jdbc jdbc, IdGenerator ids, Clock clock, Revocations revocations, Accounts accounts, Audit audit) {
         this.accounts = accounts;
-        this.apps = new Apps(new JdbcAppStore(jdbc), catalog, clock, bus, audit);
+        this.apps = new Apps(new JdbcAppStore(jdbc), catalog, clock, revocations, audit);
         this.invitations = new TestInvitations(new JdbcTestInvitationStore(jdbc), apps, ids, clock);
         this.clientSettings = new ClientSettings(jdbc, clock);
-        bus.subscribe(r -> {
+        revocations.subscribe(r -> {
             if (r.kind() == Revocation.Kind.APP) {
                 apps.markStale(r.id());
                 clientSettings.forget(r.id());

@@ -8,7 +8,7 @@ import io.gatehouse.auth.CredentialFormat;
 import io.gatehouse.auth.Secrets;
 import io.gatehouse.core.DomainException;
 import io.gatehouse.revocation.Revocation;
-import io.gatehouse.revocation.RevocationBus;
+import io.gatehouse.revocation.Revocations;
 import io.gatehouse.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,11 +60,11 @@ public final class Apps {
                                List<String> permissions, Set<Long> testUsers) {
     }
 
-    private final RevocationBus bus;
+    private final Revocations revocations;
     private final Audit audit;
 
-    public Apps(AppStore store, PermissionCatalog catalog, Clock clock, RevocationBus bus, Audit audit) {
-        this.bus = bus;
+    public Apps(AppStore store, PermissionCatalog catalog, Clock clock, Revocations revocations, Audit audit) {
+        this.revocations = revocations;
         this.audit = audit;
         this.store = store;
         this.catalog = catalog;
@@ -240,10 +240,11 @@ public final class Apps {
             throw DomainException.invalid("public apps have no client secret");
         }
         String secret = CredentialFormat.CLIENT_SECRET.mint();
-        App rotated = audit.inTransaction(() -> {
+        App rotated = revocations.run(ended -> {
             App r = store.setSecretHash(app.clientId(), Secrets.sha256(secret), clock.instant())
                     .orElseThrow(() -> DomainException.notFound("App " + app.clientId() + " does not exist"));
             audit.record(event(AuditType.APP_SECRET_ROTATED, r));
+            ended.add(Revocation.app(r.clientId()));
             return r;
         });
         saved(rotated);
@@ -309,11 +310,12 @@ public final class Apps {
         for (int attempt = 1; ; attempt++) {
             App before = current;
             App changed = change.apply(current);
-            boolean written = audit.inTransaction(() -> {
+            boolean written = revocations.run(ended -> {
                 if (!store.update(changed)) {
                     return false;
                 }
                 events.apply(before, changed).forEach(audit::record);
+                ended.add(Revocation.app(changed.clientId()));
                 return true;
             });
             if (written) {
@@ -328,9 +330,8 @@ public final class Apps {
 
     private static final int ATTEMPTS = 5;
 
-    /** Every node reloads the app; this node keeps the newest version it has seen. */
+    /** Every node reloads the app (announced with the change); this node keeps the newest version it has seen. */
     private App saved(App app) {
-        bus.publish(Revocation.app(app.clientId()));
         keepNewest(new Cached(app, clock.millis()));
         return app;
     }
@@ -342,7 +343,7 @@ public final class Apps {
 
     /** The app's test users changed outside this class (an invitation was accepted): every node reloads it. */
     public void testUsersChanged(String clientId) {
-        bus.publish(Revocation.app(clientId));
+        revocations.announce(Revocation.app(clientId));
     }
 
     /**

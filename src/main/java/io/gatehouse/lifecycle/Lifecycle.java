@@ -6,7 +6,7 @@ import io.gatehouse.audit.Audit;
 import io.gatehouse.audit.AuditType;
 import io.gatehouse.core.DomainException;
 import io.gatehouse.revocation.Revocation;
-import io.gatehouse.revocation.RevocationBus;
+import io.gatehouse.revocation.Revocations;
 import io.gatehouse.store.DuplicateException;
 import io.gatehouse.store.Jdbc;
 import java.sql.Connection;
@@ -21,9 +21,9 @@ import java.util.Locale;
 /**
  * Ending things (SPEC §8, §9 v2): deleting an app, disabling or deleting an account. Each is one
  * transaction that makes the change and ends everything that hangs on it (API keys, grants and so every
- * token, sessions, test users and invitations, reset links); after the commit each ended key, grant and
- * app is published on the {@link RevocationBus}, which applies it on this node before returning and
- * fans it out to the others (the database rows are what a node that missed the message catches up from).
+ * token, sessions, test users and invitations, reset links), run through {@link Revocations}: the
+ * ended keys, grants and apps are written to the revocation log in that transaction and published after
+ * the commit (this node at once, the others over Redis; a node that missed the message reads the log).
  *
  * <p>Deleted apps and accounts keep their rows, found by no lookup: a client id never comes back, an
  * account id is never reused, and records that name them stay valid. A deleted account's personal data
@@ -31,15 +31,15 @@ import java.util.Locale;
  */
 public final class Lifecycle {
     private final Jdbc jdbc;
-    private final RevocationBus bus;
+    private final Revocations revocations;
     private final Accounts accounts;
     private final Clock clock;
     private final Audit audit;
 
-    public Lifecycle(Jdbc jdbc, RevocationBus bus, Accounts accounts, Clock clock, Audit audit) {
+    public Lifecycle(Jdbc jdbc, Revocations revocations, Accounts accounts, Clock clock, Audit audit) {
         this.audit = audit;
         this.jdbc = jdbc;
-        this.bus = bus;
+        this.revocations = revocations;
         this.accounts = accounts;
         this.clock = clock;
     }
@@ -47,15 +47,13 @@ public final class Lifecycle {
     /** Deletes a live app: every grant and token of it, its test users and invitations end with it. */
     public void deleteApp(String clientId) {
         Instant now = clock.instant();
-        List<Revocation> ended = jdbc.inTransaction(c -> {
-            List<Revocation> out = new ArrayList<>();
+        revocations.run(out -> jdbc.inTransaction(c -> {
             if (!endApp(c, clientId, now, out)) {
                 throw DomainException.notFound("App " + clientId + " does not exist");
             }
             audit.record(Audit.event(AuditType.APP_DELETED).client(clientId));
-            return out;
-        });
-        ended.forEach(bus::publish);
+            return null;
+        }));
     }
 
     /**
@@ -67,10 +65,8 @@ public final class Lifecycle {
         Account changed = accounts.checked(a, change);
         Instant now = clock.instant();
         boolean disabling = changed.disabled() && !a.disabled();
-        List<Revocation> ended;
         try {
-            ended = jdbc.inTransaction(c -> {
-                List<Revocation> out = new ArrayList<>();
+            revocations.run(out -> jdbc.inTransaction(c -> {
                 int n = Jdbc.update(c, "UPDATE accounts SET email = ?, email_lower = ?, first_name = ?, last_name = ?, role = ?,"
                                 + " disabled_at = " + (changed.disabled() ? "COALESCE(disabled_at, ?)" : "?")
                                 + " WHERE id = ? AND deleted_at IS NULL",
@@ -84,13 +80,12 @@ public final class Lifecycle {
                 }
                 audit.record(Audit.event(disabling ? AuditType.ACCOUNT_DISABLED : AuditType.ACCOUNT_CHANGED).account(accountId)
                         .detail("fields", changedFields(a, changed)));
-                return out;
-            });
+                return null;
+            }));
         } catch (DuplicateException e) {
             throw DomainException.conflict("An account with this email already exists.");
         }
         accounts.forget(accountId);
-        ended.forEach(bus::publish);
         return changed;
     }
 
@@ -101,13 +96,12 @@ public final class Lifecycle {
      */
     public void deleteAccount(long accountId) {
         Instant now = clock.instant();
-        List<Revocation> ended = jdbc.inTransaction(c -> {
+        revocations.run(out -> jdbc.inTransaction(c -> {
             List<String> emails = Jdbc.list(c, "SELECT email_lower FROM accounts WHERE id = ? AND deleted_at IS NULL FOR UPDATE",
                     rs -> rs.getString(1), accountId);
             if (emails.isEmpty()) {
                 throw DomainException.notFound("Account " + accountId + " does not exist");
             }
-            List<Revocation> out = new ArrayList<>();
             endAccountCredentials(c, accountId, now, out);
             for (String clientId : Jdbc.list(c, "SELECT client_id FROM apps WHERE owner_id = ? AND deleted_at IS NULL",
                     rs -> rs.getString(1), accountId)) {
@@ -125,10 +119,9 @@ public final class Lifecycle {
             Jdbc.update(c, "UPDATE accounts SET email = ?, email_lower = ?, first_name = '', last_name = '', password_hash = '!',"
                     + " deleted_at = ?, disabled_at = COALESCE(disabled_at, ?) WHERE id = ?", gone, gone, now, now, accountId);
             audit.record(Audit.event(AuditType.ACCOUNT_DELETED).account(accountId));
-            return out;
-        });
+            return null;
+        }));
         accounts.forget(accountId);
-        ended.forEach(bus::publish);
     }
 
     /** The names of the fields an admin's change touched (never their values: an email is personal data). */
@@ -153,7 +146,7 @@ public final class Lifecycle {
     }
 
     /** The account's API keys, its grants (its own and those made with its keys), sessions and reset links. */
-    private static void endAccountCredentials(Connection c, long accountId, Instant now, List<Revocation> out) throws SQLException {
+    private static void endAccountCredentials(Connection c, long accountId, Instant now, Revocations.Ended out) throws SQLException {
         List<Long> keys = Jdbc.list(c, "SELECT id FROM api_keys WHERE account_id = ? AND revoked_at IS NULL FOR UPDATE",
                 rs -> rs.getLong(1), accountId);
         Jdbc.update(c, "UPDATE api_keys SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL", now, accountId);
@@ -166,7 +159,7 @@ public final class Lifecycle {
     }
 
     /** Marks a live app deleted and ends what hangs on it; false if there is no such live app. */
-    private static boolean endApp(Connection c, String clientId, Instant now, List<Revocation> out) throws SQLException {
+    private static boolean endApp(Connection c, String clientId, Instant now, Revocations.Ended out) throws SQLException {
         if (clientId == null || clientId.length() > 64
                 || Jdbc.update(c, "UPDATE apps SET deleted_at = ?, updated_at = ?, secret_hash = NULL"
                 + " WHERE client_id = ? AND deleted_at IS NULL", now, now, clientId) != 1) {
@@ -182,7 +175,7 @@ public final class Lifecycle {
         return true;
     }
 
-    private static void endGrants(Connection c, List<Long> grants, Instant now, List<Revocation> out) throws SQLException {
+    private static void endGrants(Connection c, List<Long> grants, Instant now, Revocations.Ended out) throws SQLException {
         for (long g : grants) {
             Jdbc.update(c, "UPDATE grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", now, g);
             out.add(Revocation.grant(g));

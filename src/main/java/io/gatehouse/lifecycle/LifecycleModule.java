@@ -4,7 +4,7 @@ import io.gatehouse.account.Accounts;
 import io.gatehouse.app.Apps;
 import io.gatehouse.audit.Audit;
 import io.gatehouse.http.Router;
-import io.gatehouse.revocation.RevocationBus;
+import io.gatehouse.revocation.Revocations;
 import io.gatehouse.store.Jdbc;
 import java.time.Clock;
 
@@ -13,8 +13,8 @@ public final class LifecycleModule {
     public final Lifecycle lifecycle;
     private final LifecycleEndpoints endpoints;
 
-    public LifecycleModule(Jdbc jdbc, RevocationBus bus, Accounts accounts, Apps apps, Clock clock, Audit audit) {
-        this.lifecycle = new Lifecycle(jdbc, bus, accounts, clock, audit);
+    public LifecycleModule(Jdbc jdbc, Revocations revocations, Accounts accounts, Apps apps, Clock clock, Audit audit) {
+        this.lifecycle = new Lifecycle(jdbc, revocations, accounts, clock, audit);
         this.endpoints = new LifecycleEndpoints(lifecycle, apps);
     }
 

@@ -10,48 +10,81 @@ import io.gatehouse.auth.CredentialVerifier;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.core.DomainException;
 import io.gatehouse.revocation.Revocation;
-import io.gatehouse.revocation.RevocationBus;
+import io.gatehouse.revocation.Revocations;
 import io.gatehouse.token.SigningKeys;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Verifies {@code Authorization: Bearer <access_token>} (RFC 6750, RFC 9068 §4). A token's signature
  * and claims are checked once per node and the result cached by the token's text; a hit costs a map
  * lookup plus the checks that keep the cache exact: the token's grant and id against the revoked
  * sets (revocation is immediate) and its expiry against the clock.
+ *
+ * <p>The cache and the revoked sets are bounded Caffeine caches. A cached token leaves at its own
+ * expiry; a revoked id stays for the longest an access token lives ({@code GATEHOUSE_ACCESS_TOKEN_TTL})
+ * plus a margin, after which every token it could refuse has expired. Should a revoked set overflow its
+ * bound, the token cache is emptied with it, so a cached token is never served past its revocation.
  */
 public final class AccessTokens implements CredentialVerifier {
     private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
     private static final int MAX_CACHED = 200_000;
+    private static final int MAX_REVOKED = 1_000_000;
+    private static final Duration MARGIN = Duration.ofMinutes(5);
 
     private final SigningKeys keys;
     private final GrantStore grants;
     private final Issuer issuer;
     private final Clock clock;
-    private final ConcurrentHashMap<String, Verified> cache = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, RSASSAVerifier> verifiers = new ConcurrentHashMap<>();
-    private final Set<Long> revokedGrants = ConcurrentHashMap.newKeySet();
-    private final Set<String> revokedTokens = ConcurrentHashMap.newKeySet();
+    private final Cache<String, Verified> cache;
+    private final Cache<Long, Boolean> revokedGrants;
+    private final Cache<String, Boolean> revokedTokens;
+    /** Verifiers of the keys in {@code verifiersOf}; rebuilt when the key list changes (a rotation, a retirement). */
+    private volatile Map<String, RSASSAVerifier> verifiers = Map.of();
+    private volatile List<SigningKeys.Key> verifiersOf = List.of();
 
     /** A verified token: what the API needs to know about it. */
     public record Verified(long grantId, String jti, long expiresAtMillis, Principal principal, Instant issuedAt) {
     }
 
-    private final RevocationBus bus;
+    private final Revocations revocations;
 
-    public AccessTokens(SigningKeys keys, GrantStore grants, Issuer issuer, Clock clock, RevocationBus bus) {
-        this.bus = bus;
+    public AccessTokens(SigningKeys keys, GrantStore grants, Issuer issuer, Clock clock, Revocations revocations,
+                        Duration accessTokenTtl) {
+        this.revocations = revocations;
         this.keys = keys;
         this.grants = grants;
         this.issuer = issuer;
         this.clock = clock;
+        Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
+        this.cache = Caffeine.newBuilder().maximumSize(MAX_CACHED).ticker(ticker).executor(Runnable::run)
+                .expireAfter(Expiry.creating((String token, Verified v) ->
+                        Duration.ofMillis(Math.max(0, v.expiresAtMillis() - clock.millis()))))
+                .build();
+        Duration keep = accessTokenTtl.plus(MARGIN);
+        this.revokedGrants = Caffeine.newBuilder().maximumSize(MAX_REVOKED).expireAfterWrite(keep).ticker(ticker)
+                .executor(Runnable::run).<Long, Boolean>removalListener((id, x, cause) -> overflowed(cause)).build();
+        this.revokedTokens = Caffeine.newBuilder().maximumSize(MAX_REVOKED).expireAfterWrite(keep).ticker(ticker)
+                .executor(Runnable::run).<String, Boolean>removalListener((id, x, cause) -> overflowed(cause)).build();
+    }
+
+    private void overflowed(RemovalCause cause) {
+        if (cause == RemovalCause.SIZE) {
+            cache.invalidateAll(); // a cached token might outlive the revoked id that refused it
+        }
     }
 
     @Override
@@ -65,14 +98,15 @@ public final class AccessTokens implements CredentialVerifier {
 
     /** The live token's facts, or null if it is not a live token of ours (never throws on bad input). */
     public Verified check(String token) {
-        Verified v = cache.get(token);
+        Verified v = cache.getIfPresent(token);
         if (v == null) {
             v = load(token);
             if (v == null) {
                 return null;
             }
         }
-        if (clock.millis() >= v.expiresAtMillis || revokedGrants.contains(v.grantId) || revokedTokens.contains(v.jti)) {
+        if (clock.millis() >= v.expiresAtMillis || revokedGrants.getIfPresent(v.grantId) != null
+                || revokedTokens.getIfPresent(v.jti) != null) {
             return null;
         }
         return v;
@@ -80,24 +114,20 @@ public final class AccessTokens implements CredentialVerifier {
 
     /** Revokes one access token (RFC 7009), on every node. */
     public void revoke(Verified v) {
-        grants.revokeAccessToken(v.jti(), Instant.ofEpochMilli(v.expiresAtMillis()), clock.instant());
-        bus.publish(Revocation.accessToken(v.jti()));
-    }
-
-    /** Announces grants already revoked in the database: every token of them stops, on every node. */
-    public void grantsRevoked(List<Long> grantIds) {
-        for (Long id : grantIds) {
-            bus.publish(Revocation.grant(id));
-        }
+        revocations.run(ended -> {
+            grants.revokeAccessToken(v.jti(), Instant.ofEpochMilli(v.expiresAtMillis()), clock.instant());
+            ended.add(Revocation.accessToken(v.jti()));
+            return null;
+        });
     }
 
     /** Applies a revocation from the bus to this node's cache. */
     public void forgetGrant(long grantId) {
-        revokedGrants.add(grantId);
+        revokedGrants.put(grantId, Boolean.TRUE);
     }
 
     public void forgetToken(String jti) {
-        revokedTokens.add(jti);
+        revokedTokens.put(jti, Boolean.TRUE);
     }
 
     private Verified load(String token) {
@@ -146,7 +176,7 @@ public final class AccessTokens implements CredentialVerifier {
                 return null;
             }
             if (grants.isRevoked(grantId, jti)) {
-                revokedGrants.add(grantId);
+                revokedGrants.put(grantId, Boolean.TRUE);
                 return null;
             }
             Set<String> scopes = new LinkedHashSet<>(List.of(scope.isBlank() ? new String[0] : scope.split(" ")));
@@ -154,9 +184,6 @@ public final class AccessTokens implements CredentialVerifier {
                     java.util.Collections.unmodifiableSet(scopes),
                     exp.toInstant());
             Verified v = new Verified(grantId, jti, exp.getTime(), p, iat.toInstant());
-            if (cache.size() >= MAX_CACHED) {
-                evictExpired();
-            }
             cache.put(token, v);
             return v;
         } catch (ParseException | RuntimeException e) {
@@ -164,30 +191,21 @@ public final class AccessTokens implements CredentialVerifier {
         }
     }
 
-    private void evictExpired() {
-        long now = clock.millis();
-        cache.values().removeIf(v -> v.expiresAtMillis <= now);
-        if (cache.size() >= MAX_CACHED) {
-            cache.clear();
-        }
-    }
-
+    /** The verifier of a key that verifies now; a retired key has none. */
     private RSASSAVerifier verifier(String kid) {
-        RSASSAVerifier v = verifiers.get(kid);
-        if (v != null) {
-            return v;
-        }
-        for (SigningKeys.Key k : keys.verifying(SigningKeys.Purpose.ACCESS_TOKEN)) {
-            if (k.kid().equals(kid)) {
+        List<SigningKeys.Key> current = keys.verifying(SigningKeys.Purpose.ACCESS_TOKEN);
+        if (current != verifiersOf) {
+            Map<String, RSASSAVerifier> built = new java.util.HashMap<>();
+            for (SigningKeys.Key k : current) {
                 try {
-                    v = new RSASSAVerifier(k.rsa().toRSAPublicKey());
+                    built.put(k.kid(), new RSASSAVerifier(k.rsa().toRSAPublicKey()));
                 } catch (JOSEException e) {
-                    return null;
+                    // not an RSA key we can use: tokens naming it do not verify
                 }
-                verifiers.put(kid, v);
-                return v;
             }
+            verifiers = Map.copyOf(built);
+            verifiersOf = current;
         }
-        return null;
+        return verifiers.get(kid);
     }
 }

@@ -4,11 +4,12 @@ import io.gatehouse.app.App;
 import io.gatehouse.audit.Audit;
 import io.gatehouse.audit.AuditType;
 import io.gatehouse.auth.Secrets;
+import io.gatehouse.revocation.Revocation;
+import io.gatehouse.revocation.Revocations;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 
 /** RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.6): a code becomes a grant, once. */
@@ -35,7 +36,7 @@ public final class AuthorizationCodeGrant implements GrantHandler {
         String verifier = form.get("code_verifier");
         String refresh = tokens.issuer().newRefreshToken();
         Audit audit = tokens.audit();
-        GrantStore.CodeExchange result = audit.inTransaction(() -> recordReplay(audit, client, tokens.store().exchangeCode(Secrets.sha256(code), tokens.clock().instant(), c -> {
+        GrantStore.CodeExchange result = tokens.revocations().run(ended -> recordReplay(audit, ended, client, tokens.store().exchangeCode(Secrets.sha256(code), tokens.clock().instant(), c -> {
             if (!c.clientId().equals(client.clientId())) {
                 throw OAuthException.invalidGrant("The code was issued to another client.");
             }
@@ -47,8 +48,7 @@ public final class AuthorizationCodeGrant implements GrantHandler {
                     tokens.clock().instant(), null);
         }, Secrets.sha256(refresh), tokens.issuer().refreshExpiry())));
         if (result.replayedGrant() != null) {
-            // RFC 6749 §4.1.2: a code used twice revokes every token issued from it.
-            accessTokens.grantsRevoked(List.of(result.replayedGrant()));
+            // RFC 6749 §4.1.2: a code used twice revokes every token issued from it (done in the exchange).
             throw OAuthException.invalidGrant("The code was already used; the tokens issued from it are revoked.");
         }
         if (result.grant() == null) {
@@ -66,11 +66,15 @@ public final class AuthorizationCodeGrant implements GrantHandler {
         return idTokens.attach(response, client, g.accountId(), login.authTime(), login.nonce());
     }
 
-    /** A replayed code's audit record, in the transaction that revoked its grant. */
-    private static GrantStore.CodeExchange recordReplay(Audit audit, App client, GrantStore.CodeExchange result) {
+    /** A replayed code's audit record and revocation, in the transaction that revoked its grant. */
+    private static GrantStore.CodeExchange recordReplay(Audit audit, Revocations.Ended ended, App client,
+                                                        GrantStore.CodeExchange result) {
         if (result.replayedGrant() != null) {
             audit.record(Audit.event(AuditType.CODE_REUSED).client(client.clientId())
                     .detail("grant_id", result.replayedGrant() < 0 ? null : result.replayedGrant()).detail("grant_revoked", true));
+            if (result.replayedGrant() >= 0) {
+                ended.add(Revocation.grant(result.replayedGrant()));
+            }
         }
         return result;
     }

@@ -6,6 +6,8 @@ import io.gatehouse.app.App;
 import io.gatehouse.audit.Audit;
 import io.gatehouse.audit.AuditType;
 import io.gatehouse.app.Apps;
+import io.gatehouse.revocation.Revocation;
+import io.gatehouse.revocation.Revocations;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +21,7 @@ import java.util.Set;
 public final class Authorizations {
     private final GrantStore grants;
     private final Apps apps;
-    private final AccessTokens accessTokens;
+    private final Revocations revocations;
     private final Clock clock;
 
     /** One app an account let in: the union of its live grants' scopes, and when it was first authorized. */
@@ -29,11 +31,11 @@ public final class Authorizations {
 
     private final Audit audit;
 
-    public Authorizations(GrantStore grants, Apps apps, AccessTokens accessTokens, Clock clock, Audit audit) {
+    public Authorizations(GrantStore grants, Apps apps, Revocations revocations, Clock clock, Audit audit) {
         this.audit = audit;
         this.grants = grants;
         this.apps = apps;
-        this.accessTokens = accessTokens;
+        this.revocations = revocations;
         this.clock = clock;
     }
 
@@ -64,15 +66,41 @@ public final class Authorizations {
 
     /** Revokes every grant of the app for the account; returns how many. */
     public int revoke(long accountId, String clientId) {
-        List<Long> revoked = audit.inTransaction(() -> {
+        return revocations.run(ended -> {
             List<Long> ids = grants.revokeGrants(accountId, clientId, clock.instant());
             if (!ids.isEmpty()) {
                 audit.record(Audit.event(AuditType.AUTHORIZATION_REVOKED).account(accountId).client(clientId)
                         .detail("grants", ids.size()));
             }
-            return ids;
+            ids.forEach(id -> ended.add(Revocation.grant(id)));
+            return ids.size();
         });
-        accessTokens.grantsRevoked(revoked);
-        return revoked.size();
+    }
+
+    /**
+     * The customer key was the account's consent (SPEC §5 client credentials): from now on, revoking an
+     * API key also revokes every grant made with it, in the key's own transaction.
+     */
+    public void endGrantsWithTheirApiKey() {
+        revocations.cascade(Revocation.Kind.API_KEY, (key, ended) -> {
+            long keyId = Long.parseLong(key.id());
+            for (long id : grants.revokeGrantsOfApiKey(keyId, clock.instant())) {
+                grants.grant(id).ifPresent(g -> audit.record(Audit.event(AuditType.AUTHORIZATION_REVOKED)
+                        .account(g.accountId()).client(g.clientId()).detail("grant_id", id).detail("api_key_id", keyId)));
+                ended.add(Revocation.grant(id));
+            }
+        });
+    }
+
+    /** The client revoked a refresh token (RFC 7009 §2.1): its grant ends, with every token of it. */
+    public void revokeGrant(Grant g) {
+        revocations.run(ended -> {
+            if (grants.revokeGrant(g.id(), clock.instant())) {
+                audit.record(Audit.event(AuditType.AUTHORIZATION_REVOKED).account(g.accountId()).client(g.clientId())
+                        .detail("grant_id", g.id()).detail("by", "client"));
+                ended.add(Revocation.grant(g.id()));
+            }
+            return null;
+        });
     }
 }

@@ -8,7 +8,8 @@ import io.gatehouse.auth.Throttle;
 import io.gatehouse.auth.Throttles;
 import io.gatehouse.config.Settings;
 import io.gatehouse.http.Router;
-import io.gatehouse.revocation.RevocationBus;
+import io.gatehouse.revocation.Revocation;
+import io.gatehouse.revocation.Revocations;
 import io.gatehouse.store.IdGenerator;
 import io.gatehouse.store.Jdbc;
 import io.gatehouse.token.SigningKeys;
@@ -36,17 +37,15 @@ public final class OAuthModule {
     private final Clock clock;
 
     public OAuthModule(Settings settings, Jdbc jdbc, IdGenerator ids, Clock clock, SigningKeys signingKeys,
-                       RevocationBus bus, AppModule apps, ApiKeys apiKeys, Throttles throttles, Accounts accounts,
+                       Revocations revocations, AppModule apps, ApiKeys apiKeys, Throttles throttles, Accounts accounts,
                        Audit audit) {
         this.signingKeys = signingKeys;
         this.apps = apps;
         this.clock = clock;
         this.grants = new JdbcGrantStore(jdbc);
         TokenIssuer tokenIssuer = new TokenIssuer(signingKeys, issuer, clock, settings.accessTokenTtl(), settings.refreshTokenTtl());
-        this.accessTokens = new AccessTokens(signingKeys, grants, issuer, clock, bus);
-        // The customer key was the account's consent: revoking it revokes the grants it made.
-        apiKeys.onRevoke(keyId -> accessTokens.grantsRevoked(grants.revokeGrantsOfApiKey(keyId, clock.instant())));
-        bus.subscribe(r -> {
+        this.accessTokens = new AccessTokens(signingKeys, grants, issuer, clock, revocations, settings.accessTokenTtl());
+        revocations.subscribe(r -> {
             switch (r.kind()) {
                 case GRANT -> accessTokens.forgetGrant(Long.parseLong(r.id()));
                 case ACCESS_TOKEN -> accessTokens.forgetToken(r.id());
@@ -55,7 +54,7 @@ public final class OAuthModule {
                 }
             }
         });
-        Tokens tokens = new Tokens(tokenIssuer, grants, ids, clock, audit);
+        Tokens tokens = new Tokens(tokenIssuer, grants, ids, clock, audit, revocations);
         this.logins = new AuthenticationFacts(jdbc);
         this.idTokens = new IdTokens(signingKeys, issuer, accounts, clock);
         this.deviceCodes = new DeviceCodes(jdbc, clock);
@@ -66,7 +65,8 @@ public final class OAuthModule {
                 "refresh_token", new RefreshTokenGrant(tokens, accessTokens, logins, idTokens),
                 "client_credentials", new ClientCredentialsGrant(tokens, apiKeys),
                 DeviceCodeGrant.GRANT_TYPE, new DeviceCodeGrant(tokens, deviceCodes, logins, idTokens));
-        this.authorizations = new Authorizations(grants, apps.apps, accessTokens, clock, audit);
+        this.authorizations = new Authorizations(grants, apps.apps, revocations, clock, audit);
+        authorizations.endGrantsWithTheirApiKey();
     }
 
     public void registerPublic(Router r) {
@@ -74,7 +74,7 @@ public final class OAuthModule {
         new UserInfoEndpoint(accessTokens, idTokens).register(r);
         new DeviceAuthorizationEndpoint(clients, deviceCodes, issuer).register(r);
         new TokenEndpoint(clients, grantHandlers).register(r);
-        new RevocationEndpoint(clients, accessTokens, grants, clock).register(r);
+        new RevocationEndpoint(clients, accessTokens, authorizations, grants, clock).register(r);
         new IntrospectionEndpoint(clients, accessTokens, grants, issuer, clock).register(r);
         new AuthorizationEndpoints(authorizations).register(r);
     }

@@ -4,6 +4,7 @@ import io.gatehouse.app.App;
 import io.gatehouse.audit.Audit;
 import io.gatehouse.audit.AuditType;
 import io.gatehouse.auth.Secrets;
+import io.gatehouse.revocation.Revocation;
 import java.util.List;
 import java.util.Map;
 
@@ -29,19 +30,19 @@ public final class RefreshTokenGrant implements GrantHandler {
         }
         String next = tokens.issuer().newRefreshToken();
         Audit audit = tokens.audit();
-        // The grant's revocation on reuse and its audit record are one transaction.
-        GrantStore.Refresh r = audit.inTransaction(() -> {
+        // The grant's revocation on reuse, its audit record and its log entry are one transaction.
+        GrantStore.Refresh r = tokens.revocations().run(ended -> {
             GrantStore.Refresh outcome = tokens.store().rotateRefresh(client.clientId(), Secrets.sha256(presented),
                     Secrets.sha256(next), tokens.issuer().refreshExpiry(), tokens.clock().instant());
             if (outcome.outcome() == GrantStore.RefreshOutcome.REUSED) {
                 audit.record(Audit.event(AuditType.REFRESH_TOKEN_REUSED).account(outcome.grant().accountId())
                         .client(client.clientId()).detail("grant_id", outcome.grant().id()).detail("grant_revoked", true));
+                ended.add(Revocation.grant(outcome.grant().id()));
             }
             return outcome;
         });
         switch (r.outcome()) {
             case REUSED -> {
-                accessTokens.grantsRevoked(List.of(r.grant().id()));
                 throw OAuthException.invalidGrant("This refresh token was already used; every token of its grant is revoked.");
             }
             case UNKNOWN -> throw OAuthException.invalidGrant("The refresh token is not valid.");

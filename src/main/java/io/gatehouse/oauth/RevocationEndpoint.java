@@ -6,7 +6,6 @@ import io.gatehouse.auth.Secrets;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.Router;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,12 +16,15 @@ import java.util.Map;
 public final class RevocationEndpoint {
     private final ClientAuthenticator clients;
     private final AccessTokens accessTokens;
+    private final Authorizations authorizations;
     private final GrantStore grants;
     private final java.time.Clock clock;
 
-    public RevocationEndpoint(ClientAuthenticator clients, AccessTokens accessTokens, GrantStore grants, java.time.Clock clock) {
+    public RevocationEndpoint(ClientAuthenticator clients, AccessTokens accessTokens, Authorizations authorizations,
+                              GrantStore grants, java.time.Clock clock) {
         this.clients = clients;
         this.accessTokens = accessTokens;
+        this.authorizations = authorizations;
         this.grants = grants;
         this.clock = clock;
     }
@@ -41,10 +43,7 @@ public final class RevocationEndpoint {
         if (CredentialFormat.REFRESH_TOKEN.accepts(token)) {
             grants.grantOfRefresh(Secrets.sha256(token), clock.instant())
                     .filter(g -> g.clientId().equals(client.clientId()))
-                    .ifPresent(g -> {
-                        grants.revokeGrant(g.id(), clock.instant());
-                        accessTokens.grantsRevoked(List.of(g.id()));
-                    });
+                    .ifPresent(authorizations::revokeGrant);
         } else {
             AccessTokens.Verified v = accessTokens.check(token);
             if (v != null && client.clientId().equals(v.principal().clientId())) {

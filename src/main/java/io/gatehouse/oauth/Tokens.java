@@ -4,6 +4,7 @@ import io.gatehouse.app.App;
 import io.gatehouse.audit.Audit;
 import io.gatehouse.audit.AuditType;
 import io.gatehouse.auth.Secrets;
+import io.gatehouse.revocation.Revocations;
 import io.gatehouse.store.IdGenerator;
 import java.time.Clock;
 import java.util.Arrays;
@@ -17,9 +18,11 @@ public final class Tokens {
     private final Clock clock;
 
     private final Audit audit;
+    private final Revocations revocations;
 
-    public Tokens(TokenIssuer issuer, GrantStore grants, IdGenerator ids, Clock clock, Audit audit) {
+    public Tokens(TokenIssuer issuer, GrantStore grants, IdGenerator ids, Clock clock, Audit audit, Revocations revocations) {
         this.audit = audit;
+        this.revocations = revocations;
         this.issuer = issuer;
         this.grants = grants;
         this.ids = ids;
@@ -66,6 +69,11 @@ public final class Tokens {
                     .detail("grant_type", grantType).detail("scope", scope).detail("grant_id", grant.id()));
         });
         return respond(app, grant, scope, refresh);
+    }
+
+    /** The one way to revoke (a replayed code's or reused refresh token's grant). */
+    public Revocations revocations() {
+        return revocations;
     }
 
     /** The audit log, for the grant handlers' events. */

@@ -35,6 +35,16 @@ public record Revocation(Kind kind, String id) {
         return kind.code + ":" + id;
     }
 
+    /** The entry a log row names ({@code kind} in lower case), or null for a kind this version does not know. */
+    public static Revocation of(String kind, String id) {
+        for (Kind k : Kind.values()) {
+            if (k.name().equalsIgnoreCase(kind)) {
+                return new Revocation(k, id);
+            }
+        }
+        return null;
+    }
+
     /** The event a message names, or null for a message this version does not know. */
     public static Revocation decode(String message) {
         if (message == null || message.length() < 3 || message.charAt(1) != ':') {

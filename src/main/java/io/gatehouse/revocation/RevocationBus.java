@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Carries revocations to every node's caches. {@link #publish} applies the event on this node before
- * it returns (so the revoking node is exact at once) and sends it to the others. The in-process bus of
+ * it returns (so the revoking node is exact at once) and sends it to the others. Only {@link Revocations}
+ * publishes, after the revocation committed with its log entry. The in-process bus of
  * a single node does only the first; {@link RedisRevocationBus} also fans out through Redis.
  */
 public class RevocationBus implements AutoCloseable {
@@ -19,7 +20,7 @@ public class RevocationBus implements AutoCloseable {
         handlers.add(handler);
     }
 
-    public void publish(Revocation r) {
+    void publish(Revocation r) {
         deliver(r);
         send(r);
     }

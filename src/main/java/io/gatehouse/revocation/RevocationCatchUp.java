@@ -1,43 +1,40 @@
 package io.gatehouse.revocation;
 
-import io.gatehouse.store.Jdbc;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The database is the truth about revocations. Every few seconds, and whenever the Redis subscription
- * (re)connects, a node reads what was revoked or changed since its last look (with a margin for clock
- * skew between nodes) and applies it locally. This bounds how stale a node can be when a pub/sub
- * message is lost.
+ * (re)connects, a node reads the revocation log since its last look (with a margin for clock skew
+ * between nodes and for transactions that committed late) and applies it locally. This bounds how
+ * stale a node can be when a pub/sub message is lost.
  */
 public final class RevocationCatchUp {
     private static final Duration MARGIN = Duration.ofSeconds(60);
 
-    private final Jdbc jdbc;
+    private final RevocationLog log;
     private final RevocationBus bus;
     private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
     private Instant since;
 
-    public RevocationCatchUp(Jdbc jdbc, RevocationBus bus, Clock clock) {
-        this.jdbc = jdbc;
+    public RevocationCatchUp(RevocationLog log, RevocationBus bus, Clock clock) {
+        this.log = log;
         this.bus = bus;
         this.clock = clock;
         this.since = clock.instant();
     }
 
-    public synchronized void run() {
-        Instant now = clock.instant();
-        Instant from = since.minus(MARGIN);
-        List<Revocation> found = new ArrayList<>();
-        found.addAll(jdbc.list("SELECT id FROM api_keys WHERE revoked_at >= ?", rs -> Revocation.apiKey(rs.getLong(1)), from));
-        found.addAll(jdbc.list("SELECT id FROM grants WHERE revoked_at >= ?", rs -> Revocation.grant(rs.getLong(1)), from));
-        found.addAll(jdbc.list("SELECT jti FROM revoked_access_tokens WHERE revoked_at >= ?",
-                rs -> Revocation.accessToken(rs.getString(1)), from));
-        found.addAll(jdbc.list("SELECT client_id FROM apps WHERE updated_at >= ?", rs -> Revocation.app(rs.getString(1)), from));
-        found.forEach(bus::deliver);
-        since = now;
+    public void run() {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            log.since(since.minus(MARGIN)).forEach(bus::deliver);
+            since = now;
+        } finally {
+            lock.unlock();
+        }
     }
 }

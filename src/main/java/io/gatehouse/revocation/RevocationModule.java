@@ -7,11 +7,13 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * How revocations reach every node: in-process on one node; over Redis pub/sub with a database
- * catch-up when several nodes may share the database.
+ * How revocations are made and reach every node: {@link Revocations} writes each in one transaction
+ * with its log entry and publishes it; in-process on one node, over Redis pub/sub with a catch-up from
+ * the log when several nodes may share the database.
  */
 public final class RevocationModule {
     public final RevocationBus bus;
+    public final Revocations revocations;
     private final RevocationCatchUp catchUp;
     private final boolean shared;
 
@@ -21,13 +23,15 @@ public final class RevocationModule {
      */
     public RevocationModule(Jdbc jdbc, Clock clock, Redis redis, boolean shared) {
         this.bus = redis == null ? new RevocationBus() : new RedisRevocationBus(redis);
-        this.catchUp = new RevocationCatchUp(jdbc, bus, clock);
+        RevocationLog log = new JdbcRevocationLog(jdbc);
+        this.revocations = new Revocations(jdbc, log, bus, clock);
+        this.catchUp = new RevocationCatchUp(log, bus, clock);
         this.shared = shared;
     }
 
     public void schedule(Jobs jobs) {
         if (shared) {
-            // Other nodes may revoke things: catch up from the database (the truth) every few seconds.
+            // Other nodes may revoke things: catch up from the log (the truth) every few seconds.
             jobs.every(Duration.ofSeconds(5), "catch up on revocations", catchUp::run);
         }
         if (bus instanceof RedisRevocationBus redisBus) {

@@ -136,15 +136,15 @@ public final class GatehouseServer implements AutoCloseable {
         AccountModule accounts = new AccountModule(jdbc, ids, clock, mail.mailer, audit.audit);
         RevocationModule revocations = new RevocationModule(jdbc, clock, redis, redis != null || settings.usesPostgres());
         TokenModule tokens = new TokenModule(settings, jdbc, clock, audit.audit);
-        ApiKeyModule apiKeys = new ApiKeyModule(jdbc, ids, clock, tokens.signingKeys, revocations.bus, accounts.accounts,
+        ApiKeyModule apiKeys = new ApiKeyModule(jdbc, ids, clock, tokens.signingKeys, revocations.revocations, accounts.accounts,
                 audit.audit);
-        AppModule apps = new AppModule(jdbc, ids, clock, revocations.bus, accounts.accounts, audit.audit);
-        OAuthModule oauth = new OAuthModule(settings, jdbc, ids, clock, tokens.signingKeys, revocations.bus, apps, apiKeys.apiKeys,
+        AppModule apps = new AppModule(jdbc, ids, clock, revocations.revocations, accounts.accounts, audit.audit);
+        OAuthModule oauth = new OAuthModule(settings, jdbc, ids, clock, tokens.signingKeys, revocations.revocations, apps, apiKeys.apiKeys,
                 throttles,
                 accounts.accounts, audit.audit);
         RateLimitModule limits = new RateLimitModule(settings, jdbc, clock, redis);
         ProxyModule proxies = new ProxyModule(settings, apps.catalog);
-        LifecycleModule lifecycle = new LifecycleModule(jdbc, revocations.bus, accounts.accounts, apps.apps, clock, audit.audit);
+        LifecycleModule lifecycle = new LifecycleModule(jdbc, revocations.revocations, accounts.accounts, apps.apps, clock, audit.audit);
         PortalModule portal = new PortalModule(settings, jdbc, clock, accounts, apps, apiKeys.apiKeys, oauth, limits.usage, throttles,
                 lifecycle.lifecycle);
         AtomicBoolean draining = new AtomicBoolean();

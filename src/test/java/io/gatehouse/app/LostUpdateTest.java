@@ -11,7 +11,7 @@ import io.gatehouse.account.JdbcAccountStore;
 import io.gatehouse.account.Role;
 import io.gatehouse.auth.Secrets;
 import io.gatehouse.core.DomainException;
-import io.gatehouse.revocation.RevocationBus;
+import io.gatehouse.revocation.Revocations;
 import io.gatehouse.store.Database;
 import io.gatehouse.store.Jdbc;
 import io.gatehouse.testing.Backend;
@@ -56,9 +56,9 @@ class LostUpdateTest {
         String pgUrl = backend == Backend.POSTGRES ? TestDatabases.create() : null;
         try (Database db = pgUrl != null ? Database.open(pgUrl, null, null, null)
                 : Database.open("jdbc:h2:file:" + Files.createTempDirectory("gh-lost-").resolve("db")
-                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "", null);
-             RevocationBus bus = new RevocationBus()) {
+                        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "", null)) {
             Jdbc jdbc = new Jdbc(db);
+            Revocations bus = Revocations.onOneNode(jdbc, Clock.systemUTC());
             new JdbcAccountStore(jdbc).insert(new Account(7, "dev@example.com", "D", "V", Role.USER, Instant.now()), "h");
             JdbcAppStore store = new JdbcAppStore(jdbc);
             Apps apps = new Apps(store, new PermissionCatalog(), Clock.systemUTC(), bus, Audit.inMemory(Clock.systemUTC()));

@@ -63,14 +63,14 @@ public class HotPathBenchmark {
         new JdbcAccountStore(jdbc).insert(new Account(account, "bench@example.com", "B", "M", Role.USER, Instant.now()), "h");
         io.gatehouse.audit.Audit audit = new io.gatehouse.audit.AuditModule(jdbc, ids, clock).audit;
         SigningKeys keys = new SigningKeys(new JdbcSigningKeyStore(jdbc), MasterKey.of(null, dir), clock, audit);
-        apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), keys, ids, clock, new io.gatehouse.revocation.RevocationBus(), audit);
+        apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), keys, ids, clock, io.gatehouse.revocation.Revocations.onOneNode(jdbc, clock), audit);
         key = apiKeys.create(account, "bench", null, Instant.now().plusSeconds(86_400)).key();
         apiKeys.verify(key); // the first use verifies the signature and fills the cache
 
         Issuer issuer = new Issuer();
         issuer.set("http://localhost:8080");
         JdbcGrantStore grants = new JdbcGrantStore(jdbc);
-        accessTokens = new AccessTokens(keys, grants, issuer, clock, new io.gatehouse.revocation.RevocationBus());
+        accessTokens = new AccessTokens(keys, grants, issuer, clock, io.gatehouse.revocation.Revocations.onOneNode(jdbc, clock), java.time.Duration.ofHours(1));
         String clientId = new JdbcAppStoreSeed(jdbc).app(account);
         Grant grant = new Grant(ids.next(), clientId, account, "client_credentials", List.of("user.read"), null, Instant.now(), null);
         grants.createGrant(grant, "refresh-hash-" + grant.id(), Instant.now().plusSeconds(3600));

@@ -90,8 +90,8 @@ class SigningKeysTest {
         long account = insertAccount();
         SigningKeys nodeA = keys(null);
         SigningKeys nodeB = keys(null);
-        ApiKeys onA = new ApiKeys(new JdbcApiKeyStore(jdbc), nodeA, new IdGenerator(clock), clock, new io.gatehouse.revocation.RevocationBus(), audit());
-        ApiKeys onB = new ApiKeys(new JdbcApiKeyStore(jdbc), nodeB, new IdGenerator(clock), clock, new io.gatehouse.revocation.RevocationBus(), audit());
+        ApiKeys onA = new ApiKeys(new JdbcApiKeyStore(jdbc), nodeA, new IdGenerator(clock), clock, io.gatehouse.revocation.Revocations.onOneNode(jdbc, clock), audit());
+        ApiKeys onB = new ApiKeys(new JdbcApiKeyStore(jdbc), nodeB, new IdGenerator(clock), clock, io.gatehouse.revocation.Revocations.onOneNode(jdbc, clock), audit());
         String old = onA.create(account, "old", null, null).key();
 
         String oldKid = nodeA.current(SigningKeys.Purpose.API_KEY).kid();
@@ -114,7 +114,7 @@ class SigningKeysTest {
     void a_well_signed_key_whose_id_was_never_stored_is_refused() {
         long account = insertAccount();
         SigningKeys k = keys(null);
-        ApiKeys apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), k, new IdGenerator(clock), clock, new io.gatehouse.revocation.RevocationBus(), audit());
+        ApiKeys apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), k, new IdGenerator(clock), clock, io.gatehouse.revocation.Revocations.onOneNode(jdbc, clock), audit());
         String forged = ApiKeyFormat.mint(k.current(SigningKeys.Purpose.API_KEY), account, 987654321L, Instant.now(), null);
         assertThatThrownBy(() -> apiKeys.verify(forged)).isInstanceOf(DomainException.class).extracting("kind").isEqualTo(DomainException.Kind.UNAUTHENTICATED);
     }
