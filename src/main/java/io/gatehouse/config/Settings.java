@@ -43,7 +43,10 @@ public record Settings(
         TrustedProxies trustedProxies,
         List<String> adminHosts,
         String smtpUrl,
-        String mailFrom) {
+        String mailFrom,
+        Duration retention,
+        Duration usageRetention,
+        Duration auditRetention) {
 
     /** The names this version understands; anything else in a config file is a typo worth reporting. */
     public static final List<String> NAMES = List.of(
@@ -53,7 +56,8 @@ public record Settings(
             "GATEHOUSE_ACCESS_TOKEN_TTL", "GATEHOUSE_REFRESH_TOKEN_TTL", "GATEHOUSE_API_KEY_RATE_LIMIT",
             "GATEHOUSE_MAX_BODY_BYTES", "GATEHOUSE_SHUTDOWN_GRACE", "GATEHOUSE_MASTER_KEY",
             "GATEHOUSE_RATE_LIMIT_ON_REDIS_FAILURE", "GATEHOUSE_REDIS_PREFIX", "GATEHOUSE_TRUSTED_PROXIES",
-            "GATEHOUSE_ADMIN_HOSTS", "GATEHOUSE_SMTP_URL", "GATEHOUSE_MAIL_FROM");
+            "GATEHOUSE_ADMIN_HOSTS", "GATEHOUSE_SMTP_URL", "GATEHOUSE_MAIL_FROM",
+            "GATEHOUSE_RETENTION", "GATEHOUSE_USAGE_RETENTION", "GATEHOUSE_AUDIT_RETENTION");
 
     /**
      * GATEHOUSE_ variables that other parts read (the launcher script, logging, the CLI), so not unknown to
@@ -176,7 +180,10 @@ public record Settings(
                 r.trustedProxies("GATEHOUSE_TRUSTED_PROXIES"),
                 r.list("GATEHOUSE_ADMIN_HOSTS"),
                 r.url("GATEHOUSE_SMTP_URL", "smtp"),
-                r.string("GATEHOUSE_MAIL_FROM", "gatehouse@localhost"));
+                r.string("GATEHOUSE_MAIL_FROM", "gatehouse@localhost"),
+                r.duration("GATEHOUSE_RETENTION", Duration.ofDays(30)),
+                r.duration("GATEHOUSE_USAGE_RETENTION", Duration.ofDays(90)),
+                r.duration("GATEHOUSE_AUDIT_RETENTION", Duration.ofDays(365)));
     }
 
     /** The issuer once the public port is known: {@code GATEHOUSE_ISSUER}, else {@code http://localhost:<port>}. */

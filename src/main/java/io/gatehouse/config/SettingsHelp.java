@@ -36,7 +36,11 @@ public final class SettingsHelp {
                     + "rebinding (default: GATEHOUSE_ADMIN_BIND, localhost, 127.0.0.1); others get 403"),
             Map.entry("GATEHOUSE_SMTP_URL", "smtp://user:pass@host:587?starttls=true (or smtps://host:465) sends password-reset"
                     + " mail; without it, resets work through admin-issued links only"),
-            Map.entry("GATEHOUSE_MAIL_FROM", "the From address of mail Gatehouse sends"));
+            Map.entry("GATEHOUSE_MAIL_FROM", "the From address of mail Gatehouse sends"),
+            Map.entry("GATEHOUSE_RETENTION", "how long finished things are kept (expired codes, used and expired refresh"
+                    + " tokens, revoked grants and tokens, expired sessions and device codes, the revocation log)"),
+            Map.entry("GATEHOUSE_USAGE_RETENTION", "how long per-minute usage counts are kept"),
+            Map.entry("GATEHOUSE_AUDIT_RETENTION", "how long audit events are kept"));
 
     /** What happens when a setting with no value in the code is not set. */
     static final Map<String, String> UNSET = Map.of(

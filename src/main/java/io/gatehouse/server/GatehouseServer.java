@@ -39,6 +39,7 @@ import io.gatehouse.portal.PortalModule;
 import io.gatehouse.proxy.ProxyModule;
 import io.gatehouse.ratelimit.RateLimitModule;
 import io.gatehouse.redis.Redis;
+import io.gatehouse.retention.RetentionModule;
 import io.gatehouse.revocation.RevocationModule;
 import io.gatehouse.store.Database;
 import io.gatehouse.store.IdGenerator;
@@ -240,6 +241,7 @@ public final class GatehouseServer implements AutoCloseable {
         limits.schedule(background);
         proxies.schedule(background);
         revocations.schedule(background);
+        new RetentionModule(settings, jdbc, clock).schedule(background);
         mail.schedule(background);
         if (redis != null) {
             background.atStop(redis::close);
