@@ -98,6 +98,7 @@ public final class AccessTokens implements CredentialVerifier {
 
     /** The live token's facts, or null if it is not a live token of ours (never throws on bad input). */
     public Verified check(String token) {
+        followKeys();
         Verified v = cache.getIfPresent(token);
         if (v == null) {
             v = load(token);
@@ -193,19 +194,33 @@ public final class AccessTokens implements CredentialVerifier {
 
     /** The verifier of a key that verifies now; a retired key has none. */
     private RSASSAVerifier verifier(String kid) {
-        List<SigningKeys.Key> current = keys.verifying(SigningKeys.Purpose.ACCESS_TOKEN);
-        if (current != verifiersOf) {
-            Map<String, RSASSAVerifier> built = new java.util.HashMap<>();
-            for (SigningKeys.Key k : current) {
-                try {
-                    built.put(k.kid(), new RSASSAVerifier(k.rsa().toRSAPublicKey()));
-                } catch (JOSEException e) {
-                    // not an RSA key we can use: tokens naming it do not verify
-                }
-            }
-            verifiers = Map.copyOf(built);
-            verifiersOf = current;
-        }
+        followKeys();
         return verifiers.get(kid);
+    }
+
+    /**
+     * Keeps the verifiers to the keys that verify now. When a key left (it retired), the cached tokens go
+     * too: a token is served from the cache only while its key still verifies.
+     */
+    private void followKeys() {
+        List<SigningKeys.Key> current = keys.verifying(SigningKeys.Purpose.ACCESS_TOKEN);
+        if (current == verifiersOf) {
+            return;
+        }
+        Map<String, RSASSAVerifier> old = verifiers;
+        Map<String, RSASSAVerifier> built = new java.util.HashMap<>();
+        for (SigningKeys.Key k : current) {
+            RSASSAVerifier v = old.get(k.kid());
+            try {
+                built.put(k.kid(), v != null ? v : new RSASSAVerifier(k.rsa().toRSAPublicKey()));
+            } catch (JOSEException e) {
+                // not an RSA key we can use: tokens naming it do not verify
+            }
+        }
+        verifiers = Map.copyOf(built);
+        verifiersOf = current;
+        if (!built.keySet().containsAll(old.keySet())) {
+            cache.invalidateAll();
+        }
     }
 }

@@ -27,9 +27,16 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
     }
 
     @Override
-    public int retireOlderThan(String purpose, Instant before, Instant now) {
-        return jdbc.update("UPDATE signing_keys SET retired_at = ? WHERE purpose = ? AND retired_at IS NULL"
-                + " AND created_at < ? AND kid <> (SELECT kid FROM signing_keys WHERE purpose = ? AND retired_at IS NULL"
-                + " ORDER BY created_at DESC, kid DESC LIMIT 1)", now, purpose, before, purpose);
+    public List<String> retireReplacedBefore(String purpose, Instant replacedBefore, Instant now) {
+        List<String> candidates = jdbc.list("SELECT k.kid FROM signing_keys k WHERE k.purpose = ? AND k.retired_at IS NULL"
+                + " AND EXISTS (SELECT 1 FROM signing_keys n WHERE n.purpose = k.purpose AND n.created_at > k.created_at"
+                + " AND n.created_at < ?)", rs -> rs.getString(1), purpose, replacedBefore);
+        List<String> retired = new java.util.ArrayList<>();
+        for (String kid : candidates) {
+            if (jdbc.update("UPDATE signing_keys SET retired_at = ? WHERE kid = ? AND retired_at IS NULL", now, kid) == 1) {
+                retired.add(kid);
+            }
+        }
+        return retired;
     }
 }

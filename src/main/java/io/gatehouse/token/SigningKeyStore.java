@@ -18,6 +18,10 @@ public interface SigningKeyStore {
 
     void insert(StoredKey key);
 
-    /** Retires every key of a purpose created before {@code before}, except the newest. */
-    int retireOlderThan(String purpose, Instant before, Instant now);
+    /**
+     * Retires every key of a purpose that a newer key of that purpose replaced before {@code replacedBefore}
+     * (the newer one was created then); returns the kids this call retired (another node's retirement of
+     * the same key is not counted twice). Joins the caller's transaction.
+     */
+    List<String> retireReplacedBefore(String purpose, Instant replacedBefore, Instant now);
 }

@@ -63,6 +63,8 @@ public final class SigningKeys {
     private final SecureRandom random = new SecureRandom();
     private volatile Map<Purpose, List<Key>> keys = new EnumMap<>(Purpose.class);
     private volatile long lastReload;
+    /** One load at a time; a lock rather than {@code synchronized}, which would pin a virtual thread's carrier over JDBC. */
+    private final java.util.concurrent.locks.ReentrantLock loading = new java.util.concurrent.locks.ReentrantLock();
 
     private final Audit audit;
 
@@ -104,23 +106,29 @@ public final class SigningKeys {
         return keys.get(purpose);
     }
 
-    /** Reloads from the database unless that was done within the last second; true if it reloaded. */
+    /**
+     * Reloads from the database unless that was done within the last second; true if the keys were
+     * reloaded meanwhile (by this call, or by another that it waited for: one load serves every caller).
+     */
     public boolean reloadIfStale() {
-        long now = clock.millis();
-        if (now - lastReload < RELOAD_INTERVAL_MILLIS) {
+        long seen = lastReload;
+        if (clock.millis() - seen < RELOAD_INTERVAL_MILLIS) {
             return false;
         }
-        synchronized (this) {
-            if (clock.millis() - lastReload < RELOAD_INTERVAL_MILLIS) {
-                return false;
+        loading.lock();
+        try {
+            if (lastReload != seen) {
+                return true; // another caller loaded while this one waited
             }
             load();
             return true;
+        } finally {
+            loading.unlock();
         }
     }
 
     /** Publishes a new signing key for this purpose; it signs after the activation delay, the old ones keep verifying. */
-    public synchronized Key rotate(Purpose purpose) {
+    public Key rotate(Purpose purpose) {
         String kid = audit.inTransaction(() -> {
             String k = insertNew(purpose);
             audit.record(Audit.event(AuditType.SIGNING_KEY_ROTATED).detail("kid", k).detail("purpose", purpose.wire));
@@ -128,6 +136,33 @@ public final class SigningKeys {
         });
         load();
         return keys.get(purpose).stream().filter(k -> k.kid().equals(kid)).findFirst().orElseThrow();
+    }
+
+    /** How long past the longest token's life a replaced key still verifies: room for clocks that differ between nodes. */
+    public static final java.time.Duration RETIREMENT_MARGIN = java.time.Duration.ofMinutes(5);
+
+    /**
+     * Retires the access-token keys that no unexpired token can carry: those a newer key replaced (it
+     * signs from its creation plus {@link #ACTIVATION_DELAY}) longer ago than {@code longestToken} plus a
+     * margin. A retired key no longer verifies and leaves the JWKS. API-key keys never retire here: an
+     * API key may live forever. Each retirement is an audit event ({@code signing_key.retired}, actor
+     * {@code system}). Safe on many nodes at once; returns the kids this call retired.
+     */
+    public List<String> retireReplaced(java.time.Duration longestToken) {
+        Instant now = clock.instant();
+        Instant replacedBefore = now.minus(longestToken).minus(ACTIVATION_DELAY).minus(RETIREMENT_MARGIN);
+        String purpose = Purpose.ACCESS_TOKEN.wire;
+        List<String> retired = audit.inTransaction(() -> {
+            List<String> kids = store.retireReplacedBefore(purpose, replacedBefore, now);
+            kids.forEach(kid -> audit.record(Audit.event(AuditType.SIGNING_KEY_RETIRED).actor("system")
+                    .detail("kid", kid).detail("purpose", purpose)));
+            return kids;
+        });
+        if (!retired.isEmpty()) {
+            LOG.info("Retired {} signing key(s) no unexpired token can carry: {}", purpose, retired);
+            load();
+        }
+        return retired;
     }
 
     /** Every usable key of every purpose, newest first, for the admin API. */
@@ -161,7 +196,7 @@ public final class SigningKeys {
         return new JWKSet(pub);
     }
 
-    private synchronized Key generate(Purpose purpose) {
+    private Key generate(Purpose purpose) {
         String kid = insertNew(purpose);
         load();
         return keys.get(purpose).stream().filter(k -> k.kid().equals(kid)).findFirst().orElseThrow();
@@ -192,7 +227,16 @@ public final class SigningKeys {
         return kid;
     }
 
-    private synchronized void load() {
+    private void load() {
+        loading.lock();
+        try {
+            loadLocked();
+        } finally {
+            loading.unlock();
+        }
+    }
+
+    private void loadLocked() {
         Map<Purpose, List<Key>> loaded = new EnumMap<>(Purpose.class);
         for (Purpose p : Purpose.values()) {
             loaded.put(p, new ArrayList<>());
