@@ -228,6 +228,12 @@ public final class ApiKeys implements CredentialVerifier {
         }
     }
 
+    /** Runs the caches' pending evictions now (they run in passing otherwise); for tests. */
+    void cleanUp() {
+        revoked.cleanUp();
+        cache.cleanUp();
+    }
+
     /** A use not yet written when its entry leaves the cache waits for the next flush. */
     private void keepUnsaved(Verified v) {
         if (v != null && v.lastUsedMillis > v.flushedMillis) {
