@@ -13,7 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An app's OpenID Connect and browser metadata (SPEC §5 v2), kept beside the app: the URIs that
@@ -36,7 +35,9 @@ public final class ClientSettings {
 
     private final Jdbc jdbc;
     private final Clock clock;
-    private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+    /** Bounded and expiring like the app cache: client ids come from requests. */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Cached> cache = com.github.benmanes.caffeine.cache.Caffeine
+            .newBuilder().maximumSize(100_000).expireAfterWrite(java.time.Duration.ofHours(1)).build();
     private volatile Cached origins;
 
     public ClientSettings(Jdbc jdbc, Clock clock) {
@@ -45,7 +46,7 @@ public final class ClientSettings {
     }
 
     public Settings of(String clientId) {
-        Cached c = cache.get(clientId);
+        Cached c = cache.getIfPresent(clientId);
         long now = clock.millis();
         if (c != null && now - c.loadedAt < CACHE_MILLIS) {
             return c.settings;
@@ -63,7 +64,7 @@ public final class ClientSettings {
         }
         List<String> logout = postLogoutRedirectUris == null ? null : logoutUris(postLogoutRedirectUris);
         List<String> allowed = allowedOrigins == null ? null : origins(allowedOrigins);
-        cache.remove(clientId);
+        cache.invalidate(clientId);
         Settings old = of(clientId);
         Settings s = new Settings(logout == null ? old.postLogoutRedirectUris() : logout,
                 allowed == null ? old.allowedOrigins() : allowed);
@@ -119,7 +120,7 @@ public final class ClientSettings {
 
     /** An app's change was announced by another node: read its settings again. */
     public void forget(String clientId) {
-        cache.remove(clientId);
+        cache.invalidate(clientId);
         origins = null;
     }
 
