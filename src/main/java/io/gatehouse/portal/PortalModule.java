@@ -45,7 +45,7 @@ public final class PortalModule {
         this.oauth = oauth;
         this.usage = usage;
         this.secureCookies = settings.secureCookies();
-        this.sessions = new Sessions(jdbc, clock);
+        this.sessions = new Sessions(new JdbcSessionStore(jdbc), clock);
         this.portal = new Portal(accounts.accounts, secureCookies);
         this.flash = new Flash(jdbc, clock);
         this.login = new LoginEndpoints(portal, accounts.accounts, sessions, throttles.create(new Throttle.Policy("login", 10, 50, Duration.ofMinutes(5))), secureCookies);

@@ -4,7 +4,6 @@ import io.gatehouse.auth.CredentialFormat;
 import io.gatehouse.auth.CredentialVerifier;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.auth.Secrets;
-import io.gatehouse.store.Jdbc;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,11 +16,11 @@ public final class Sessions implements CredentialVerifier {
     public static final String COOKIE = "gatehouse_session";
     public static final Duration LIFETIME = Duration.ofHours(12);
 
-    private final Jdbc jdbc;
+    private final SessionStore store;
     private final Clock clock;
 
-    public Sessions(Jdbc jdbc, Clock clock) {
-        this.jdbc = jdbc;
+    public Sessions(SessionStore store, Clock clock) {
+        this.store = store;
         this.clock = clock;
     }
 
@@ -29,8 +28,7 @@ public final class Sessions implements CredentialVerifier {
     public String start(long accountId) {
         String value = CredentialFormat.SESSION.mint();
         Instant now = clock.instant();
-        jdbc.update("INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                Secrets.sha256(value), accountId, now, now.plus(LIFETIME));
+        store.insert(Secrets.sha256(value), new SessionStore.Session(accountId, now, now.plus(LIFETIME)));
         return value;
     }
 
@@ -39,9 +37,9 @@ public final class Sessions implements CredentialVerifier {
         if (cookie == null || cookie.length() > 100 || !CredentialFormat.SESSION.accepts(cookie)) {
             return null;
         }
-        return jdbc.one("SELECT account_id, expires_at FROM sessions WHERE id_hash = ? AND expires_at > ?",
-                rs -> Principal.of(rs.getLong("account_id"), Principal.Kind.SESSION, null, null, null,
-                        Jdbc.instant(rs, "expires_at")), Secrets.sha256(cookie), clock.instant()).orElse(null);
+        return store.live(Secrets.sha256(cookie), clock.instant())
+                .map(s -> Principal.of(s.accountId(), Principal.Kind.SESSION, null, null, null, s.expiresAt()))
+                .orElse(null);
     }
 
     /** When the session's account logged in (OpenID Connect {@code auth_time}), if the session is live. */
@@ -49,13 +47,12 @@ public final class Sessions implements CredentialVerifier {
         if (cookie == null || cookie.length() > 100 || !CredentialFormat.SESSION.accepts(cookie)) {
             return java.util.Optional.empty();
         }
-        return jdbc.one("SELECT created_at FROM sessions WHERE id_hash = ? AND expires_at > ?",
-                rs -> Jdbc.instant(rs, "created_at"), Secrets.sha256(cookie), clock.instant());
+        return store.live(Secrets.sha256(cookie), clock.instant()).map(SessionStore.Session::createdAt);
     }
 
     public void end(String cookie) {
         if (cookie != null) {
-            jdbc.update("DELETE FROM sessions WHERE id_hash = ?", Secrets.sha256(cookie));
+            store.delete(Secrets.sha256(cookie));
         }
     }
 }

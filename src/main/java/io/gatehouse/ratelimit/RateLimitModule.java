@@ -19,7 +19,7 @@ public final class RateLimitModule {
         this.clock = clock;
         this.limiter = redis == null ? local : new FailoverRateLimiter(new RedisRateLimiter(redis), local,
                 FailoverRateLimiter.Mode.valueOf(settings.rateLimitOnRedisFailure().toUpperCase(Locale.ROOT)), clock::millis);
-        this.usage = new UsageRecorder(jdbc, clock);
+        this.usage = new UsageRecorder(new JdbcUsageStore(jdbc), clock);
     }
 
     public void schedule(Jobs jobs) {

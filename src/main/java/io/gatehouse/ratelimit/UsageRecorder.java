@@ -1,7 +1,5 @@
 package io.gatehouse.ratelimit;
 
-import io.gatehouse.store.DuplicateException;
-import io.gatehouse.store.Jdbc;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
  * counts sum up.
  */
 public final class UsageRecorder {
-    private final Jdbc jdbc;
+    private final UsageStore store;
     private final Clock clock;
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Row> finished = new ConcurrentLinkedQueue<>();
@@ -37,8 +35,8 @@ public final class UsageRecorder {
     public record Minute(Instant minute, long requests, long rejected) {
     }
 
-    public UsageRecorder(Jdbc jdbc, Clock clock) {
-        this.jdbc = jdbc;
+    public UsageRecorder(UsageStore store, Clock clock) {
+        this.store = store;
         this.clock = clock;
     }
 
@@ -102,17 +100,7 @@ public final class UsageRecorder {
     }
 
     private void add(Row r) {
-        Instant minute = Instant.ofEpochSecond(r.minute * 60);
-        String update = "UPDATE app_usage SET requests = requests + ?, rejected = rejected + ? WHERE client_id = ? AND minute_start = ?";
-        if (jdbc.update(update, r.requests, r.rejected, r.clientId, minute) == 1) {
-            return;
-        }
-        try {
-            jdbc.update("INSERT INTO app_usage (client_id, minute_start, requests, rejected) VALUES (?, ?, ?, ?)",
-                    r.clientId, minute, r.requests, r.rejected);
-        } catch (DuplicateException raced) {
-            jdbc.update(update, r.requests, r.rejected, r.clientId, minute);
-        }
+        store.add(new UsageStore.Row(r.clientId, Instant.ofEpochSecond(r.minute * 60), r.requests, r.rejected));
     }
 
     /** The last 60 minutes of an app's traffic, oldest first, one entry per minute (zeros included). */
@@ -123,16 +111,13 @@ public final class UsageRecorder {
         for (long m = now - 59; m <= now; m++) {
             byMinute.put(m, new long[2]);
         }
-        jdbc.list("SELECT minute_start, requests, rejected FROM app_usage WHERE client_id = ? AND minute_start >= ?",
-                rs -> {
-                    long m = Jdbc.instant(rs, "minute_start").getEpochSecond() / 60;
-                    long[] slot = byMinute.get(m);
-                    if (slot != null) {
-                        slot[0] += rs.getLong("requests");
-                        slot[1] += rs.getLong("rejected");
-                    }
-                    return null;
-                }, clientId, Instant.ofEpochSecond((now - 59) * 60));
+        for (UsageStore.Row r : store.since(clientId, Instant.ofEpochSecond((now - 59) * 60))) {
+            long[] slot = byMinute.get(r.minute().getEpochSecond() / 60);
+            if (slot != null) {
+                slot[0] += r.requests();
+                slot[1] += r.rejected();
+            }
+        }
         List<Minute> out = new ArrayList<>(60);
         byMinute.forEach((m, v) -> out.add(new Minute(Instant.ofEpochSecond(m * 60), v[0], v[1])));
         return out;

@@ -1,0 +1,70 @@
+package io.gatehouse.portal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.account.Account;
+import io.gatehouse.account.JdbcAccountStore;
+import io.gatehouse.account.Role;
+import io.gatehouse.testing.Backend;
+import io.gatehouse.testing.TestDatabase;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** One contract for every SessionStore: in memory, H2 and PostgreSQL. */
+@ParameterizedClass
+@EnumSource(SessionStoreContractTest.Impl.class)
+class SessionStoreContractTest {
+    enum Impl { IN_MEMORY, H2, POSTGRES }
+
+    private static final long ACCOUNT = 4242;
+    private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+
+    @Parameter
+    Impl impl;
+
+    private TestDatabase t;
+    private SessionStore store;
+
+    @BeforeEach
+    void open() {
+        if (impl == Impl.IN_MEMORY) {
+            store = new InMemorySessionStore();
+            return;
+        }
+        t = TestDatabase.open(impl == Impl.H2 ? Backend.H2 : Backend.POSTGRES);
+        new JdbcAccountStore(t.jdbc).insert(new Account(ACCOUNT, "ann@example.com", "Ann", "Lee", Role.USER, T0), "h");
+        store = new JdbcSessionStore(t.jdbc);
+    }
+
+    @AfterEach
+    void close() {
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    @Test
+    void a_session_is_found_until_it_expires_and_not_after() {
+        SessionStore.Session s = new SessionStore.Session(ACCOUNT, T0, T0.plus(Duration.ofHours(12)));
+        store.insert("hash-a", s);
+        assertThat(store.live("hash-a", T0.plusSeconds(1))).contains(s);
+        assertThat(store.live("hash-a", T0.plus(Duration.ofHours(12)))).isEmpty();
+        assertThat(store.live("hash-unknown", T0)).isEmpty();
+    }
+
+    @Test
+    void a_deleted_session_is_gone_and_others_stay() {
+        store.insert("hash-a", new SessionStore.Session(ACCOUNT, T0, T0.plus(Duration.ofHours(1))));
+        store.insert("hash-b", new SessionStore.Session(ACCOUNT, T0, T0.plus(Duration.ofHours(1))));
+        store.delete("hash-a");
+        store.delete("hash-never");
+        assertThat(store.live("hash-a", T0)).isEmpty();
+        assertThat(store.live("hash-b", T0)).isPresent();
+    }
+}
