@@ -38,35 +38,40 @@ public final class RetentionJob {
     public record Periods(Duration finished, Duration usage, Duration audit) {
     }
 
-    /** One kind of finished row: a delete of at most {@link #BATCH} rows older than its cutoff. */
-    private record Sweep(String name, String sql, Function<Periods, Duration> period) {
-    }
-
-    private static String batch(String table, String key, String condition) {
-        return "DELETE FROM " + table + " WHERE " + key + " IN (SELECT " + key + " FROM " + table + " WHERE " + condition
-                + " LIMIT " + BATCH + ")";
+    /** One kind of finished row: those of {@code table} matching {@code condition} (one {@code ?}, the cutoff). */
+    private record Sweep(String name, String table, String key, String condition, Function<Periods, Duration> period) {
+        /**
+         * At most {@link #BATCH} rows. PostgreSQL has no {@code DELETE … LIMIT}, so it deletes the keys a
+         * limited select names (planned as an index range and a semi-join); H2 has the limit itself, and is
+         * far slower with the sub-select.
+         */
+        String sql(boolean postgres) {
+            return postgres
+                    ? "DELETE FROM " + table + " WHERE (" + key + ") IN (SELECT " + key + " FROM " + table + " WHERE " + condition
+                            + " LIMIT " + BATCH + ")"
+                    : "DELETE FROM " + table + " WHERE " + condition + " FETCH FIRST " + BATCH + " ROWS ONLY";
+        }
     }
 
     /** In an order that lets each delete go through (tokens before their grants). */
     private static final List<Sweep> SWEEPS = List.of(
-            new Sweep("auth_codes", batch("auth_codes", "code_hash", "expires_at < ?"), Periods::finished),
-            new Sweep("refresh_tokens used", batch("refresh_tokens", "token_hash", "used_at < ?"), Periods::finished),
-            new Sweep("refresh_tokens expired", batch("refresh_tokens", "token_hash", "expires_at < ?"), Periods::finished),
-            new Sweep("refresh_tokens of revoked grants", batch("refresh_tokens", "token_hash",
-                    "grant_id IN (SELECT id FROM grants WHERE revoked_at < ?)"), Periods::finished),
-            new Sweep("grants revoked", batch("grants", "id", "revoked_at < ?"
-                    + " AND NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.grant_id = grants.id)"), Periods::finished),
-            new Sweep("grants without tokens", batch("grants", "id", "created_at < ?"
-                    + " AND NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.grant_id = grants.id)"), Periods::finished),
-            new Sweep("revoked_access_tokens", batch("revoked_access_tokens", "jti", "expires_at < ?"), Periods::finished),
-            new Sweep("sessions", batch("sessions", "id_hash", "expires_at < ?"), Periods::finished),
-            new Sweep("portal_flash", batch("portal_flash", "id", "expires_at < ?"), Periods::finished),
-            new Sweep("password_resets", batch("password_resets", "token_hash", "expires_at < ?"), Periods::finished),
-            new Sweep("device_codes", batch("device_codes", "device_code_hash", "expires_at < ?"), Periods::finished),
-            new Sweep("revocation_log", batch("revocation_log", "id", "at < ?"), Periods::finished),
-            new Sweep("app_usage", "DELETE FROM app_usage WHERE (client_id, minute_start) IN (SELECT client_id, minute_start"
-                    + " FROM app_usage WHERE minute_start < ? LIMIT " + BATCH + ")", Periods::usage),
-            new Sweep("audit_events", batch("audit_events", "id", "at < ?"), Periods::audit));
+            new Sweep("auth_codes", "auth_codes", "code_hash", "expires_at < ?", Periods::finished),
+            new Sweep("refresh_tokens used", "refresh_tokens", "token_hash", "used_at < ?", Periods::finished),
+            new Sweep("refresh_tokens expired", "refresh_tokens", "token_hash", "expires_at < ?", Periods::finished),
+            new Sweep("refresh_tokens of revoked grants", "refresh_tokens", "token_hash",
+                    "grant_id IN (SELECT id FROM grants WHERE revoked_at < ?)", Periods::finished),
+            new Sweep("grants revoked", "grants", "id", "revoked_at < ?"
+                    + " AND NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.grant_id = grants.id)", Periods::finished),
+            new Sweep("grants without tokens", "grants", "id", "created_at < ?"
+                    + " AND NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.grant_id = grants.id)", Periods::finished),
+            new Sweep("revoked_access_tokens", "revoked_access_tokens", "jti", "expires_at < ?", Periods::finished),
+            new Sweep("sessions", "sessions", "id_hash", "expires_at < ?", Periods::finished),
+            new Sweep("portal_flash", "portal_flash", "id", "expires_at < ?", Periods::finished),
+            new Sweep("password_resets", "password_resets", "token_hash", "expires_at < ?", Periods::finished),
+            new Sweep("device_codes", "device_codes", "device_code_hash", "expires_at < ?", Periods::finished),
+            new Sweep("revocation_log", "revocation_log", "id", "at < ?", Periods::finished),
+            new Sweep("app_usage", "app_usage", "client_id, minute_start", "minute_start < ?", Periods::usage),
+            new Sweep("audit_events", "audit_events", "id", "at < ?", Periods::audit));
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -87,7 +92,7 @@ public final class RetentionJob {
             Instant cutoff = now.minus(s.period().apply(periods));
             long total = 0;
             for (int i = 0; i < MAX_BATCHES; i++) {
-                int n = deleteBatch(s.sql(), cutoff);
+                int n = deleteBatch(s, cutoff);
                 if (n < 0) {
                     LOG.debug("retention: another node is sweeping; this run stops");
                     return deleted;
@@ -108,12 +113,13 @@ public final class RetentionJob {
     }
 
     /** One batch in its own transaction; -1 when another node holds the sweep lock. */
-    private int deleteBatch(String sql, Instant cutoff) {
+    private int deleteBatch(Sweep s, Instant cutoff) {
         return jdbc.inTransaction(c -> {
-            if (isPostgres(c) && !locked(c)) {
+            boolean pg = isPostgres(c);
+            if (pg && !locked(c)) {
                 return -1;
             }
-            return Jdbc.update(c, sql, cutoff);
+            return Jdbc.update(c, s.sql(pg), cutoff);
         });
     }
 
