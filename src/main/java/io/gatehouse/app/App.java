@@ -9,6 +9,8 @@ import java.util.Set;
  * A registered third-party app (SPEC §5, §8). Holds only a hash of its secret.
  *
  * @param rateLimitOverride an admin's per-minute limit, or null for the mode's default
+ * @param introspect set by an admin for resource servers: introspection tells this app about every
+ *                   token, not only its own (SPEC §11 v2)
  * @param pendingPermissions in production, a permission set that adds permissions and waits for review
  * @param version the stored row's version: a change written from an older version is refused
  */
@@ -26,6 +28,7 @@ public record App(
         ReviewStatus reviewStatus,
         String reviewNote,
         Integer rateLimitOverride,
+        boolean introspect,
         Set<Long> testUsers,
         Instant createdAt,
         Instant updatedAt,
@@ -77,38 +80,43 @@ public record App(
 
     public App withSecretHash(String hash, Instant now) {
         return new App(clientId, ownerId, name, description, type, hash, redirectUris, permissions, pendingPermissions,
-                mode, reviewStatus, reviewNote, rateLimitOverride, testUsers, createdAt, now, version);
+                mode, reviewStatus, reviewNote, rateLimitOverride, introspect, testUsers, createdAt, now, version);
     }
 
     public App withDetails(String name, String description, List<String> redirectUris, Instant now) {
         return new App(clientId, ownerId, name, description, type, secretHash, redirectUris, permissions,
-                pendingPermissions, mode, reviewStatus, reviewNote, rateLimitOverride, testUsers, createdAt, now, version);
+                pendingPermissions, mode, reviewStatus, reviewNote, rateLimitOverride, introspect, testUsers, createdAt, now, version);
     }
 
     public App withPermissions(List<String> permissions, List<String> pending, ReviewStatus status, Instant now) {
         return new App(clientId, ownerId, name, description, type, secretHash, redirectUris, permissions, pending,
-                mode, status, reviewNote, rateLimitOverride, testUsers, createdAt, now, version);
+                mode, status, reviewNote, rateLimitOverride, introspect, testUsers, createdAt, now, version);
     }
 
     public App withReview(Mode mode, ReviewStatus status, String note, Instant now) {
         return new App(clientId, ownerId, name, description, type, secretHash, redirectUris, permissions,
-                pendingPermissions, mode, status, note, rateLimitOverride, testUsers, createdAt, now, version);
+                pendingPermissions, mode, status, note, rateLimitOverride, introspect, testUsers, createdAt, now, version);
     }
 
     public App withRateLimit(Integer override, Instant now) {
         return new App(clientId, ownerId, name, description, type, secretHash, redirectUris, permissions,
-                pendingPermissions, mode, reviewStatus, reviewNote, override, testUsers, createdAt, now, version);
+                pendingPermissions, mode, reviewStatus, reviewNote, override, introspect, testUsers, createdAt, now, version);
+    }
+
+    public App withIntrospect(boolean introspect, Instant now) {
+        return new App(clientId, ownerId, name, description, type, secretHash, redirectUris, permissions,
+                pendingPermissions, mode, reviewStatus, reviewNote, rateLimitOverride, introspect, testUsers, createdAt, now, version);
     }
 
     public App withTestUsers(Set<Long> users, Instant now) {
         return new App(clientId, ownerId, name, description, type, secretHash, redirectUris, permissions,
-                pendingPermissions, mode, reviewStatus, reviewNote, rateLimitOverride, Set.copyOf(users), createdAt, now, version);
+                pendingPermissions, mode, reviewStatus, reviewNote, rateLimitOverride, introspect, Set.copyOf(users), createdAt, now, version);
     }
 
     /** The same app as stored at {@code version}. */
     public App withVersion(long version) {
         return new App(clientId, ownerId, name, description, type, secretHash, redirectUris, permissions,
-                pendingPermissions, mode, reviewStatus, reviewNote, rateLimitOverride, testUsers, createdAt, updatedAt, version);
+                pendingPermissions, mode, reviewStatus, reviewNote, rateLimitOverride, introspect, testUsers, createdAt, updatedAt, version);
     }
 
     @Override

@@ -75,7 +75,7 @@ public final class AppAdminEndpoints {
         Long limit = setLimit ? b.optionalLong("rate_limit_per_minute", 1, 1_000_000_000) : null;
         Apps.Edit edit = new Apps.Edit(AppRequests.name(b), b.optionalString("description", 1000),
                 b.optionalStrings("redirect_uris", RedirectUris.MAX, 2000), b.optionalStrings("permissions", 100, 100),
-                true, setLimit, limit == null ? null : limit.intValue(), testUsers(b));
+                true, setLimit, limit == null ? null : limit.intValue(), testUsers(b), b.optionalBoolean("introspect"));
         AppRequests.OidcFields oidc = AppRequests.oidcFields(b);
         App edited = apps.edit(app, edit);
         settings.change(edited.clientId(), oidc.postLogoutRedirectUris(), oidc.allowedOrigins());

@@ -13,7 +13,8 @@ public record AppView(String clientId,
                       long ownerId, String name, String description, String type, List<String> redirectUris,
                       List<String> permissions, List<String> pendingPermissions, String mode, String reviewStatus,
                       String reviewNote, int rateLimitPerMinute, List<Long> testUsers, Instant createdAt,
-                      Instant updatedAt, List<String> postLogoutRedirectUris, List<String> allowedOrigins) {
+                      Instant updatedAt, List<String> postLogoutRedirectUris, List<String> allowedOrigins,
+                      boolean introspect) {
 
     public static AppView of(App a) {
         return of(a, null);
@@ -27,7 +28,7 @@ public record AppView(String clientId,
         return new AppView(a.clientId(), secret, a.ownerId(), a.name(), a.description(), a.type().wire(), a.redirectUris(),
                 a.permissions(), a.pendingPermissions(), a.mode().wire(), a.reviewStatus().wire(), a.reviewNote(),
                 a.rateLimitPerMinute(), a.testUsers().stream().sorted().toList(), a.createdAt(), a.updatedAt(),
-                settings.postLogoutRedirectUris(), settings.allowedOrigins());
+                settings.postLogoutRedirectUris(), settings.allowedOrigins(), a.introspect());
     }
 
     @Override

@@ -83,7 +83,7 @@ public final class Apps {
         String secret = r.type() == App.ClientType.CONFIDENTIAL ? CredentialFormat.CLIENT_SECRET.mint() : null;
         App app = new App(CredentialFormat.CLIENT_ID.mint(), ownerId, r.name(), r.description(), r.type(),
                 secret == null ? null : Secrets.sha256(secret), uris, permissions, null, App.Mode.DEVELOPMENT,
-                App.ReviewStatus.DRAFT, null, null, r.testUsers() == null ? Set.of() : Set.copyOf(r.testUsers()), now, now, 0);
+                App.ReviewStatus.DRAFT, null, null, false, r.testUsers() == null ? Set.of() : Set.copyOf(r.testUsers()), now, now, 0);
         audit.inTransactionRun(() -> {
             if (!store.insert(app, MAX_APPS_PER_ACCOUNT)) {
                 throw DomainException.conflict("An account may have at most " + MAX_APPS_PER_ACCOUNT + " apps.");
@@ -139,9 +139,9 @@ public final class Apps {
      * {@code setLimit} with a null {@code limit} returns the app to its mode's default.
      */
     public record Edit(String name, String description, List<String> redirectUris, List<String> permissions,
-                       boolean byAdmin, boolean setLimit, Integer limit, Set<Long> testUsers) {
+                       boolean byAdmin, boolean setLimit, Integer limit, Set<Long> testUsers, Boolean introspect) {
         public static Edit byDeveloper(String name, String description, List<String> redirectUris, List<String> permissions) {
-            return new Edit(name, description, redirectUris, permissions, false, false, null, null);
+            return new Edit(name, description, redirectUris, permissions, false, false, null, null, null);
         }
     }
 
@@ -166,12 +166,16 @@ public final class Apps {
             if (e.testUsers() != null) {
                 a = a.withTestUsers(e.testUsers(), now);
             }
+            if (e.introspect() != null) {
+                a = a.withIntrospect(e.introspect(), now);
+            }
             return a;
         }, (before, after) -> {
             List<Audit.Event> events = new ArrayList<>();
             List<String> changed = changedFields(before, after);
             if (!changed.isEmpty()) {
-                events.add(event(AuditType.APP_CHANGED, after).detail("fields", changed));
+                Audit.Event changes = event(AuditType.APP_CHANGED, after).detail("fields", changed);
+                events.add(before.introspect() == after.introspect() ? changes : changes.detail("introspect", after.introspect()));
             }
             if (!Objects.equals(before.rateLimitPerMinute(), after.rateLimitPerMinute())) {
                 events.add(limitEvent(before, after));
@@ -199,6 +203,9 @@ public final class Apps {
         }
         if (!before.testUsers().equals(after.testUsers())) {
             fields.add("test_users");
+        }
+        if (before.introspect() != after.introspect()) {
+            fields.add("introspect");
         }
         return fields;
     }

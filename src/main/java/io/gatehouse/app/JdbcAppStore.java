@@ -17,7 +17,7 @@ import java.util.Set;
 public final class JdbcAppStore implements AppStore {
     private static final String COLUMNS = "client_id, owner_id, name, description, client_type, secret_hash,"
             + " redirect_uris, permissions, pending_permissions, mode, review_status, review_note, rate_limit_per_minute,"
-            + " created_at, updated_at, version";
+            + " introspect, created_at, updated_at, version";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
 
     private final Jdbc jdbc;
@@ -35,11 +35,12 @@ public final class JdbcAppStore implements AppStore {
             if (owned >= maxPerOwner) {
                 return false;
             }
-            Jdbc.update(c, "INSERT INTO apps (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            Jdbc.update(c, "INSERT INTO apps (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     a.clientId(), a.ownerId(), a.name(), a.description(), a.type(), a.secretHash(),
                     Json.string(a.redirectUris()), Json.string(a.permissions()),
                     a.pendingPermissions() == null ? null : Json.string(a.pendingPermissions()),
-                    a.mode(), a.reviewStatus(), a.reviewNote(), a.rateLimitOverride(), a.createdAt(), a.updatedAt(), a.version());
+                    a.mode(), a.reviewStatus(), a.reviewNote(), a.rateLimitOverride(), a.introspect(), a.createdAt(), a.updatedAt(),
+                    a.version());
             writeTestUsers(c, a);
             return true;
         });
@@ -72,10 +73,10 @@ public final class JdbcAppStore implements AppStore {
         return jdbc.inTransaction(c -> {
             int changed = Jdbc.update(c, "UPDATE apps SET name = ?, description = ?, redirect_uris = ?, permissions = ?,"
                             + " pending_permissions = ?, mode = ?, review_status = ?, review_note = ?, rate_limit_per_minute = ?,"
-                            + " updated_at = ?, version = version + 1 WHERE client_id = ? AND version = ? AND deleted_at IS NULL",
+                            + " introspect = ?, updated_at = ?, version = version + 1 WHERE client_id = ? AND version = ? AND deleted_at IS NULL",
                     a.name(), a.description(), Json.string(a.redirectUris()), Json.string(a.permissions()),
                     a.pendingPermissions() == null ? null : Json.string(a.pendingPermissions()), a.mode(), a.reviewStatus(),
-                    a.reviewNote(), a.rateLimitOverride(), a.updatedAt(), a.clientId(), a.version());
+                    a.reviewNote(), a.rateLimitOverride(), a.introspect(), a.updatedAt(), a.clientId(), a.version());
             if (changed == 0) {
                 return false;
             }
@@ -113,7 +114,8 @@ public final class JdbcAppStore implements AppStore {
                 rs.getString("pending_permissions") == null ? null : strings(rs.getString("pending_permissions")),
                 App.Mode.valueOf(rs.getString("mode").toUpperCase(Locale.ROOT)),
                 App.ReviewStatus.valueOf(rs.getString("review_status").toUpperCase(Locale.ROOT)),
-                rs.getString("review_note"), limit == null ? null : ((Number) limit).intValue(), Set.copyOf(testUsers),
+                rs.getString("review_note"), limit == null ? null : ((Number) limit).intValue(), rs.getBoolean("introspect"),
+                Set.copyOf(testUsers),
                 Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"), rs.getLong("version"));
     }
 

@@ -46,7 +46,8 @@ public record Settings(
         String mailFrom,
         Duration retention,
         Duration usageRetention,
-        Duration auditRetention) {
+        Duration auditRetention,
+        Duration grantMaxAge) {
 
     /** The names this version understands; anything else in a config file is a typo worth reporting. */
     public static final List<String> NAMES = List.of(
@@ -57,7 +58,7 @@ public record Settings(
             "GATEHOUSE_MAX_BODY_BYTES", "GATEHOUSE_SHUTDOWN_GRACE", "GATEHOUSE_MASTER_KEY",
             "GATEHOUSE_RATE_LIMIT_ON_REDIS_FAILURE", "GATEHOUSE_REDIS_PREFIX", "GATEHOUSE_TRUSTED_PROXIES",
             "GATEHOUSE_ADMIN_HOSTS", "GATEHOUSE_SMTP_URL", "GATEHOUSE_MAIL_FROM",
-            "GATEHOUSE_RETENTION", "GATEHOUSE_USAGE_RETENTION", "GATEHOUSE_AUDIT_RETENTION");
+            "GATEHOUSE_RETENTION", "GATEHOUSE_USAGE_RETENTION", "GATEHOUSE_AUDIT_RETENTION", "GATEHOUSE_GRANT_MAX_AGE");
 
     /**
      * GATEHOUSE_ variables that other parts read (the launcher script, logging, the CLI), so not unknown to
@@ -183,7 +184,8 @@ public record Settings(
                 r.string("GATEHOUSE_MAIL_FROM", "gatehouse@localhost"),
                 r.duration("GATEHOUSE_RETENTION", Duration.ofDays(30)),
                 r.duration("GATEHOUSE_USAGE_RETENTION", Duration.ofDays(90)),
-                r.duration("GATEHOUSE_AUDIT_RETENTION", Duration.ofDays(365)));
+                r.duration("GATEHOUSE_AUDIT_RETENTION", Duration.ofDays(365)),
+                r.duration("GATEHOUSE_GRANT_MAX_AGE", Duration.ofDays(365)));
     }
 
     /** The issuer once the public port is known: {@code GATEHOUSE_ISSUER}, else {@code http://localhost:<port>}. */

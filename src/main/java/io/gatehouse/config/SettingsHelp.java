@@ -24,6 +24,8 @@ public final class SettingsHelp {
             Map.entry("GATEHOUSE_ROUTES", "file of proxied routes"),
             Map.entry("GATEHOUSE_ACCESS_TOKEN_TTL", "access token lifetime: seconds, or 90s, 15m, 1h, 30d"),
             Map.entry("GATEHOUSE_REFRESH_TOKEN_TTL", "refresh token lifetime"),
+            Map.entry("GATEHOUSE_GRANT_MAX_AGE", "absolute lifetime of a grant: past it, its refresh tokens stop working"
+                    + " and the user must authorize again"),
             Map.entry("GATEHOUSE_API_KEY_RATE_LIMIT", "requests per minute for API-key traffic, per account"),
             Map.entry("GATEHOUSE_MAX_BODY_BYTES", "larger request bodies are refused with 413"),
             Map.entry("GATEHOUSE_SHUTDOWN_GRACE", "on SIGTERM/SIGINT, how long requests in progress may take to finish"),

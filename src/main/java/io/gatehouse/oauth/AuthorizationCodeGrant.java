@@ -9,6 +9,7 @@ import io.gatehouse.revocation.Revocations;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 
@@ -43,10 +44,18 @@ public final class AuthorizationCodeGrant implements GrantHandler {
             if (redirectUri == null || !redirectUri.equals(c.redirectUri())) {
                 throw OAuthException.invalidGrant("redirect_uri must equal the one the code was issued for.");
             }
-            checkPkce(c.codeChallenge(), verifier);
-            return new Grant(tokens.newId(), client.clientId(), c.accountId(), "authorization_code", c.scope(), null,
-                    tokens.clock().instant(), null);
-        }, Secrets.sha256(refresh), tokens.issuer().refreshExpiry())));
+            try {
+                checkPkce(c.codeChallenge(), verifier);
+            } catch (OAuthException e) {
+                // SPEC §11 v2: a failed PKCE check ends the code; a guessed verifier gets no second try.
+                throw new GrantStore.EndCode(e);
+            }
+            Instant now = tokens.clock().instant();
+            return new Grant(tokens.newId(), client.clientId(), c.accountId(), "authorization_code", c.scope(), null, now, null);
+        }, Secrets.sha256(refresh), tokens.refreshExpiry(tokens.clock().instant()))));
+        if (result.ended() != null) {
+            throw result.ended();
+        }
         if (result.replayedGrant() != null) {
             // RFC 6749 §4.1.2: a code used twice revokes every token issued from it (done in the exchange).
             throw OAuthException.invalidGrant("The code was already used; the tokens issued from it are revoked.");

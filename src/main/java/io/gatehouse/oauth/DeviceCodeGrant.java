@@ -61,7 +61,7 @@ public final class DeviceCodeGrant implements GrantHandler {
             throw OAuthException.invalidGrant("The device code was already used.");
         }
         String refresh = tokens.issuer().newRefreshToken();
-        tokens.store().createGrant(grant, Secrets.sha256(refresh), tokens.issuer().refreshExpiry());
+        tokens.store().createGrant(grant, Secrets.sha256(refresh), tokens.refreshExpiry(grant.createdAt()));
         TokenResponse response = tokens.respond(client, grant, c.scope(), refresh);
         if (!c.scope().contains(OidcScopes.OPENID)) {
             return response;

@@ -10,15 +10,45 @@ public interface GrantStore {
                 String codeChallenge, Instant createdAt, Instant expiresAt) {
     }
 
-    /** What presenting a code did: made a grant, found a replay (and revoked its grant), or nothing. */
-    record CodeExchange(Grant grant, Long replayedGrant) {
-        public static final CodeExchange UNKNOWN = new CodeExchange(null, null);
+    /**
+     * What presenting a code did: made a grant, found a replay (and revoked its grant), ended the code
+     * ({@code ended}: the refusal to report, after the code was deleted), or nothing.
+     */
+    record CodeExchange(Grant grant, Long replayedGrant, RuntimeException ended) {
+        public static final CodeExchange UNKNOWN = new CodeExchange(null, null, null);
     }
 
-    /** Checks a code about to be exchanged and says which grant to make; throws OAuthException to refuse. */
+    /**
+     * Checks a code about to be exchanged and says which grant to make; throws OAuthException to refuse
+     * (the code stays usable), or {@link EndCode} to refuse and end the code for good.
+     */
     @FunctionalInterface
     interface CodeCheck {
         Grant approve(Code code);
+    }
+
+    /** Thrown by a {@link CodeCheck} when the code must die with the refusal: SPEC §11 v2, a failed PKCE check. */
+    final class EndCode extends RuntimeException {
+        private final RuntimeException reason;
+
+        public EndCode(RuntimeException reason) {
+            super(reason.getMessage(), null, false, false);
+            this.reason = reason;
+        }
+
+        public RuntimeException reason() {
+            return reason;
+        }
+    }
+
+    /**
+     * Checks the grant of a refresh token about to be rotated and says when the new token expires; throws
+     * OAuthException to refuse, which leaves the presented token usable (SPEC §11 v2: rotation only after
+     * every check passed).
+     */
+    @FunctionalInterface
+    interface RefreshCheck {
+        java.time.Instant approve(Grant grant);
     }
 
     enum RefreshOutcome { ROTATED, UNKNOWN, REUSED, EXPIRED, REVOKED }
@@ -31,7 +61,8 @@ public interface GrantStore {
     /**
      * Exchanges a code, atomically: an unused, unexpired code that passes {@code check} becomes a grant
      * with its first refresh token. A code used before revokes the grant it made (RFC 6749 §4.1.2) and
-     * is reported as a replay. A refused check leaves the code as it was.
+     * is reported as a replay. A refused check leaves the code as it was, unless it threw {@link EndCode}:
+     * then the code is deleted, that is committed, and the reason is returned in {@code ended}.
      */
     CodeExchange exchangeCode(String codeHash, Instant now, CodeCheck check, String refreshHash, Instant refreshExpiresAt);
 
@@ -39,10 +70,11 @@ public interface GrantStore {
     void createGrant(Grant grant, String refreshHash, Instant refreshExpiresAt);
 
     /**
-     * Uses a refresh token once and stores its replacement, atomically. A token used before revokes
-     * its whole grant (RFC 9700 §4.14) and answers REUSED.
+     * Uses a refresh token once and stores its replacement, atomically, once {@code check} approved its
+     * grant (the replacement expires when the check says). A token used before revokes its whole grant
+     * (RFC 9700 §4.14) and answers REUSED; an unknown, foreign, revoked or expired one changes nothing.
      */
-    Refresh rotateRefresh(String clientId, String oldHash, String newHash, Instant newExpiresAt, Instant now);
+    Refresh rotateRefresh(String clientId, String oldHash, String newHash, Instant now, RefreshCheck check);
 
     /** The grant of an unused, unexpired refresh token, for revocation and introspection. */
     Optional<Grant> grantOfRefresh(String refreshHash, Instant now);

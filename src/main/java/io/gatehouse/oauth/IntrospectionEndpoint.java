@@ -7,10 +7,17 @@ import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.Router;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code POST /oauth/introspect} (RFC 7662), for confidential clients (resource servers). */
+/**
+ * {@code POST /oauth/introspect} (RFC 7662), for confidential clients. SPEC §11 v2: a token is described
+ * ({@code active: true}) only to the client it was issued to, or to a client an admin marked
+ * {@code introspect: true} (a resource server); to anyone else it is {@code active: false}, so a stolen
+ * token cannot be tested through another app (RFC 7662 §4).
+ */
 public final class IntrospectionEndpoint {
     private static final Map<String, Object> INACTIVE = Map.of("active", false);
 
@@ -19,9 +26,11 @@ public final class IntrospectionEndpoint {
     private final GrantStore grants;
     private final Issuer issuer;
     private final Clock clock;
+    private final Duration grantMaxAge;
 
     public IntrospectionEndpoint(ClientAuthenticator clients, AccessTokens accessTokens, GrantStore grants, Issuer issuer,
-                                 Clock clock) {
+                                 Clock clock, Duration grantMaxAge) {
+        this.grantMaxAge = grantMaxAge;
         this.clients = clients;
         this.accessTokens = accessTokens;
         this.grants = grants;
@@ -43,12 +52,17 @@ public final class IntrospectionEndpoint {
         if (token == null || token.isEmpty()) {
             throw OAuthException.invalidRequest("token is required.");
         }
-        ex.json(200, CredentialFormat.REFRESH_TOKEN.accepts(token) ? refresh(token) : access(token));
+        ex.json(200, CredentialFormat.REFRESH_TOKEN.accepts(token) ? refresh(client, token) : access(client, token));
     }
 
-    private Map<String, Object> access(String token) {
+    /** The caller's own tokens, or every token when an admin marked it a resource server. */
+    private static boolean mayLearnAbout(App caller, String tokenClientId) {
+        return caller.introspect() || caller.clientId().equals(tokenClientId);
+    }
+
+    private Map<String, Object> access(App caller, String token) {
         AccessTokens.Verified v = accessTokens.check(token);
-        if (v == null) {
+        if (v == null || !mayLearnAbout(caller, v.principal().clientId())) {
             return INACTIVE;
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -65,9 +79,12 @@ public final class IntrospectionEndpoint {
         return out;
     }
 
-    private Map<String, Object> refresh(String token) {
+    private Map<String, Object> refresh(App caller, String token) {
         String hash = Secrets.sha256(token);
-        return grants.grantOfRefresh(hash, clock.instant()).filter(g -> !g.isRevoked()).<Map<String, Object>>map(g -> {
+        Instant now = clock.instant();
+        return grants.grantOfRefresh(hash, now)
+                .filter(g -> !g.isRevoked() && now.isBefore(g.createdAt().plus(grantMaxAge)) && mayLearnAbout(caller, g.clientId()))
+                .<Map<String, Object>>map(g -> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("active", true);
             out.put("scope", String.join(" ", g.scope()));

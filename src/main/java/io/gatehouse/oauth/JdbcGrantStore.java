@@ -50,15 +50,21 @@ public final class JdbcGrantStore implements GrantStore {
                 if (grantId != null) {
                     Jdbc.update(c, "UPDATE grants SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", now, grantId);
                 }
-                return new CodeExchange(null, grantId == null ? -1L : grantId);
+                return new CodeExchange(null, grantId == null ? -1L : grantId, null);
             }
             if (!now.isBefore(code.expiresAt())) {
                 return CodeExchange.UNKNOWN;
             }
-            Grant grant = check.approve(code);
+            Grant grant;
+            try {
+                grant = check.approve(code);
+            } catch (EndCode e) {
+                Jdbc.update(c, "DELETE FROM auth_codes WHERE code_hash = ?", codeHash);
+                return new CodeExchange(null, null, e.reason());
+            }
             insertGrant(c, grant, refreshHash, refreshExpiresAt);
             Jdbc.update(c, "UPDATE auth_codes SET used_at = ?, grant_id = ? WHERE code_hash = ?", now, grant.id(), codeHash);
-            return new CodeExchange(grant, null);
+            return new CodeExchange(grant, null, null);
         });
     }
 
@@ -78,7 +84,7 @@ public final class JdbcGrantStore implements GrantStore {
     }
 
     @Override
-    public Refresh rotateRefresh(String clientId, String oldHash, String newHash, Instant newExpiresAt, Instant now) {
+    public Refresh rotateRefresh(String clientId, String oldHash, String newHash, Instant now, RefreshCheck check) {
         return jdbc.inTransaction(c -> {
             List<Object[]> rows = Jdbc.list(c, "SELECT grant_id, expires_at, used_at FROM refresh_tokens WHERE token_hash = ? FOR UPDATE",
                     rs -> new Object[] {rs.getLong("grant_id"), Jdbc.instant(rs, "expires_at"), Jdbc.instant(rs, "used_at")}, oldHash);
@@ -100,6 +106,7 @@ public final class JdbcGrantStore implements GrantStore {
             if (!now.isBefore((Instant) rows.get(0)[1])) {
                 return new Refresh(RefreshOutcome.EXPIRED, grant);
             }
+            Instant newExpiresAt = check.approve(grant);
             Jdbc.update(c, "UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ?", now, oldHash);
             Jdbc.update(c, "INSERT INTO refresh_tokens (token_hash, grant_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
                     newHash, grantId, now, newExpiresAt);

@@ -35,6 +35,7 @@ public final class OAuthModule {
     private final SigningKeys signingKeys;
     private final AppModule apps;
     private final Clock clock;
+    private final Duration grantMaxAge;
 
     public OAuthModule(Settings settings, Jdbc jdbc, IdGenerator ids, Clock clock, SigningKeys signingKeys,
                        Revocations revocations, AppModule apps, ApiKeys apiKeys, Throttles throttles, Accounts accounts,
@@ -42,6 +43,7 @@ public final class OAuthModule {
         this.signingKeys = signingKeys;
         this.apps = apps;
         this.clock = clock;
+        this.grantMaxAge = settings.grantMaxAge();
         this.grants = new JdbcGrantStore(jdbc);
         TokenIssuer tokenIssuer = new TokenIssuer(signingKeys, issuer, clock, settings.accessTokenTtl(), settings.refreshTokenTtl());
         this.accessTokens = new AccessTokens(signingKeys, grants, issuer, clock, revocations, settings.accessTokenTtl());
@@ -54,7 +56,7 @@ public final class OAuthModule {
                 }
             }
         });
-        Tokens tokens = new Tokens(tokenIssuer, grants, ids, clock, audit, revocations);
+        Tokens tokens = new Tokens(tokenIssuer, grants, ids, clock, audit, revocations, settings.grantMaxAge());
         this.logins = new AuthenticationFacts(jdbc);
         this.idTokens = new IdTokens(signingKeys, issuer, accounts, clock);
         this.deviceCodes = new DeviceCodes(jdbc, clock);
@@ -75,7 +77,7 @@ public final class OAuthModule {
         new DeviceAuthorizationEndpoint(clients, deviceCodes, issuer).register(r);
         new TokenEndpoint(clients, grantHandlers).register(r);
         new RevocationEndpoint(clients, accessTokens, authorizations, grants, clock).register(r);
-        new IntrospectionEndpoint(clients, accessTokens, grants, issuer, clock).register(r);
+        new IntrospectionEndpoint(clients, accessTokens, grants, issuer, clock, grantMaxAge).register(r);
         new AuthorizationEndpoints(authorizations).register(r);
     }
 }

@@ -5,10 +5,15 @@ import io.gatehouse.audit.Audit;
 import io.gatehouse.audit.AuditType;
 import io.gatehouse.auth.Secrets;
 import io.gatehouse.revocation.Revocation;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** RFC 6749 §6 with rotation (RFC 9700 §4.14): each refresh token works once; reuse revokes the grant. */
+/**
+ * RFC 6749 §6 with rotation (RFC 9700 §4.14): each refresh token works once; reuse revokes the grant.
+ * SPEC §11 v2: rotation happens only after every check passed, and never past the grant's absolute lifetime.
+ */
 public final class RefreshTokenGrant implements GrantHandler {
     private final Tokens tokens;
     private final AccessTokens accessTokens;
@@ -29,11 +34,23 @@ public final class RefreshTokenGrant implements GrantHandler {
             throw OAuthException.invalidRequest("refresh_token is required.");
         }
         String next = tokens.issuer().newRefreshToken();
+        Instant now = tokens.clock().instant();
+        List<List<String>> approvedScope = new ArrayList<>(1);
         Audit audit = tokens.audit();
-        // The grant's revocation on reuse, its audit record and its log entry are one transaction.
+        // The grant's revocation on reuse, its audit record and its log entry are one transaction. Every check of
+        // the request runs inside the rotation, before the token is marked used: a refused request leaves it usable
+        // (SPEC §11 v2).
         GrantStore.Refresh r = tokens.revocations().run(ended -> {
             GrantStore.Refresh outcome = tokens.store().rotateRefresh(client.clientId(), Secrets.sha256(presented),
-                    Secrets.sha256(next), tokens.issuer().refreshExpiry(), tokens.clock().instant());
+                    Secrets.sha256(next), now, grant -> {
+                        if (!now.isBefore(tokens.grantEnd(grant.createdAt()))) {
+                            throw OAuthException.invalidGrant("This grant has reached its maximum age; authorize again.");
+                        }
+                        Tokens.requireMayAuthorize(client, grant.accountId());
+                        approvedScope.clear(); // a retried transaction checks again
+                        approvedScope.add(scope(client, grant, form.get("scope")));
+                        return tokens.refreshExpiry(grant.createdAt());
+                    });
             if (outcome.outcome() == GrantStore.RefreshOutcome.REUSED) {
                 audit.record(Audit.event(AuditType.REFRESH_TOKEN_REUSED).account(outcome.grant().accountId())
                         .client(client.clientId()).detail("grant_id", outcome.grant().id()).detail("grant_revoked", true));
@@ -53,10 +70,7 @@ public final class RefreshTokenGrant implements GrantHandler {
             }
         }
         Grant grant = r.grant();
-        Tokens.requireMayAuthorize(client, grant.accountId());
-        // Never more than was granted, and nothing the app has since lost.
-        List<String> allowed = grant.scope().stream().filter(s -> client.permissions().contains(s) || OidcScopes.isOidc(s)).toList();
-        List<String> scope = Tokens.scope(form.get("scope"), allowed);
+        List<String> scope = approvedScope.get(0);
         TokenResponse response = tokens.respond(client, grant, scope, next);
         if (!scope.contains(OidcScopes.OPENID)) {
             return response;
@@ -64,5 +78,11 @@ public final class RefreshTokenGrant implements GrantHandler {
         // OpenID Connect Core 1.0 §12.2: a new id_token, same login time, no nonce.
         return idTokens.attach(response, client, grant.accountId(),
                 logins.authTimeOfGrant(grant.id()).orElse(grant.createdAt()), null);
+    }
+
+    /** Never more than was granted, and nothing the app has since lost (RFC 6749 §6). */
+    private static List<String> scope(App client, Grant grant, String requested) {
+        List<String> allowed = grant.scope().stream().filter(s -> client.permissions().contains(s) || OidcScopes.isOidc(s)).toList();
+        return Tokens.scope(requested, allowed);
     }
 }

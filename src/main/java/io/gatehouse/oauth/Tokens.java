@@ -7,6 +7,8 @@ import io.gatehouse.auth.Secrets;
 import io.gatehouse.revocation.Revocations;
 import io.gatehouse.store.IdGenerator;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
@@ -19,10 +21,14 @@ public final class Tokens {
 
     private final Audit audit;
     private final Revocations revocations;
+    private final Duration grantMaxAge;
 
-    public Tokens(TokenIssuer issuer, GrantStore grants, IdGenerator ids, Clock clock, Audit audit, Revocations revocations) {
+    /** @param grantMaxAge SPEC §11 v2 {@code GATEHOUSE_GRANT_MAX_AGE}: a grant's absolute lifetime */
+    public Tokens(TokenIssuer issuer, GrantStore grants, IdGenerator ids, Clock clock, Audit audit, Revocations revocations,
+                  Duration grantMaxAge) {
         this.audit = audit;
         this.revocations = revocations;
+        this.grantMaxAge = grantMaxAge;
         this.issuer = issuer;
         this.grants = grants;
         this.ids = ids;
@@ -39,6 +45,18 @@ public final class Tokens {
 
     public Clock clock() {
         return clock;
+    }
+
+    /** When a grant made at {@code createdAt} ends for good: no refresh at or after it (SPEC §11 v2). */
+    public Instant grantEnd(Instant createdAt) {
+        return createdAt.plus(grantMaxAge);
+    }
+
+    /** A new refresh token's expiry: the refresh lifetime from now, but never past its grant's end. */
+    public Instant refreshExpiry(Instant grantCreatedAt) {
+        Instant sliding = issuer.refreshExpiry();
+        Instant end = grantEnd(grantCreatedAt);
+        return sliding.isBefore(end) ? sliding : end;
     }
 
     public long newId() {
@@ -64,7 +82,7 @@ public final class Tokens {
         String refresh = issuer.newRefreshToken();
         Grant grant = new Grant(ids.next(), app.clientId(), accountId, grantType, scope, apiKeyId, clock.instant(), null);
         audit.inTransactionRun(() -> {
-            grants.createGrant(grant, Secrets.sha256(refresh), issuer.refreshExpiry());
+            grants.createGrant(grant, Secrets.sha256(refresh), refreshExpiry(grant.createdAt()));
             audit.record(Audit.event(AuditType.AUTHORIZATION_GRANTED).account(accountId).client(app.clientId())
                     .detail("grant_type", grantType).detail("scope", scope).detail("grant_id", grant.id()));
         });

@@ -19,7 +19,7 @@ final class JdbcAppStoreSeed {
         String clientId = "ghc_bench";
         new JdbcAppStore(jdbc).insert(new App(clientId, owner, "Bench", "", App.ClientType.CONFIDENTIAL, "x",
                 List.of("https://a.example.com/cb"), List.of("user.read"), null, App.Mode.DEVELOPMENT, App.ReviewStatus.DRAFT,
-                null, null, Set.of(), Instant.now(), Instant.now(), 0));
+                null, null, false, Set.of(), Instant.now(), Instant.now(), 0));
         return clientId;
     }
 }

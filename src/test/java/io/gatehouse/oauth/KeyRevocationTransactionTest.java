@@ -104,7 +104,7 @@ class KeyRevocationTransactionTest {
         new JdbcAccountStore(t.jdbc).insert(new Account(account, "ann@example.com", "Ann", "Lee", Role.USER, clock.instant()), "h");
         new JdbcAppStore(t.jdbc).insert(new App("gthc_app", account, "CRM", "", App.ClientType.CONFIDENTIAL, "x",
                 List.of("https://a.example.com/cb"), List.of("leads.read"), null, App.Mode.DEVELOPMENT, App.ReviewStatus.DRAFT,
-                null, null, Set.of(), clock.instant(), clock.instant(), 0), 20);
+                null, null, false, Set.of(), clock.instant(), clock.instant(), 0), 20);
         ApiKeys.Created created = apiKeys.create(account, "ci", null, null);
         ApiKey key = created.record();
         long g1 = grant(account, key.id());

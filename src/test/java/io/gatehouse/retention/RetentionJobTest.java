@@ -65,7 +65,7 @@ class RetentionJobTest {
         new JdbcAccountStore(t.jdbc).insert(new Account(account, "ann@example.com", "Ann", "Lee", Role.USER, clock.instant()), "h");
         new JdbcAppStore(t.jdbc).insert(new App(APP, account, "CRM", "", App.ClientType.CONFIDENTIAL, "x",
                 List.of("https://a.example.com/cb"), List.of("leads.read"), null, App.Mode.DEVELOPMENT, App.ReviewStatus.DRAFT,
-                null, null, Set.of(), clock.instant(), clock.instant(), 0), 20);
+                null, null, false, Set.of(), clock.instant(), clock.instant(), 0), 20);
     }
 
     @AfterEach
@@ -149,7 +149,7 @@ class RetentionJobTest {
                     refresh, clock.instant().plus(ttl));
             for (int r = 1; r <= ROTATIONS; r++) {
                 String next = "r-" + id + "-" + r;
-                assertThat(grants.rotateRefresh(APP, refresh, next, clock.instant().plus(ttl), clock.instant()).outcome())
+                assertThat(grants.rotateRefresh(APP, refresh, next, clock.instant(), g -> clock.instant().plus(ttl)).outcome())
                         .isEqualTo(GrantStore.RefreshOutcome.ROTATED);
                 refresh = next;
             }

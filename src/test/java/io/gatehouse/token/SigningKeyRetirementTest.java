@@ -71,7 +71,7 @@ class SigningKeyRetirementTest {
         new JdbcAccountStore(t.jdbc).insert(new Account(account, "ann@example.com", "Ann", "Lee", Role.USER, clock.instant()), "h");
         new JdbcAppStore(t.jdbc).insert(new App("gthc_keys", account, "CRM", "", App.ClientType.CONFIDENTIAL, "x",
                 List.of("https://a.example.com/cb"), List.of("leads.read"), null, App.Mode.DEVELOPMENT, App.ReviewStatus.DRAFT,
-                null, null, Set.of(), clock.instant(), clock.instant(), 0), 20);
+                null, null, false, Set.of(), clock.instant(), clock.instant(), 0), 20);
         JdbcGrantStore grants = new JdbcGrantStore(t.jdbc);
         Grant grant = new Grant(7, "gthc_keys", account, "client_credentials", List.of("leads.read"), null, clock.instant(), null);
         grants.createGrant(grant, "refresh-hash", clock.instant().plus(Duration.ofDays(30)));
