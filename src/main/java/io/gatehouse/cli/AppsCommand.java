@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {AppsCommand.ListApps.class, AppsCommand.Get.class, AppsCommand.Create.class, AppsCommand.Update.class,
             AppsCommand.RotateSecret.class, AppsCommand.Submit.class, AppsCommand.AddTestUser.class,
             AppsCommand.RemoveTestUser.class, AppsCommand.Usage.class, AppsCommand.Approve.class,
-            AppsCommand.Decline.class, AppsCommand.SetLimit.class})
+            AppsCommand.Decline.class, AppsCommand.SetLimit.class, AppsCommand.SetIntrospect.class})
 public final class AppsCommand {
     static final List<Output.Column> COLUMNS = List.of(Output.Column.id("CLIENT ID", "client_id"),
             new Output.Column("NAME", "name"), new Output.Column("TYPE", "type"), new Output.Column("MODE", "mode"),
@@ -20,7 +20,7 @@ public final class AppsCommand {
             new Output.Column("PERMISSIONS", "permissions"), new Output.Column("PENDING", "pending_permissions"),
             new Output.Column("REDIRECT URIS", "redirect_uris"), new Output.Column("TEST USERS", "test_users"),
             new Output.Column("NOTE", "review_note"), new Output.Column("LOGOUT URIS", "post_logout_redirect_uris"),
-            new Output.Column("ORIGINS", "allowed_origins"));
+            new Output.Column("ORIGINS", "allowed_origins"), new Output.Column("INTROSPECT", "introspect"));
 
     @Command(name = "list", description = "Your apps (or, with --pending, the admin review queue).")
     static final class ListApps extends CliCommand {
@@ -245,6 +245,26 @@ public final class AppsCommand {
             }
             JsonNode r = client().admin("PATCH", "/admin/v1/apps/" + clientId, b);
             out().message(r, "App " + clientId + ": " + r.path("rate_limit_per_minute").asInt() + " requests/min.");
+        }
+    }
+
+    @Command(name = "set-introspect", description = "Admin: let an app (a resource server) introspect every token (true),"
+            + " or only its own (false).")
+    static final class SetIntrospect extends CliCommand {
+        @Parameters(index = "0", paramLabel = "CLIENT_ID")
+        String clientId;
+        @Parameters(index = "1", paramLabel = "true|false")
+        String value;
+
+        @Override
+        void run() {
+            if (!"true".equals(value) && !"false".equals(value)) {
+                throw new CliException(CliException.USAGE, "the second argument must be true or false");
+            }
+            JsonNode r = client().admin("PATCH", "/admin/v1/apps/" + clientId,
+                    CliJson.object().put("introspect", Boolean.parseBoolean(value)));
+            out().message(r, "App " + clientId + (r.path("introspect").asBoolean()
+                    ? " may introspect every token." : " may introspect only its own tokens."));
         }
     }
 }

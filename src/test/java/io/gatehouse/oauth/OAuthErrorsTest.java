@@ -117,7 +117,10 @@ class OAuthErrorsTest {
         CodeVerifier v = new CodeVerifier();
         AuthorizationCode code = h.code(dev, app, new State(), v);
         assertThat(OAuthHarness.error(h.codeGrant(app, code, null))).isEqualTo("invalid_grant");
-        assertThat(h.codeGrant(app, code, v).indicatesSuccess()).isTrue();
+        // SPEC §11 v2: the failed check ended that code; a new one with its verifier works.
+        assertThat(OAuthHarness.error(h.codeGrant(app, code, v))).isEqualTo("invalid_grant");
+        CodeVerifier v2 = new CodeVerifier();
+        assertThat(h.codeGrant(app, h.code(dev, app, new State(), v2), v2).indicatesSuccess()).isTrue();
     }
 
     @Test
