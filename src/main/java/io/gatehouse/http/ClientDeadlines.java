@@ -1,5 +1,10 @@
 package io.gatehouse.http;
 
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.http1.Http1ConnectionListener;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,11 +13,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * SPEC §11 v2 "Slow clients": a request body may not stall (no byte) for longer than a deadline. Each
- * connection is served by one (virtual) thread; a watchdog interrupts a thread that is past its deadline
- * while it waits for the client, which closes the socket under it. Idle keep-alive connections are closed
- * by the HTTP layer itself ({@code idleConnectionTimeout}). The header deadline ({@code Limits.headers})
- * is not enforced yet: Helidon's receive listener did not give a working hook for it.
+ * SPEC §11 v2 "Slow clients": the request headers must be complete within a deadline once the request
+ * line arrived, and a request body may not stall (no byte) for longer than another. Each connection is
+ * served by one (virtual) thread; a watchdog interrupts a thread that is past its deadline while it waits
+ * for the client, which closes the socket under it. The header deadline is started and cleared by
+ * {@link #headerDeadline()}, a listener on Helidon's HTTP/1 receive path. Idle keep-alive connections,
+ * and a request line that never completes, are closed by the HTTP layer itself ({@code idleConnectionTimeout}).
  */
 public final class ClientDeadlines implements AutoCloseable {
     /** The limits; the defaults are SPEC §11's, tests use short ones. */
@@ -38,6 +44,29 @@ public final class ClientDeadlines implements AutoCloseable {
 
     public Limits limits() {
         return limits;
+    }
+
+    /**
+     * Starts the header deadline when a request line has been read and clears it when the headers are
+     * complete, on the connection's own thread (Helidon calls its receive listeners there). A client that
+     * sends a request line and then headers too slowly, even a byte at a time, loses the connection.
+     */
+    public Http1ConnectionListener headerDeadline() {
+        return new Http1ConnectionListener() {
+            @Override
+            public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
+                deadlines.put(Thread.currentThread(), System.nanoTime() + limits.headers().toNanos());
+            }
+
+            @Override
+            public void headers(ConnectionContext ctx, Headers headers) {
+                deadlines.remove(Thread.currentThread());
+                if (Thread.interrupted()) {
+                    // The watchdog fired as the last header arrived: the socket is gone, the flag must not linger.
+                    throw new CloseConnectionException("request headers too slow");
+                }
+            }
+        };
     }
 
     /** Runs a read of the request body under the stall deadline. */

@@ -156,8 +156,7 @@ public final class GatehouseServer implements AutoCloseable {
         Inflight inflight = new Inflight();
         registry.gauge("gatehouse.requests.inflight", inflight, Inflight::count);
         long maxBody = settings.maxBodyBytes();
-        // SPEC §11 slow clients: the body-stall deadline here, idle keep-alive in the listeners below. The
-        // 10 s header deadline is not enforced yet (see docs/decisions.md).
+        // SPEC §11 slow clients: the header and body-stall deadlines here, idle keep-alive in the listeners below.
         ClientDeadlines deadlines = new ClientDeadlines(clientLimits);
         background.atStop(deadlines::close);
 
@@ -209,7 +208,8 @@ public final class GatehouseServer implements AutoCloseable {
 
         // Keys and tokens may arrive in long headers; a 100 kB header must reach us and be refused as a
         // bad credential, not cut off by the HTTP layer.
-        Http1Config http1 = Http1Config.builder().maxHeadersSize(256 * 1024).maxPrologueLength(16 * 1024).build();
+        Http1Config http1 = Http1Config.builder().maxHeadersSize(256 * 1024).maxPrologueLength(16 * 1024)
+                .addReceiveListener(deadlines.headerDeadline()).build();
         WebServer web = WebServer.builder()
                 .host(settings.bind())
                 .port(settings.port())

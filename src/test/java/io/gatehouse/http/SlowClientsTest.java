@@ -9,6 +9,7 @@ import io.gatehouse.testing.RawHttp;
 import io.gatehouse.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -103,6 +104,79 @@ class SlowClientsTest {
             assertThat(first.status()).isEqualTo(200);
             // Keep-alive: the connection stays open after the answer, until it has been idle too long.
             assertThat(closedByServer(s, new StringBuilder())).isTrue();
+        }
+    }
+
+    @Test
+    void headers_that_do_not_arrive_in_time_lose_the_connection() throws Exception {
+        String errorsBefore = LogCapture.errors();
+        try (Socket s = open()) {
+            // The request line and one header, then nothing: before the deadline, such a client held its
+            // connection until it left (the idle limit does not cut a request that has begun).
+            s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            StringBuilder received = new StringBuilder();
+            assertThat(closedByServer(s, received)).isTrue();
+            assertThat(received.toString()).doesNotContain(" 500 ");
+        }
+        assertThat(LogCapture.errors()).isEqualTo(errorsBefore);
+    }
+
+    @Test
+    void headers_that_trickle_in_still_lose_the_connection() throws Exception {
+        try (Socket s = open()) {
+            OutputStream out = s.getOutputStream();
+            out.write("GET /healthz HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            // Slowloris: a byte of a never-ending header now and then, each well inside any per-read timeout.
+            // The deadline counts from the request line, so the bytes that keep coming do not save it.
+            boolean cut = false;
+            long until = System.nanoTime() + WITHIN.toNanos();
+            while (!cut && System.nanoTime() < until) {
+                try {
+                    out.write('a');
+                    out.flush();
+                    cut = serverClosedWithin(s, Duration.ofMillis(100));
+                } catch (IOException e) {
+                    cut = true;
+                }
+            }
+            assertThat(cut).as("the server closed the connection").isTrue();
+        }
+    }
+
+    /** True if the server ends the stream (or resets) within {@code wait}; false if it is still open then. */
+    private static boolean serverClosedWithin(Socket s, Duration wait) throws IOException {
+        int before = s.getSoTimeout();
+        s.setSoTimeout((int) wait.toMillis());
+        try {
+            return s.getInputStream().read() < 0;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        } finally {
+            if (!s.isClosed()) {
+                s.setSoTimeout(before);
+            }
+        }
+    }
+
+    @Test
+    void a_keep_alive_connection_may_wait_between_requests_longer_than_the_header_deadline() throws Exception {
+        try (Socket s = open()) {
+            OutputStream out = s.getOutputStream();
+            // Headers sent in pieces, but in time.
+            out.write("GET /healthz HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            out.write("Host: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            assertThat(RawHttp.read(s.getInputStream(), true).status()).isEqualTo(200);
+            // Idle between requests is governed by the idle limit (2 s here), not by the header deadline (0.5 s).
+            Thread.sleep(LIMITS.headers().multipliedBy(2).toMillis());
+            out.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            assertThat(RawHttp.read(s.getInputStream(), true).status()).isEqualTo(200);
         }
     }
 
