@@ -156,9 +156,14 @@ class OAuthFlowTest {
         AuthorizationCode code = h.code(u, c, new State(), verifier);
         URI redirect = URI.create(OAuthHarness.REDIRECT);
         assertThat(OAuthHarness.error(h.exchangePublic(c, new AuthorizationCodeGrant(code, redirect)))).isEqualTo("invalid_grant");
-        assertThat(OAuthHarness.error(h.exchangePublic(c, new AuthorizationCodeGrant(code, redirect, new CodeVerifier()))))
+        // SPEC §11 v2: the failed check ended the code; the right verifier comes too late for it.
+        assertThat(OAuthHarness.error(h.exchangePublic(c, new AuthorizationCodeGrant(code, redirect, verifier))))
                 .isEqualTo("invalid_grant");
-        TokenResponse r = h.exchangePublic(c, new AuthorizationCodeGrant(code, redirect, verifier));
+        AuthorizationCode second = h.code(u, c, new State(), verifier);
+        assertThat(OAuthHarness.error(h.exchangePublic(c, new AuthorizationCodeGrant(second, redirect, new CodeVerifier()))))
+                .isEqualTo("invalid_grant");
+        CodeVerifier fresh = new CodeVerifier();
+        TokenResponse r = h.exchangePublic(c, new AuthorizationCodeGrant(h.code(u, c, new State(), fresh), redirect, fresh));
         assertThat(h.api().get("/v1.0/me", bearer(OAuthHarness.accessToken(r))).status()).isEqualTo(200);
     }
 
