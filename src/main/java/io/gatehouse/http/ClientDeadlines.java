@@ -4,7 +4,9 @@ import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionListener;
+import io.helidon.webserver.spi.ServerConnectionSelector;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,11 +16,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * SPEC §11 v2 "Slow clients": the request headers must be complete within a deadline once the request
- * line arrived, and a request body may not stall (no byte) for longer than another. Each connection is
+ * line began, and a request body may not stall (no byte) for longer than another. Each connection is
  * served by one (virtual) thread; a watchdog interrupts a thread that is past its deadline while it waits
- * for the client, which closes the socket under it. The header deadline is started and cleared by
- * {@link #headerDeadline()}, a listener on Helidon's HTTP/1 receive path. Idle keep-alive connections,
- * and a request line that never completes, are closed by the HTTP layer itself ({@code idleConnectionTimeout}).
+ * for the client, which closes the socket under it. The header deadline starts at a request's first byte
+ * ({@link #http1}) and is cleared by {@link #headerDeadline()}, a listener on Helidon's HTTP/1 receive path,
+ * once the headers are complete. Idle keep-alive connections are closed by the HTTP layer itself
+ * ({@code idleConnectionTimeout}).
  */
 public final class ClientDeadlines implements AutoCloseable {
     /** The limits; the defaults are SPEC §11's, tests use short ones. */
@@ -55,7 +58,8 @@ public final class ClientDeadlines implements AutoCloseable {
         return new Http1ConnectionListener() {
             @Override
             public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
-                deadlines.put(Thread.currentThread(), System.nanoTime() + limits.headers().toNanos());
+                // Started at the request's first byte already, unless it came in the same read as the previous request.
+                headBegins();
             }
 
             @Override
@@ -67,6 +71,19 @@ public final class ClientDeadlines implements AutoCloseable {
                 }
             }
         };
+    }
+
+    /**
+     * HTTP/1 connections whose header deadline starts at a request's first byte ({@link HeadTimingSelector});
+     * use with {@link #headerDeadline()} as a receive listener of the same {@code config}.
+     */
+    public ServerConnectionSelector http1(Http1Config config) {
+        return new HeadTimingSelector(config, this);
+    }
+
+    /** The calling connection thread has begun to receive a request: its head must be complete in time. */
+    void headBegins() {
+        deadlines.putIfAbsent(Thread.currentThread(), System.nanoTime() + limits.headers().toNanos());
     }
 
     /** Runs a read of the request body under the stall deadline. */

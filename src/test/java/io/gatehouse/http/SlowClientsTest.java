@@ -145,6 +145,34 @@ class SlowClientsTest {
         }
     }
 
+    @Test
+    void a_request_line_that_trickles_in_loses_the_connection() throws Exception {
+        // On a server whose idle limit is far beyond this test, so only the header deadline can cut it.
+        ClientDeadlines.Limits longIdle = new ClientDeadlines.Limits(LIMITS.headers(), LIMITS.bodyStall(),
+                Duration.ofMinutes(10), LIMITS.tick());
+        try (TestServer own = TestServer.start(Backend.H2, Map.of(), Clock.systemUTC(), longIdle);
+             Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", own.server.port()), 5_000);
+            OutputStream out = s.getOutputStream();
+            out.write("GET /".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            // The head's deadline counts from its first byte: a request line that never ends is cut like headers
+            // that never end.
+            boolean cut = false;
+            long until = System.nanoTime() + WITHIN.toNanos();
+            while (!cut && System.nanoTime() < until) {
+                try {
+                    out.write('a');
+                    out.flush();
+                    cut = serverClosedWithin(s, Duration.ofMillis(100));
+                } catch (IOException e) {
+                    cut = true;
+                }
+            }
+            assertThat(cut).as("the server closed the connection").isTrue();
+        }
+    }
+
     /** True if the server ends the stream (or resets) within {@code wait}; false if it is still open then. */
     private static boolean serverClosedWithin(Socket s, Duration wait) throws IOException {
         int before = s.getSoTimeout();

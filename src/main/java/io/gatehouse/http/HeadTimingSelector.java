@@ -1,0 +1,83 @@
+package io.gatehouse.http;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.common.task.InterruptableTask;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.ServerConnectionException;
+import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionSelector;
+import io.helidon.webserver.spi.ServerConnection;
+import io.helidon.webserver.spi.ServerConnectionSelector;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Helidon's HTTP/1 connections, with one addition: the header deadline of {@link ClientDeadlines} starts at
+ * the first byte of a request, not only once its request line is complete. Each connection reads through a
+ * reader of our own over the same socket; when bytes arrive while the connection waits for a request line
+ * (Helidon's {@code canInterrupt()}), the deadline starts. Everything else is Helidon's own selector.
+ */
+final class HeadTimingSelector implements ServerConnectionSelector {
+    private final Http1ConnectionSelector http1;
+    private final ClientDeadlines deadlines;
+
+    HeadTimingSelector(Http1Config config, ClientDeadlines deadlines) {
+        this.http1 = Http1ConnectionSelector.builder().config(config).build();
+        this.deadlines = deadlines;
+    }
+
+    @Override
+    public int bytesToIdentifyConnection() {
+        return http1.bytesToIdentifyConnection();
+    }
+
+    @Override
+    public Support supports(BufferData data) {
+        return http1.supports(data);
+    }
+
+    @Override
+    public Set<String> supportedApplicationProtocols() {
+        return http1.supportedApplicationProtocols();
+    }
+
+    @Override
+    public ServerConnection connection(ConnectionContext ctx) {
+        AtomicReference<ServerConnection> connection = new AtomicReference<>();
+        DataReader reader = DataReader.create(() -> {
+            byte[] bytes;
+            try {
+                bytes = ctx.serverSocket().get();
+            } catch (UncheckedIOException e) {
+                // As Helidon's own reader does: a failed socket is the connection's end, logged at trace.
+                throw new ServerConnectionException("Failed to get data from socket", e);
+            }
+            if (bytes != null && connection.get() instanceof InterruptableTask<?> task && task.canInterrupt()) {
+                deadlines.headBegins();
+            }
+            return bytes;
+        });
+        ServerConnection c = http1.connection(withReader(ctx, reader));
+        connection.set(c);
+        return c;
+    }
+
+    /** The same context, reading through {@code reader}. */
+    private static ConnectionContext withReader(ConnectionContext ctx, DataReader reader) {
+        return (ConnectionContext) Proxy.newProxyInstance(ConnectionContext.class.getClassLoader(),
+                new Class<?>[] {ConnectionContext.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("dataReader") && method.getParameterCount() == 0) {
+                        return reader;
+                    }
+                    try {
+                        return method.invoke(ctx, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+}
