@@ -111,7 +111,18 @@ public final class Accounts {
     public void changePassword(Account a, String current, String next, String keepSessionHash) {
         checkPassword("The new password", next);
         requirePassword(a, current);
-        store.setPassword(a.id(), hasher.hash(next), keepSessionHash);
+        String hash = hasher.hash(next);
+        audit.inTransactionRun(() -> {
+            store.setPassword(a.id(), hash, keepSessionHash);
+            audit.record(Audit.event(AuditType.PASSWORD_CHANGED).account(a.id())
+                    .detail("other_sessions_ended", true));
+        });
+    }
+
+    /** Records a password set through a reset link, inside the caller's transaction (SPEC §9). */
+    void recordReset(long accountId) {
+        audit.record(Audit.event(AuditType.PASSWORD_RESET).actor(Long.toString(accountId)).account(accountId)
+                .detail("via", "reset_link").detail("sessions_ended", true));
     }
 
     /** Sets a password without the old one (a reset link was used); every session of the account ends. */

@@ -108,6 +108,7 @@ public final class PasswordResets {
             }
             Jdbc.update(c, "DELETE FROM sessions WHERE account_id = ?", id);
             Jdbc.update(c, "DELETE FROM password_resets WHERE account_id = ? AND used_at IS NULL", id);
+            accounts.recordReset(id);
             return id;
         });
         if (accountId == null) {

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  */
 class AuditLogTest {
     /** Event types whose feature does not exist yet or which are produced by another test. */
-    /** Produced by other tests ({@link #deleting_and_disabling_are_recorded_with_the_admin_as_actor}, AdminTokenTest) or not yet written. */
+    /** Produced by other tests ({@link #deleting_and_disabling_are_recorded_with_the_admin_as_actor},
+     * {@link #password_changes_and_resets_are_recorded_with_their_change}, AdminTokenTest) or not yet written. */
     static final Set<AuditType> ELSEWHERE = EnumSet.of(AuditType.ACCOUNT_CHANGED, AuditType.ACCOUNT_DISABLED,
             AuditType.ACCOUNT_DELETED, AuditType.PASSWORD_CHANGED, AuditType.PASSWORD_RESET, AuditType.APP_DELETED,
             AuditType.SIGNING_KEY_RETIRED, AuditType.ADMIN_TOKEN_REFUSED);
@@ -243,5 +244,39 @@ class AuditLogTest {
         Resp dup = server.admin.post("/admin/v1/accounts", Map.of("email", a.email(), "password", "correct horse battery"));
         assertThat(dup.status()).isEqualTo(409);
         assertThat(events("type=account.created&account=" + a.id())).hasSize(1);
+    }
+
+    @Test
+    void password_changes_and_resets_are_recorded_with_their_change() {
+        Fixtures.Account a = Fixtures.account(server);
+        Browser b = new Browser(server.api.base);
+        b.submit(b.open("/portal/login"), "/portal/login", Map.of("email", a.email(), "password", "correct horse battery"));
+        b.open("/portal/settings");
+        String next = "a brand new passphrase";
+        Browser.Page refused = b.request("POST", "/portal/settings/password",
+                Map.of("current", "not my password", "password", next, "confirm", next));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(events("type=password.changed&account=" + a.id())).as("a refused change leaves no event").isEmpty();
+        Browser.Page changed = b.request("POST", "/portal/settings/password",
+                Map.of("current", "correct horse battery", "password", next, "confirm", next));
+        assertThat(changed.status()).isEqualTo(303);
+        JsonNode event = only("type=password.changed&account=" + a.id());
+        assertThat(event.get("actor").asText()).isEqualTo(Long.toString(a.id()));
+        assertThat(event.get("ip").asText()).isEqualTo("127.0.0.1");
+        assertThat(event.toString()).doesNotContain(next).doesNotContain("correct horse battery");
+
+        String url = server.admin.post("/admin/v1/accounts/" + a.id() + "/password-reset", Map.of()).json().get("url").asText();
+        java.net.URI u = java.net.URI.create(url);
+        Browser anon = new Browser(server.api.base);
+        Browser.Page form = anon.open(u.getRawPath() + "?" + u.getRawQuery());
+        String reset = "a third passphrase here";
+        assertThat(anon.submit(form, "/portal/reset", Map.of("password", "short", "confirm", "short")).status()).isEqualTo(400);
+        assertThat(events("type=password.reset&account=" + a.id())).as("a refused reset leaves no event").isEmpty();
+        Browser.Page done = anon.submit(anon.open(u.getRawPath() + "?" + u.getRawQuery()), "/portal/reset",
+                Map.of("password", reset, "confirm", reset));
+        assertThat(done.url()).endsWith("/portal/login?done=reset");
+        JsonNode r = only("type=password.reset&account=" + a.id());
+        assertThat(r.get("actor").asText()).isEqualTo(Long.toString(a.id()));
+        assertThat(r.toString()).doesNotContain(reset).doesNotContain(u.getRawQuery().substring(6));
     }
 }
