@@ -15,6 +15,7 @@ import java.util.TreeSet;
 public final class Router {
     private final Map<String, Map<String, Route>> exact = new HashMap<>();
     private final List<Template> templates = new ArrayList<>();
+    private final List<Route> all = new ArrayList<>();
 
     /** The outcome: a route with its path parameters, or why there is none. */
     public record Match(Route route, Map<String, String> params, String allow) {
@@ -30,19 +31,27 @@ public final class Router {
         String template = route.template();
         if (!template.contains("{")) {
             putUnique(exact.computeIfAbsent(template, k -> new LinkedHashMap<>()), route);
+            all.add(route);
             return this;
         }
         String[] segments = split(template);
         for (Template t : templates) {
             if (java.util.Arrays.equals(t.segments, segments)) {
                 putUnique(t.byMethod, route);
+                all.add(route);
                 return this;
             }
         }
         Map<String, Route> byMethod = new LinkedHashMap<>();
         byMethod.put(route.method(), route);
         templates.add(new Template(segments, byMethod));
+        all.add(route);
         return this;
+    }
+
+    /** Every route this router serves, in the order they were added (the API description walks these). */
+    public List<Route> routes() {
+        return List.copyOf(all);
     }
 
     public Match match(String method, String rawPath) {

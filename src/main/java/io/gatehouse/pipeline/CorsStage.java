@@ -30,7 +30,7 @@ public final class CorsStage implements Stage {
     private static final String EXPOSED = "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, RateLimit, "
             + "RateLimit-Policy, Retry-After, X-Request-Id, WWW-Authenticate, Gatehouse-Key-Expires";
     private static final Set<String> PUBLIC_DOCUMENTS = Set.of("/.well-known/openid-configuration",
-            "/.well-known/oauth-authorization-server", "/.well-known/jwks.json");
+            "/.well-known/oauth-authorization-server", "/.well-known/jwks.json", "/openapi.json");
     private static final Set<String> CLIENT_ENDPOINTS = Set.of("/oauth/token", "/oauth/revoke");
 
     private final Apps apps;

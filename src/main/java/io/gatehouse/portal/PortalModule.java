@@ -1,7 +1,9 @@
 package io.gatehouse.portal;
 
 import io.gatehouse.account.AccountModule;
+import io.gatehouse.api.OpenApi;
 import io.gatehouse.apikey.ApiKeys;
+import io.gatehouse.audit.Audit;
 import io.gatehouse.app.AppModule;
 import io.gatehouse.auth.Throttle;
 import io.gatehouse.auth.Throttles;
@@ -80,5 +82,15 @@ public final class PortalModule {
         new SettingsPages(portal, accounts.accounts, lifecycle, secureCookies).register(r);
         new ResetPages(portal, accounts.resets, oauth.issuer::url, forgot).register(r);
         new PortalStatic().register(r);
+    }
+
+    /** The account's security log and the admin's audit page (SPEC §8, §9 v2). */
+    public void registerAudit(Router r, Audit audit) {
+        new SecurityPages(portal, audit).register(r);
+    }
+
+    /** The API reference (SPEC §7 v2), rendered from the same document as {@code /openapi.json}. */
+    public void registerDocs(Router r, OpenApi openApi) {
+        new DocsPages(portal, openApi, apiKeys, clock).register(r);
     }
 }

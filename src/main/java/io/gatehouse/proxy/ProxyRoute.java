@@ -11,9 +11,10 @@ import java.util.Set;
  * @param methods  allowed methods; empty means all
  * @param permission the permission an access token needs, or null (any valid credential)
  * @param limitPerMinute the route's own per-minute limit, 0 for none
+ * @param openapi  the upstream's own OpenAPI document (a file path or an http(s) URL), or null (SPEC §7 v2)
  */
 public record ProxyRoute(String path, Set<String> methods, URI upstream, String permission, int limitPerMinute,
-                         Duration timeout) {
+                         Duration timeout, String openapi) {
 
     public boolean isPrefix() {
         return path.endsWith("/**");

@@ -21,7 +21,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /** Reads the routes file (YAML, SPEC §7); every mistake is reported with the route's index and field. */
 public final class RoutesFile {
     private static final Set<String> FIELDS = Set.of("path", "methods", "upstream", "permission", "limit_per_minute",
-            "timeout_seconds");
+            "timeout_seconds", "openapi");
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private RoutesFile() {
@@ -43,13 +43,13 @@ public final class RoutesFile {
         }
         List<ProxyRoute> routes = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
-            routes.add(route(file + ": routes[" + i + "]", entries.get(i)));
+            routes.add(route(file + ": routes[" + i + "]", entries.get(i), file));
         }
         routes.sort(Comparator.comparingInt((ProxyRoute r) -> r.base().length()).reversed());
         return List.copyOf(routes);
     }
 
-    private static ProxyRoute route(String where, Object entry) {
+    private static ProxyRoute route(String where, Object entry, Path file) {
         if (!(entry instanceof Map<?, ?> m)) {
             throw new IllegalArgumentException(where + ": expected a mapping");
         }
@@ -97,7 +97,13 @@ public final class RoutesFile {
         if (timeout == 0) {
             timeout = 30;
         }
-        return new ProxyRoute(path, Set.copyOf(methods), upstream, permission, limit, Duration.ofSeconds(timeout));
+        String openapi = string(where, m, "openapi", false);
+        if (openapi != null && !openapi.startsWith("http://") && !openapi.startsWith("https://")) {
+            // A file, relative to the routes file's folder.
+            Path dir = file.toAbsolutePath().getParent();
+            openapi = (dir == null ? Path.of(openapi) : dir.resolve(openapi)).normalize().toString();
+        }
+        return new ProxyRoute(path, Set.copyOf(methods), upstream, permission, limit, Duration.ofSeconds(timeout), openapi);
     }
 
     private static String string(String where, Map<?, ?> m, String field, boolean required) {

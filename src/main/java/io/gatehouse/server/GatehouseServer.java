@@ -2,7 +2,11 @@ package io.gatehouse.server;
 
 import io.gatehouse.account.AccountModule;
 import io.gatehouse.admin.AdminModule;
+import io.gatehouse.api.Descriptions;
 import io.gatehouse.api.MeEndpoints;
+import io.gatehouse.api.OpenApi;
+import io.gatehouse.api.OpenApiEndpoint;
+import io.gatehouse.api.UpstreamDocs;
 import io.gatehouse.apikey.ApiKeyFormat;
 import io.gatehouse.apikey.ApiKeyModule;
 import io.gatehouse.audit.AuditContext;
@@ -82,6 +86,7 @@ public final class GatehouseServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final String issuer;
     private final Background background;
+    private Router publicRoutes;
 
     private GatehouseServer(Settings settings, Database db, WebServer web, Inflight inflight, AtomicBoolean draining,
                             Background background) {
@@ -169,10 +174,16 @@ public final class GatehouseServer implements AutoCloseable {
         lifecycle.registerPublic(publicRoutes);
         oauth.registerPublic(publicRoutes);
         portal.registerPublic(publicRoutes);
+        portal.registerAudit(publicRoutes, audit.audit);
         admin.registerPublic(publicRoutes);
         // Liveness on the public port too, for load balancers that cannot reach the admin port.
         byte[] up = "{\"status\":\"up\"}".getBytes(StandardCharsets.UTF_8);
         publicRoutes.add(new Route("GET", "/healthz", Route.Access.OPEN, null, ex -> ex.send(200, "application/json", up)));
+        // SPEC §7 v2: the API description, generated from this router and the proxied routes in force.
+        OpenApi openApi = new OpenApi(publicRoutes, proxies.routes, apps.catalog, oauth.issuer::url, new Descriptions(),
+                new UpstreamDocs(Duration.ofSeconds(3)));
+        new OpenApiEndpoint(openApi).register(publicRoutes);
+        portal.registerDocs(publicRoutes, openApi);
         // SPEC §6 v2: authenticate (and resolve the buckets) → authorize → meter.
         MeterStage meter = new MeterStage(limits.limiter, limits.usage, clock);
         Pipeline publicPipeline = new Pipeline(List.of(
@@ -249,6 +260,7 @@ public final class GatehouseServer implements AutoCloseable {
             background.atStop(redis::close);
         }
         GatehouseServer server = new GatehouseServer(settings, db, web, inflight, draining, background);
+        server.publicRoutes = publicRoutes;
         oauth.issuer.set(server.issuer);
         LOG.info("Gatehouse listening: public http://{}:{} admin http://{}:{} issuer {}",
                 settings.bind(), web.port(), settings.adminBind(), web.port(ADMIN), server.issuer);
@@ -282,6 +294,11 @@ public final class GatehouseServer implements AutoCloseable {
 
     public String issuer() {
         return issuer;
+    }
+
+    /** Every built-in route the public port serves (the API description is checked against these). */
+    public List<Route> publicRoutes() {
+        return publicRoutes.routes();
     }
 
 
