@@ -44,6 +44,11 @@ public final class OpenApi {
         this.upstream = upstream;
     }
 
+    /** The proxied routes in force (the part of the document that can change while the node runs). */
+    public List<ProxyRoute> proxiedRoutes() {
+        return proxies == null ? List.of() : proxies.routes();
+    }
+
     public ObjectNode document() {
         ObjectNode doc = JSON.createObjectNode();
         doc.put("openapi", "3.1.0");

@@ -200,7 +200,34 @@ class OpenApiTest {
                 "password", "correct horse battery"));
         Browser.Page audit = ab.open("/portal/admin/audit?type=key.created&account=" + other.id());
         assertThat(audit.status()).isEqualTo(200);
-        assertThat(audit.body()).contains("key.created").doesNotContain("login.succeeded");
+        assertThat(audit.body()).contains("<code>key.created</code>").doesNotContain("<code>login.succeeded</code>");
         assertThat(ab.open("/portal/admin/audit?since=yesterday").status()).isEqualTo(400);
+    }
+
+    @Test
+    void the_security_log_pages_with_a_cursor_newest_first() {
+        Fixtures.Account a = Fixtures.account(server);
+        for (int i = 0; i < 30; i++) {
+            long id = server.admin.post("/admin/v1/accounts/" + a.id() + "/api-keys", Map.of("name", "key " + i))
+                    .json().get("id").asLong();
+            assertThat(server.admin.delete("/admin/v1/api-keys/" + id).status()).isLessThan(300);
+        }
+        Browser b = new Browser(server.api.base);
+        b.submit(b.open("/portal/login"), "/portal/login", Map.of("email", a.email(), "password", "correct horse battery"));
+        Browser.Page first = b.open("/portal/security");
+        assertThat(first.body()).contains("login.succeeded").doesNotContain("account.created").contains("rel=\"next\"");
+        java.util.regex.Matcher next = java.util.regex.Pattern.compile("href=\"(/portal/security\\?cursor=\\d+)\" rel=\"next\"")
+                .matcher(first.body());
+        assertThat(next.find()).isTrue();
+        Browser.Page second = b.open(next.group(1));
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(second.body()).contains("account.created").doesNotContain("login.succeeded").doesNotContain("rel=\"next\"");
+    }
+
+    @Test
+    void the_discovery_documents_point_at_the_reference_page() {
+        String docs = server.api.get("/.well-known/openid-configuration").json().get("service_documentation").asText();
+        assertThat(docs).isEqualTo(server.server.issuer() + "/portal/docs");
+        assertThat(new Browser(server.api.base).open("/portal/docs").status()).isEqualTo(200);
     }
 }
