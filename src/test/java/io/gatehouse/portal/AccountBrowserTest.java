@@ -195,4 +195,16 @@ class AccountBrowserTest {
         assertThat(text()).contains("The app was deleted.").doesNotContain("Old Sync");
         assertThat(server.api.get("/v1.0/me", "Authorization", "Bearer " + accessToken).status()).isEqualTo(401);
     }
+
+    @Test
+    void the_api_reference_and_the_security_log_are_reached_from_the_navigation() {
+        Fixtures.Account a = Fixtures.account(server);
+        logIn(a.email(), PASSWORD);
+        click("API reference");
+        assertThat(browser.getCurrentUrl()).endsWith("/portal/docs");
+        assertThat(text()).contains("Permission leads.read").contains("GET /v1.0/leads").contains("$GATEHOUSE_KEY");
+        click("Security log");
+        assertThat(browser.getCurrentUrl()).endsWith("/portal/security");
+        assertThat(text()).contains("login.succeeded").contains("127.0.0.1");
+    }
 }
