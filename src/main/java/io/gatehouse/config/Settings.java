@@ -47,7 +47,8 @@ public record Settings(
         Duration retention,
         Duration usageRetention,
         Duration auditRetention,
-        Duration grantMaxAge) {
+        Duration grantMaxAge,
+        String tokenSigningAlg) {
 
     /** The names this version understands; anything else in a config file is a typo worth reporting. */
     public static final List<String> NAMES = List.of(
@@ -58,7 +59,8 @@ public record Settings(
             "GATEHOUSE_MAX_BODY_BYTES", "GATEHOUSE_SHUTDOWN_GRACE", "GATEHOUSE_MASTER_KEY",
             "GATEHOUSE_RATE_LIMIT_ON_REDIS_FAILURE", "GATEHOUSE_REDIS_PREFIX", "GATEHOUSE_TRUSTED_PROXIES",
             "GATEHOUSE_ADMIN_HOSTS", "GATEHOUSE_SMTP_URL", "GATEHOUSE_MAIL_FROM",
-            "GATEHOUSE_RETENTION", "GATEHOUSE_USAGE_RETENTION", "GATEHOUSE_AUDIT_RETENTION", "GATEHOUSE_GRANT_MAX_AGE");
+            "GATEHOUSE_RETENTION", "GATEHOUSE_USAGE_RETENTION", "GATEHOUSE_AUDIT_RETENTION", "GATEHOUSE_GRANT_MAX_AGE",
+            "GATEHOUSE_TOKEN_SIGNING_ALG");
 
     /**
      * GATEHOUSE_ variables that other parts read (the launcher script, logging, the CLI), so not unknown to
@@ -185,7 +187,8 @@ public record Settings(
                 r.duration("GATEHOUSE_RETENTION", Duration.ofDays(30)),
                 r.duration("GATEHOUSE_USAGE_RETENTION", Duration.ofDays(90)),
                 r.duration("GATEHOUSE_AUDIT_RETENTION", Duration.ofDays(365)),
-                r.duration("GATEHOUSE_GRANT_MAX_AGE", Duration.ofDays(365)));
+                r.duration("GATEHOUSE_GRANT_MAX_AGE", Duration.ofDays(365)),
+                r.signingAlg("GATEHOUSE_TOKEN_SIGNING_ALG", "RS256", List.of("RS256", "ES256", "EdDSA")));
     }
 
     /** The issuer once the public port is known: {@code GATEHOUSE_ISSUER}, else {@code http://localhost:<port>}. */
@@ -389,6 +392,21 @@ public record Settings(
                 throw bad(name, v, "a comma-separated list of host names");
             }
             return out;
+        }
+
+        /** One of the JOSE algorithm names, in any case; returned as written in the list. */
+        String signingAlg(String name, String fallback, List<String> allowed) {
+            fallback(name, fallback);
+            String v = values.get(name);
+            if (v == null) {
+                return fallback;
+            }
+            for (String a : allowed) {
+                if (a.equalsIgnoreCase(v)) {
+                    return a;
+                }
+            }
+            throw bad(name, v, "one of " + String.join(", ", allowed));
         }
 
         String oneOf(String name, String fallback, Set<String> allowed) {

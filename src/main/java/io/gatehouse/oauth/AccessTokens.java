@@ -2,8 +2,7 @@ package io.gatehouse.oauth;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.gatehouse.auth.CredentialVerifier;
@@ -53,8 +52,12 @@ public final class AccessTokens implements CredentialVerifier {
     private final Cache<Long, Boolean> revokedGrants;
     private final Cache<String, Boolean> revokedTokens;
     /** Verifiers of the keys in {@code verifiersOf}; rebuilt when the key list changes (a rotation, a retirement). */
-    private volatile Map<String, RSASSAVerifier> verifiers = Map.of();
+    private volatile Map<String, Keyed> verifiers = Map.of();
     private volatile List<SigningKeys.Key> verifiersOf = List.of();
+
+    /** A key's verifier and the one algorithm a token signed by it may name (no algorithm confusion). */
+    private record Keyed(JWSVerifier verifier, com.nimbusds.jose.JWSAlgorithm algorithm) {
+    }
 
     /** A verified token: what the API needs to know about it. */
     public record Verified(long grantId, String jti, long expiresAtMillis, Principal principal, Instant issuedAt) {
@@ -145,15 +148,15 @@ public final class AccessTokens implements CredentialVerifier {
             return null;
         }
         var header = jwt.getHeader();
-        if (!JWSAlgorithm.RS256.equals(header.getAlgorithm()) || !AT_JWT.equals(header.getType()) || header.getKeyID() == null) {
+        if (!AT_JWT.equals(header.getType()) || header.getKeyID() == null) {
             return null;
         }
-        RSASSAVerifier verifier = verifier(header.getKeyID());
+        Keyed verifier = verifier(header.getKeyID());
         if (verifier == null && keys.reloadIfStale()) {
             verifier = verifier(header.getKeyID());
         }
         try {
-            if (verifier == null || !jwt.verify(verifier)) {
+            if (verifier == null || !verifier.algorithm().equals(header.getAlgorithm()) || !jwt.verify(verifier.verifier())) {
                 return null;
             }
         } catch (JOSEException e) {
@@ -193,7 +196,7 @@ public final class AccessTokens implements CredentialVerifier {
     }
 
     /** The verifier of a key that verifies now; a retired key has none. */
-    private RSASSAVerifier verifier(String kid) {
+    private Keyed verifier(String kid) {
         followKeys();
         return verifiers.get(kid);
     }
@@ -207,15 +210,18 @@ public final class AccessTokens implements CredentialVerifier {
         if (current == verifiersOf) {
             return;
         }
-        Map<String, RSASSAVerifier> old = verifiers;
-        Map<String, RSASSAVerifier> built = new java.util.HashMap<>();
+        Map<String, Keyed> old = verifiers;
+        Map<String, Keyed> built = new java.util.HashMap<>();
         for (SigningKeys.Key k : current) {
-            RSASSAVerifier v = old.get(k.kid());
-            try {
-                built.put(k.kid(), v != null ? v : new RSASSAVerifier(k.rsa().toRSAPublicKey()));
-            } catch (JOSEException e) {
-                // not an RSA key we can use: tokens naming it do not verify
+            Keyed v = old.get(k.kid());
+            if (v == null) {
+                JWSVerifier verifier = k.verifier();
+                if (verifier == null) {
+                    continue; // not a key we can use: tokens naming it do not verify
+                }
+                v = new Keyed(verifier, k.algorithm().jws());
             }
+            built.put(k.kid(), v);
         }
         verifiers = Map.copyOf(built);
         verifiersOf = current;

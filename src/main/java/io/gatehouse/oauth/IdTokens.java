@@ -2,10 +2,8 @@ package io.gatehouse.oauth;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.oauth2.sdk.ParseException;
@@ -30,7 +28,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * OpenID Connect Core 1.0 §2, §3.1.3.6: the id_token (RS256, signed with the access-token keys that
+ * OpenID Connect Core 1.0 §2, §3.1.3.6: the id_token (RS256 unless GATEHOUSE_TOKEN_SIGNING_ALG says
+ * otherwise; signed with the access-token keys that
  * the JWKS publishes, {@code typ: JWT} so that it can never pass as an access token), and the claims
  * that {@code profile} and {@code email} release (§5.4), for the id_token and {@code /oauth/userinfo}.
  */
@@ -72,9 +71,12 @@ public final class IdTokens {
         }
         claims.setAuthorizedParty(new com.nimbusds.openid.connect.sdk.claims.AuthorizedParty(client.clientId()));
         try {
-            claims.setAccessTokenHash(AccessTokenHash.compute(new BearerAccessToken(accessToken), JWSAlgorithm.RS256, null));
+            SigningKeys.Key key = keys.current(SigningKeys.Purpose.ACCESS_TOKEN);
+            // §3.1.3.6: at_hash uses the hash of the id_token's alg (SHA-256 for RS256/ES256, SHA-512 for Ed25519).
+            claims.setAccessTokenHash(AccessTokenHash.compute(new BearerAccessToken(accessToken), key.algorithm().jws(),
+                    key.algorithm().curve()));
             accounts.byId(accountId).ifPresent(a -> claims.putAll(userClaims(a, scope)));
-            return sign(claims.toJWTClaimsSet());
+            return sign(key, claims.toJWTClaimsSet());
         } catch (ParseException e) {
             throw new IllegalStateException("cannot build an id_token", e);
         }
@@ -120,11 +122,15 @@ public final class IdTokens {
         try {
             SignedJWT jwt = SignedJWT.parse(idToken);
             String kid = jwt.getHeader().getKeyID();
-            if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm()) || kid == null) {
+            if (kid == null) {
                 return Optional.empty();
             }
             for (SigningKeys.Key k : keys.verifying(SigningKeys.Purpose.ACCESS_TOKEN)) {
-                if (k.kid().equals(kid) && jwt.verify(new RSASSAVerifier(k.rsa().toRSAPublicKey()))) {
+                if (!k.kid().equals(kid) || !k.algorithm().jws().equals(jwt.getHeader().getAlgorithm())) {
+                    continue;
+                }
+                JWSVerifier verifier = k.verifier();
+                if (verifier != null && jwt.verify(verifier)) {
                     JWTClaimsSet c = jwt.getJWTClaimsSet();
                     Object azp = c.getClaim("azp");
                     if (!issuer.url().equals(c.getIssuer()) || !(azp instanceof String clientId) || c.getSubject() == null) {
@@ -139,12 +145,11 @@ public final class IdTokens {
         }
     }
 
-    private String sign(JWTClaimsSet claims) {
-        SigningKeys.Key key = keys.current(SigningKeys.Purpose.ACCESS_TOKEN);
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).keyID(key.kid()).build(),
+    private String sign(SigningKeys.Key key, JWTClaimsSet claims) {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(key.algorithm().jws()).type(JOSEObjectType.JWT).keyID(key.kid()).build(),
                 claims);
         try {
-            jwt.sign(new RSASSASigner(key.rsa()));
+            jwt.sign(key.signer());
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign an id_token", e);
         }

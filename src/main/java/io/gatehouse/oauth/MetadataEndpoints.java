@@ -55,7 +55,7 @@ public final class MetadataEndpoints {
         scopes.addAll(this.scopes.get());
         m.put("scopes_supported", scopes);
         m.put("subject_types_supported", List.of("public"));
-        m.put("id_token_signing_alg_values_supported", List.of("RS256"));
+        m.put("id_token_signing_alg_values_supported", List.of(keys.tokenAlgorithm().jws().getName()));
         m.put("claims_supported", List.of("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "azp", "at_hash",
                 "name", "given_name", "family_name", "email", "email_verified"));
         m.put("prompt_values_supported", List.of("none", "login", "consent"));

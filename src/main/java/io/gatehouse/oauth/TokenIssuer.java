@@ -2,9 +2,8 @@ package io.gatehouse.oauth;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.gatehouse.auth.CredentialFormat;
@@ -18,7 +17,8 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Mints tokens: RFC 9068 access tokens (JWT, RS256, {@code typ: at+jwt}) and opaque refresh tokens.
+ * Mints tokens: RFC 9068 access tokens (JWT, {@code typ: at+jwt}; RS256 unless the operator chose ES256
+ * or EdDSA) and opaque refresh tokens.
  * Signing is the one expensive step of the token endpoint; everything else here is cheap.
  */
 public final class TokenIssuer {
@@ -31,7 +31,7 @@ public final class TokenIssuer {
     private final Clock clock;
     private final Duration accessTtl;
     private final Duration refreshTtl;
-    private final ConcurrentHashMap<String, RSASSASigner> signers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, JWSSigner> signers = new ConcurrentHashMap<>();
 
     public record AccessToken(String value, String jti, Instant issuedAt, Instant expiresAt) {
         @Override
@@ -65,21 +65,13 @@ public final class TokenIssuer {
                 .claim(GRANT_CLAIM, grant.id())
                 .build();
         SigningKeys.Key key = keys.current(SigningKeys.Purpose.ACCESS_TOKEN);
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(AT_JWT).keyID(key.kid()).build(), claims);
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(key.algorithm().jws()).type(AT_JWT).keyID(key.kid()).build(), claims);
         try {
-            jwt.sign(signers.computeIfAbsent(key.kid(), k -> signerFor(key)));
+            jwt.sign(signers.computeIfAbsent(key.kid(), k -> key.signer()));
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign an access token", e);
         }
         return new AccessToken(jwt.serialize(), jti, now, exp);
-    }
-
-    private static RSASSASigner signerFor(SigningKeys.Key key) {
-        try {
-            return new RSASSASigner(key.rsa());
-        } catch (JOSEException e) {
-            throw new IllegalStateException("signing key " + key.kid() + " cannot sign", e);
-        }
     }
 
     public String newRefreshToken() {

@@ -36,7 +36,7 @@ public final class SigningKeyEndpoints {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kid", k.kid());
         m.put("purpose", SigningKeys.wire(k.purpose()));
-        m.put("algorithm", k.purpose() == SigningKeys.Purpose.API_KEY ? "HS256" : "RS256");
+        m.put("algorithm", k.algorithmName());
         m.put("created_at", k.createdAt());
         m.put("signs_from", k.createdAt().plus(SigningKeys.ACTIVATION_DELAY));
         m.put("signing", keys.current(k.purpose()).kid().equals(k.kid()));

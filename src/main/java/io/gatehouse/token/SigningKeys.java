@@ -1,13 +1,12 @@
 package io.gatehouse.token;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.JWSVerifier;
 import io.gatehouse.audit.Audit;
 import io.gatehouse.audit.AuditType;
-import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.text.ParseException;
@@ -23,7 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's signing keys: HS256 secrets that sign API keys (only Gatehouse verifies them) and
- * RS256 key pairs that sign OAuth access tokens (anyone verifies them with the JWKS). Generated on
+ * key pairs that sign OAuth access tokens and id_tokens (anyone verifies them with the JWKS), of the
+ * {@link SigningAlgorithm} the operator chose (RS256 unless GATEHOUSE_TOKEN_SIGNING_ALG says ES256 or
+ * EdDSA). Keys of another algorithm, from before a change of setting, keep verifying. Generated on
  * first start, kept encrypted in the database, shared by every node. The newest key of a purpose
  * signs; older ones keep verifying until retired, so rotation never breaks a credential in flight.
  * A new key is published at once (every node reloads every {@link #RELOAD_PERIOD}) but only starts
@@ -49,8 +50,34 @@ public final class SigningKeys {
         }
     }
 
-    /** One usable key. {@code secret} is set for HS256, {@code rsa} (with its private part) for RS256. */
-    public record Key(String kid, Purpose purpose, byte[] secret, RSAKey rsa, Instant createdAt) {
+    /**
+     * One usable key. {@code secret} is set for HS256 (API keys); {@code jwk} (with its private part) and
+     * {@code algorithm} for access-token keys.
+     */
+    public record Key(String kid, Purpose purpose, byte[] secret, JWK jwk, SigningAlgorithm algorithm, Instant createdAt) {
+        /** The JOSE name of the algorithm this key signs with. */
+        public String algorithmName() {
+            return algorithm == null ? purpose.algorithm : algorithm.jws().getName();
+        }
+
+        /** A Nimbus signer for this access-token key (thread-safe; callers cache it by kid). */
+        public JWSSigner signer() {
+            try {
+                return algorithm.signer(jwk);
+            } catch (JOSEException e) {
+                throw new IllegalStateException("signing key " + kid + " cannot sign", e);
+            }
+        }
+
+        /** A Nimbus verifier for this access-token key's public part, or null if it cannot be made. */
+        public JWSVerifier verifier() {
+            try {
+                return algorithm.verifier(jwk);
+            } catch (JOSEException e) {
+                return null;
+            }
+        }
+
         @Override
         public String toString() {
             return "Key[" + kid + " " + purpose + "]";
@@ -60,6 +87,7 @@ public final class SigningKeys {
     private final SigningKeyStore store;
     private final MasterKey master;
     private final Clock clock;
+    private final SigningAlgorithm tokenAlgorithm;
     private final SecureRandom random = new SecureRandom();
     private volatile Map<Purpose, List<Key>> keys = new EnumMap<>(Purpose.class);
     private volatile long lastReload;
@@ -69,24 +97,38 @@ public final class SigningKeys {
     private final Audit audit;
 
     public SigningKeys(SigningKeyStore store, MasterKey master, Clock clock, Audit audit) {
+        this(store, master, clock, audit, SigningAlgorithm.RS256);
+    }
+
+    public SigningKeys(SigningKeyStore store, MasterKey master, Clock clock, Audit audit, SigningAlgorithm tokenAlgorithm) {
         this.audit = audit;
         this.store = store;
         this.master = master;
         this.clock = clock;
+        this.tokenAlgorithm = tokenAlgorithm;
         load();
         for (Purpose p : Purpose.values()) {
-            if (keys.get(p).isEmpty()) {
+            if (signable(p).isEmpty()) {
                 generate(p);
             }
         }
     }
 
+    /** The algorithm new access tokens and id_tokens are signed with. */
+    public SigningAlgorithm tokenAlgorithm() {
+        return tokenAlgorithm;
+    }
+
     /**
-     * The key that signs new credentials of this purpose: the newest one published at least
-     * {@link #ACTIVATION_DELAY} ago, or, on a first start, the oldest there is.
+     * The key that signs new credentials of this purpose: the newest one of the configured algorithm
+     * published at least {@link #ACTIVATION_DELAY} ago, or, when there is none yet (a first start, or the
+     * first start after a change of GATEHOUSE_TOKEN_SIGNING_ALG), the oldest of that algorithm.
      */
     public Key current(Purpose purpose) {
-        List<Key> list = keys.get(purpose);
+        List<Key> list = signable(purpose);
+        if (list.isEmpty()) {
+            list = keys.get(purpose); // another node retired ours; sign with what there is until the next start
+        }
         long cutoff = clock.millis() - ACTIVATION_DELAY.toMillis();
         for (Key k : list) {
             if (k.createdAt().toEpochMilli() <= cutoff) {
@@ -94,6 +136,15 @@ public final class SigningKeys {
             }
         }
         return list.get(list.size() - 1);
+    }
+
+    /** The keys of this purpose that this node signs with (access tokens: those of the configured algorithm). */
+    private List<Key> signable(Purpose purpose) {
+        List<Key> list = keys.get(purpose);
+        if (purpose != Purpose.ACCESS_TOKEN) {
+            return list;
+        }
+        return list.stream().filter(k -> k.algorithm() == tokenAlgorithm).toList();
     }
 
     /** Reloads the keys from the database (run every {@link #RELOAD_PERIOD}). */
@@ -187,11 +238,11 @@ public final class SigningKeys {
         return p.wire;
     }
 
-    /** The public JWK set of the access-token keys, for {@code /.well-known/jwks.json}. */
+    /** The public JWK set of the access-token keys (every algorithm still verifying), for {@code /.well-known/jwks.json}. */
     public JWKSet publicJwks() {
-        List<com.nimbusds.jose.jwk.JWK> pub = new ArrayList<>();
+        List<JWK> pub = new ArrayList<>();
         for (Key k : keys.get(Purpose.ACCESS_TOKEN)) {
-            pub.add(k.rsa().toPublicJWK());
+            pub.add(k.jwk().toPublicJWK());
         }
         return new JWKSet(pub);
     }
@@ -208,22 +259,19 @@ public final class SigningKeys {
         Instant now = clock.instant();
         byte[] secret;
         String publicJwk = null;
+        String algorithm = purpose.algorithm;
         if (purpose == Purpose.API_KEY) {
             secret = new byte[32];
             random.nextBytes(secret);
         } else {
-            try {
-                RSAKey rsa = new RSAKeyGenerator(2048).keyID(kid).keyUse(KeyUse.SIGNATURE)
-                        .algorithm(JWSAlgorithm.RS256).generate();
-                secret = rsa.toJSONString().getBytes(StandardCharsets.UTF_8);
-                publicJwk = rsa.toPublicJWK().toJSONString();
-            } catch (JOSEException e) {
-                throw new IllegalStateException("cannot generate an RSA key", e);
-            }
+            JWK jwk = tokenAlgorithm.generate(kid);
+            secret = jwk.toJSONString().getBytes(StandardCharsets.UTF_8);
+            publicJwk = jwk.toPublicJWK().toJSONString();
+            algorithm = tokenAlgorithm.jws().getName();
         }
-        store.insert(new SigningKeyStore.StoredKey(kid, purpose.wire, purpose.algorithm,
+        store.insert(new SigningKeyStore.StoredKey(kid, purpose.wire, algorithm,
                 master.encrypt(secret, kid), publicJwk, now, null));
-        LOG.info("Generated a new {} signing key, kid {}", purpose.wire, kid);
+        LOG.info("Generated a new {} {} signing key, kid {}", algorithm, purpose.wire, kid);
         return kid;
     }
 
@@ -252,16 +300,25 @@ public final class SigningKeys {
                 continue;
             }
             byte[] secret = master.decrypt(s.secretEnc(), s.kid());
-            RSAKey rsa = null;
+            JWK jwk = null;
+            SigningAlgorithm algorithm = null;
             if (purpose == Purpose.ACCESS_TOKEN) {
+                // Keys from before GATEHOUSE_TOKEN_SIGNING_ALG existed say RS256 in the same column.
+                algorithm = SigningAlgorithm.parse(s.algorithm());
+                if (algorithm == null) {
+                    LOG.warn("Signing key {} has an algorithm this version does not know ({}); it is skipped", s.kid(), s.algorithm());
+                    continue;
+                }
                 try {
-                    rsa = RSAKey.parse(new String(secret, StandardCharsets.UTF_8));
+                    jwk = algorithm.parseJwk(new String(secret, StandardCharsets.UTF_8));
                 } catch (ParseException e) {
                     throw new IllegalStateException("stored signing key " + s.kid() + " is not a valid JWK", e);
+                } finally {
+                    java.util.Arrays.fill(secret, (byte) 0);
                 }
                 secret = null;
             }
-            loaded.get(purpose).add(new Key(s.kid(), purpose, secret, rsa, s.createdAt()));
+            loaded.get(purpose).add(new Key(s.kid(), purpose, secret, jwk, algorithm, s.createdAt()));
         }
         Map<Purpose, List<Key>> frozen = new EnumMap<>(Purpose.class);
         loaded.forEach((p, l) -> frozen.put(p, List.copyOf(l)));

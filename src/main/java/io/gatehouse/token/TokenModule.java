@@ -18,7 +18,8 @@ public final class TokenModule {
     public TokenModule(Settings settings, Jdbc jdbc, Clock clock, Audit audit) {
         this.clock = clock;
         this.longestToken = settings.accessTokenTtl().compareTo(Duration.ofHours(1)) > 0 ? settings.accessTokenTtl() : Duration.ofHours(1);
-        this.signingKeys = new SigningKeys(new JdbcSigningKeyStore(jdbc), MasterKey.of(settings.masterKey(), settings.dataDir()), clock, audit);
+        this.signingKeys = new SigningKeys(new JdbcSigningKeyStore(jdbc), MasterKey.of(settings.masterKey(), settings.dataDir()), clock, audit,
+                java.util.Objects.requireNonNullElse(SigningAlgorithm.parse(settings.tokenSigningAlg()), SigningAlgorithm.RS256));
     }
 
     public void registerAdmin(Router admin) {

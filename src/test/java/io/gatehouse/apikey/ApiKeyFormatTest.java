@@ -17,7 +17,7 @@ class ApiKeyFormatTest {
     private static SigningKeys.Key hmac(String kid, int seed) {
         byte[] secret = new byte[32];
         java.util.Arrays.fill(secret, (byte) seed);
-        return new SigningKeys.Key(kid, SigningKeys.Purpose.API_KEY, secret, null, NOW);
+        return new SigningKeys.Key(kid, SigningKeys.Purpose.API_KEY, secret, null, null, NOW);
     }
 
     @Test

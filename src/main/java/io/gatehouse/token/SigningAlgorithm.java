@@ -1,0 +1,98 @@
+package io.gatehouse.token;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import java.text.ParseException;
+import java.util.Locale;
+
+/**
+ * How access tokens and id_tokens are signed (GATEHOUSE_TOKEN_SIGNING_ALG): RS256 (the default, what RFC
+ * 9068 names), ES256 (ECDSA P-256) or EdDSA (Ed25519, RFC 8037). Each makes its key pair, reads it back
+ * from its stored JWK, and gives the Nimbus signer and verifier for it. Ed25519 uses the JDK's own
+ * provider ({@link JdkEd25519}): Nimbus's Ed25519 classes would need Tink.
+ */
+public enum SigningAlgorithm {
+    RS256(JWSAlgorithm.RS256),
+    ES256(JWSAlgorithm.ES256),
+    EdDSA(JWSAlgorithm.EdDSA);
+
+    private final JWSAlgorithm jws;
+
+    SigningAlgorithm(JWSAlgorithm jws) {
+        this.jws = jws;
+    }
+
+    public JWSAlgorithm jws() {
+        return jws;
+    }
+
+    /** The curve the at_hash of an id_token depends on (EdDSA only), else null. */
+    public Curve curve() {
+        return this == EdDSA ? Curve.Ed25519 : null;
+    }
+
+    /** The algorithm by its JOSE name, any case; null when it is none of ours. */
+    public static SigningAlgorithm parse(String name) {
+        if (name == null) {
+            return null;
+        }
+        for (SigningAlgorithm a : values()) {
+            if (a.name().toLowerCase(Locale.ROOT).equals(name.strip().toLowerCase(Locale.ROOT))) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /** A fresh private key pair with this kid, as a JWK (use sig, alg set). */
+    JWK generate(String kid) {
+        try {
+            return switch (this) {
+                case RS256 -> new RSAKeyGenerator(2048).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(jws).generate();
+                case ES256 -> new ECKeyGenerator(Curve.P_256).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(jws).generate();
+                case EdDSA -> JdkEd25519.generate(kid);
+            };
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot generate a " + name() + " key", e);
+        }
+    }
+
+    /** The stored private JWK of a key of this algorithm. */
+    JWK parseJwk(String json) throws ParseException {
+        return switch (this) {
+            case RS256 -> RSAKey.parse(json);
+            case ES256 -> ECKey.parse(json);
+            case EdDSA -> OctetKeyPair.parse(json);
+        };
+    }
+
+    JWSSigner signer(JWK key) throws JOSEException {
+        return switch (this) {
+            case RS256 -> new RSASSASigner(key.toRSAKey());
+            case ES256 -> new ECDSASigner(key.toECKey());
+            case EdDSA -> new JdkEd25519.Signer(key.toOctetKeyPair());
+        };
+    }
+
+    JWSVerifier verifier(JWK key) throws JOSEException {
+        return switch (this) {
+            case RS256 -> new RSASSAVerifier(key.toRSAKey().toRSAPublicKey());
+            case ES256 -> new ECDSAVerifier(key.toECKey().toECPublicKey());
+            case EdDSA -> new JdkEd25519.Verifier(key.toOctetKeyPair());
+        };
+    }
+}
