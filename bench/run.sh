@@ -37,12 +37,13 @@ YAML
 pids+=($!)
 for _ in $(seq 1 150); do curl -sf "127.0.0.1:$admin/healthz" >/dev/null && curl -sf "127.0.0.1:$up/" >/dev/null && break; sleep 0.2; done
 
+acurl() { curl -sf -H 'Content-Type: application/json' "$@"; }   # admin calls that change state
 json() { python3 -c "import json,sys;print(json.load(sys.stdin)$1)"; }
-account=$(curl -sf -XPOST "127.0.0.1:$admin/admin/v1/accounts" -d '{"email":"bench@example.com","password":"correct horse"}' | json '["id"]')
-key=$(curl -sf -XPOST "127.0.0.1:$admin/admin/v1/accounts/$account/api-keys" -d '{"name":"bench"}' | json '["key"]')
-app=$(curl -sf -XPOST "127.0.0.1:$admin/admin/v1/apps" -d "{\"owner_id\":$account,\"name\":\"Bench\",\"type\":\"confidential\",\"redirect_uris\":[\"https://a.example.com/cb\"],\"permissions\":[\"user.read\"]}")
+account=$(acurl -XPOST "127.0.0.1:$admin/admin/v1/accounts" -d '{"email":"bench@example.com","password":"correct horse"}' | json '["id"]')
+key=$(acurl -XPOST "127.0.0.1:$admin/admin/v1/accounts/$account/api-keys" -d '{"name":"bench"}' | json '["key"]')
+app=$(acurl -XPOST "127.0.0.1:$admin/admin/v1/apps" -d "{\"owner_id\":$account,\"name\":\"Bench\",\"type\":\"confidential\",\"redirect_uris\":[\"https://a.example.com/cb\"],\"permissions\":[\"user.read\"]}")
 client=$(echo "$app" | json '["client_id"]'); secret=$(echo "$app" | json '["client_secret"]')
-curl -sf -XPATCH "127.0.0.1:$admin/admin/v1/apps/$client" -d '{"rate_limit_per_minute":1000000000}' >/dev/null
+acurl -XPATCH "127.0.0.1:$admin/admin/v1/apps/$client" -d '{"rate_limit_per_minute":1000000000}' >/dev/null
 token=$(curl -sf -u "$client:$secret" -d grant_type=client_credentials --data-urlencode "customer_key=$key" \
     "127.0.0.1:$port/oauth/token" | json '["access_token"]')
 

@@ -328,6 +328,7 @@ public final class GatehouseServer implements AutoCloseable {
         }
         draining.set(true);
         web.stop();
+        BatchingConsoleAppender.flushAll(Duration.ofSeconds(5)); // every request answered is in the access log
         background.stop();
         db.close();
         LOG.info("Gatehouse stopped");
