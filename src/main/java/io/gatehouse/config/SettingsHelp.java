@@ -44,7 +44,7 @@ public final class SettingsHelp {
             Map.entry("GATEHOUSE_USAGE_RETENTION", "how long per-minute usage counts are kept"),
             Map.entry("GATEHOUSE_AUDIT_RETENTION", "how long audit events are kept"),
             Map.entry("GATEHOUSE_TOKEN_SIGNING_ALG", "RS256, ES256 or EdDSA: signs access tokens and id_tokens (RFC 9068 names RS256;"
-                    + " the others sign 4-5 times cheaper but every resource server must accept them)"));
+                    + " ES256 signs cheaper, but every resource server must accept the one chosen)"));
 
     /** What happens when a setting with no value in the code is not set. */
     static final Map<String, String> UNSET = Map.of(
