@@ -23,7 +23,7 @@ import java.util.Locale;
  * How access tokens and id_tokens are signed (GATEHOUSE_TOKEN_SIGNING_ALG): RS256 (the default, what RFC
  * 9068 names), ES256 (ECDSA P-256) or EdDSA (Ed25519, RFC 8037). Each makes its key pair, reads it back
  * from its stored JWK, and gives the Nimbus signer and verifier for it. Ed25519 uses the JDK's own
- * provider ({@link JdkEd25519}): Nimbus's Ed25519 classes would need Tink.
+ * provider ({@link Ed25519Jws}): Nimbus's Ed25519 classes would need Tink.
  */
 public enum SigningAlgorithm {
     RS256(JWSAlgorithm.RS256),
@@ -64,7 +64,7 @@ public enum SigningAlgorithm {
             return switch (this) {
                 case RS256 -> new RSAKeyGenerator(2048).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(jws).generate();
                 case ES256 -> new ECKeyGenerator(Curve.P_256).keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(jws).generate();
-                case EdDSA -> JdkEd25519.generate(kid);
+                case EdDSA -> Ed25519Jws.generate(kid);
             };
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot generate a " + name() + " key", e);
@@ -84,7 +84,7 @@ public enum SigningAlgorithm {
         return switch (this) {
             case RS256 -> new RSASSASigner(key.toRSAKey());
             case ES256 -> new ECDSASigner(key.toECKey());
-            case EdDSA -> new JdkEd25519.Signer(key.toOctetKeyPair());
+            case EdDSA -> new Ed25519Jws.Signer(key.toOctetKeyPair());
         };
     }
 
@@ -92,7 +92,7 @@ public enum SigningAlgorithm {
         return switch (this) {
             case RS256 -> new RSASSAVerifier(key.toRSAKey().toRSAPublicKey());
             case ES256 -> new ECDSAVerifier(key.toECKey().toECPublicKey());
-            case EdDSA -> new JdkEd25519.Verifier(key.toOctetKeyPair());
+            case EdDSA -> new Ed25519Jws.Verifier(key.toOctetKeyPair());
         };
     }
 }
