@@ -22,8 +22,8 @@ import java.util.Locale;
 /**
  * How access tokens and id_tokens are signed (GATEHOUSE_TOKEN_SIGNING_ALG): RS256 (the default, what RFC
  * 9068 names), ES256 (ECDSA P-256) or EdDSA (Ed25519, RFC 8037). Each makes its key pair, reads it back
- * from its stored JWK, and gives the Nimbus signer and verifier for it. Ed25519 uses the JDK's own
- * provider ({@link Ed25519Jws}): Nimbus's Ed25519 classes would need Tink.
+ * from its stored JWK, and gives the Nimbus signer and verifier for it. Ed25519 uses the JDK and
+ * BouncyCastle ({@link Ed25519Jws}): Nimbus's Ed25519 classes would need Tink.
  */
 public enum SigningAlgorithm {
     RS256(JWSAlgorithm.RS256),
