@@ -35,7 +35,7 @@ esac
 declare -A port admin total
 for i in "${!names[@]}"; do
     n=${names[$i]}; port[$n]=$(free_port); admin[$n]=$(free_port); mkdir -p "$work/$n"
-    (cd "$work/$n" && env ${envs[$i]} GATEHOUSE_PORT=${port[$n]} GATEHOUSE_ADMIN_PORT=${admin[$n]} GATEHOUSE_BIND=127.0.0.1 \
+    (cd "$work/$n" && exec env ${envs[$i]} GATEHOUSE_PORT=${port[$n]} GATEHOUSE_ADMIN_PORT=${admin[$n]} GATEHOUSE_BIND=127.0.0.1 \
         GATEHOUSE_DATA_DIR="$work/$n/data" GATEHOUSE_API_KEY_RATE_LIMIT=1000000000 \
         "$root/gatehouse" serve >"$work/$n/gatehouse.log" 2>&1) &
     pids+=($!)
