@@ -5,8 +5,6 @@ import io.gatehouse.app.Apps;
 import io.gatehouse.http.Router;
 import io.gatehouse.ratelimit.UsageRecorder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** The admin listener's own endpoints: accounts, usage, health, readiness and metrics. */
@@ -16,12 +14,12 @@ public final class AdminModule {
     private final HealthEndpoints health;
     private final Supplier<String> issuer;
 
-    public AdminModule(AccountModule accounts, Apps apps, UsageRecorder usage, Map<String, BooleanSupplier> readiness,
-                       BooleanSupplier draining, PrometheusMeterRegistry registry, Supplier<String> issuer) {
+    public AdminModule(AccountModule accounts, Apps apps, UsageRecorder usage, Readiness readiness,
+                       PrometheusMeterRegistry registry, Supplier<String> issuer) {
         this.accounts = accounts;
         this.issuer = issuer;
         this.usage = new UsageEndpoints(apps, usage);
-        this.health = new HealthEndpoints(readiness, draining, registry);
+        this.health = new HealthEndpoints(readiness, registry);
     }
 
     public void registerPublic(Router r) {

@@ -5,20 +5,15 @@ import io.gatehouse.http.Route;
 import io.gatehouse.http.Router;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 /** Liveness, readiness and Prometheus metrics on the admin port; open to probes without a token. */
 public final class HealthEndpoints {
-    private final Map<String, BooleanSupplier> readinessChecks;
-    private final BooleanSupplier draining;
+    private final Readiness readiness;
     private final PrometheusMeterRegistry registry;
 
-    public HealthEndpoints(Map<String, BooleanSupplier> readinessChecks, BooleanSupplier draining,
-                           PrometheusMeterRegistry registry) {
-        this.readinessChecks = readinessChecks;
-        this.draining = draining;
+    public HealthEndpoints(Readiness readiness, PrometheusMeterRegistry registry) {
+        this.readiness = readiness;
         this.registry = registry;
     }
 
@@ -30,17 +25,8 @@ public final class HealthEndpoints {
     }
 
     private void ready(Exchange ex) {
-        Map<String, String> checks = new LinkedHashMap<>();
-        boolean ok = !draining.getAsBoolean();
-        if (!ok) {
-            checks.put("shutdown", "draining");
-        }
-        for (var c : readinessChecks.entrySet()) {
-            boolean up = c.getValue().getAsBoolean();
-            checks.put(c.getKey(), up ? "up" : "down");
-            ok &= up;
-        }
-        ex.json(ok ? 200 : 503, Map.of("status", ok ? "ready" : "not ready", "checks", checks));
+        Readiness.Report r = readiness.check();
+        ex.json(r.status(), r.body());
     }
 
     private void metrics(Exchange ex) {

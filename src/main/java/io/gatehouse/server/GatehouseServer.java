@@ -2,6 +2,7 @@ package io.gatehouse.server;
 
 import io.gatehouse.account.AccountModule;
 import io.gatehouse.admin.AdminModule;
+import io.gatehouse.admin.Readiness;
 import io.gatehouse.api.Descriptions;
 import io.gatehouse.api.MeEndpoints;
 import io.gatehouse.api.OpenApi;
@@ -64,10 +65,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,9 +154,8 @@ public final class GatehouseServer implements AutoCloseable {
         PortalModule portal = new PortalModule(settings, jdbc, clock, accounts, apps, apiKeys.apiKeys, oauth, limits.usage, throttles,
                 lifecycle.lifecycle);
         AtomicBoolean draining = new AtomicBoolean();
-        Map<String, BooleanSupplier> checks = redis == null ? Map.of("database", db::isReachable)
-                : Map.of("database", db::isReachable, "redis", redis::isReachable);
-        AdminModule admin = new AdminModule(accounts, apps.apps, limits.usage, checks, draining::get, registry, oauth.issuer::url);
+        AdminModule admin = new AdminModule(accounts, apps.apps, limits.usage, readiness(settings, db, redis, draining),
+                registry, oauth.issuer::url);
 
         Inflight inflight = new Inflight();
         registry.gauge("gatehouse.requests.inflight", inflight, Inflight::count);
@@ -265,6 +264,19 @@ public final class GatehouseServer implements AutoCloseable {
         LOG.info("Gatehouse listening: public http://{}:{} admin http://{}:{} issuer {}",
                 settings.bind(), web.port(), settings.adminBind(), web.port(ADMIN), server.issuer);
         return server;
+    }
+
+    /** SPEC §12 v2: ready while the node can serve; Redis refuses only when limits deny without it. */
+    private static Readiness readiness(Settings settings, Database db, Redis redis, AtomicBoolean draining) {
+        List<Readiness.Dependency> deps = new ArrayList<>();
+        deps.add(new Readiness.Dependency("database", db::isReachable, Readiness.WhenDown.DEGRADES_ONCE_REACHED));
+        if (redis != null) {
+            boolean deny = "deny".equalsIgnoreCase(settings.rateLimitOnRedisFailure());
+            deps.add(new Readiness.Dependency("redis", redis::isReachable,
+                    deny ? Readiness.WhenDown.REFUSES : Readiness.WhenDown.DEGRADES));
+        }
+        // Database.open reached the database and migrated it before anything listens.
+        return new Readiness(deps, draining::get).reached("database");
     }
 
     private static void checkFree(String host, int port, String setting) {

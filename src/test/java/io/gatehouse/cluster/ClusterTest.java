@@ -132,7 +132,10 @@ class ClusterTest {
         assertThat(during).allSatisfy(r -> assertThat(r.status()).isIn(200, 429));
         // Each node limits on its own: up to nodes × limit.
         assertThat(during.stream().filter(r -> r.status() == 200)).hasSize(20);
-        assertThat(cluster.node(0).admin.get("/readyz").json().get("checks").get("redis").asText()).isEqualTo("down");
+        Resp ready = cluster.node(0).admin.get("/readyz");
+        assertThat(ready.status()).as("a node that limits locally stays in the load balancer").isEqualTo(200);
+        assertThat(ready.json().get("status").asText()).isEqualTo("degraded");
+        assertThat(ready.json().get("checks").get("redis").asText()).isEqualTo("down");
 
         cluster.redisProxy.restore();
         App probe = app(1000);
@@ -161,11 +164,17 @@ class ClusterTest {
         Resp needsDb = a.post("/v1.0/leads", Map.of("firstName", "x"), token(used));
         assertThat(needsDb.status()).isEqualTo(503);
         assertThat(needsDb.json().get("code").asInt()).isEqualTo(20503);
-        assertThat(cluster.node(0).admin.get("/readyz").status()).isEqualTo(503);
+        // SPEC §12 v2: the node still serves from its caches, so it stays ready and says what is down.
+        Resp ready = cluster.node(0).admin.get("/readyz");
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.json().get("status").asText()).isEqualTo("degraded");
+        assertThat(ready.json().get("checks").get("database").asText()).isEqualTo("down");
 
         cluster.pgProxy.restore();
-        await().atMost(Duration.ofSeconds(15)).until(() -> cluster.node(0).admin.get("/readyz").status() == 200);
-        await().atMost(Duration.ofSeconds(15)).until(() -> cluster.node(1).admin.get("/readyz").status() == 200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> "ready".equals(
+                cluster.node(0).admin.get("/readyz").json().get("status").asText()));
+        await().atMost(Duration.ofSeconds(15)).until(() -> "ready".equals(
+                cluster.node(1).admin.get("/readyz").json().get("status").asText()));
         assertThat(b.get("/v1.0/me", token(unused)).status()).isEqualTo(200);
         assertThat(a.post("/v1.0/leads", Map.of("firstName", "x"), token(used)).status()).isEqualTo(201);
     }
