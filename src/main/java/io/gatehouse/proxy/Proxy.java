@@ -9,6 +9,7 @@ import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.common.uri.UriInfo;
 import io.helidon.common.uri.UriPath;
 import io.helidon.webclient.api.ClientRequest;
@@ -265,7 +266,8 @@ public final class Proxy {
 
     private static boolean causedByIo(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof IOException) {
+            // Helidon's reader says an upstream that closed before its status line ended with this, not an IOException.
+            if (c instanceof IOException || c instanceof DataReader.InsufficientDataAvailableException) {
                 return true;
             }
         }
