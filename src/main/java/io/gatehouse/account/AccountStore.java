@@ -24,15 +24,17 @@ public interface AccountStore {
     long count();
 
     /**
-     * Writes name, email, role and disabled as they are in {@code account}; {@code disabledAt} is when a
+     * Writes name, email, role and disabled as they are in {@code account} (never the password hash), if
+     * the stored row is still at {@code account.version()}; the version goes up by one. False, changing
+     * nothing, when someone changed the account meanwhile (or it is gone). {@code disabledAt} is when a
      * disabled account was disabled.
      *
      * @throws io.gatehouse.store.DuplicateException when the email is taken in any letter case
      */
-    void update(Account account, java.time.Instant disabledAt);
+    boolean update(Account account, java.time.Instant disabledAt);
 
     /**
-     * Sets a new password hash and, in the same transaction, ends the account's portal sessions but the
+     * Sets a new password hash (the version goes up, whatever else changed meanwhile) and, in the same transaction, ends the account's portal sessions but the
      * one whose hash is {@code keepSessionHash} (null: all of them) and every reset link not yet used.
      */
     void setPassword(long id, String passwordHash, String keepSessionHash);

@@ -74,17 +74,38 @@ public final class Accounts {
 
     /**
      * Applies a change after checking all of it (a refused change changes nothing). Disabling here only
-     * marks the account; ending what hangs on it is {@code AccountLifecycle}'s job.
+     * marks the account; ending what hangs on it is {@code AccountLifecycle}'s job. The change is written
+     * only onto the version it was checked against: when someone changed the account meanwhile, it is
+     * applied again to the account as stored now (so both changes stay), and after {@link #ATTEMPTS} lost
+     * races in a row the caller is told to try again (409).
      */
     public Account change(Account a, Change c) {
-        Account changed = checked(a, c);
-        try {
-            store.update(changed, clock.instant());
-        } catch (DuplicateException e) {
-            throw DomainException.conflict("An account with this email already exists.");
+        Account current = a;
+        for (int attempt = 1; ; attempt++) {
+            Account changed = checked(current, c);
+            boolean written;
+            try {
+                written = store.update(changed, clock.instant());
+            } catch (DuplicateException e) {
+                throw DomainException.conflict("An account with this email already exists.");
+            }
+            forget(a.id());
+            if (written) {
+                return changed.withVersion(current.version() + 1);
+            }
+            if (attempt == ATTEMPTS) {
+                throw lostRace(a.id());
+            }
+            current = store.byId(a.id()).orElseThrow(() -> DomainException.notFound("Account " + a.id() + " does not exist"));
         }
-        forget(a.id());
-        return changed;
+    }
+
+    /** How often a change is applied again after someone else's change got in first. */
+    public static final int ATTEMPTS = 5;
+
+    /** 409 after {@link #ATTEMPTS} lost races in a row. */
+    public static DomainException lostRace(long id) {
+        return DomainException.conflict("Account " + id + " was changed by someone else at the same time; try again.");
     }
 
     /** The account as a change would leave it, every part checked; nothing is written. */
@@ -95,7 +116,7 @@ public final class Accounts {
         }
         return new Account(a.id(), email, c.firstName() == null ? a.firstName() : name("firstName", c.firstName()),
                 c.lastName() == null ? a.lastName() : name("lastName", c.lastName()), c.role() == null ? a.role() : c.role(),
-                a.createdAt(), c.disabled() == null ? a.disabled() : c.disabled());
+                a.createdAt(), c.disabled() == null ? a.disabled() : c.disabled(), a.version());
     }
 
     /** SPEC §8: a new email, confirmed with the account's password. */

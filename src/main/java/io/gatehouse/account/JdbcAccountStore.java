@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 public final class JdbcAccountStore implements AccountStore {
-    private static final String COLUMNS = "id, email, first_name, last_name, role, created_at, disabled_at";
+    private static final String COLUMNS = "id, email, first_name, last_name, role, created_at, disabled_at, version";
     private static final String LIVE = " AND deleted_at IS NULL";
 
     private final Jdbc jdbc;
@@ -57,16 +57,17 @@ public final class JdbcAccountStore implements AccountStore {
     }
 
     @Override
-    public void update(Account a, java.time.Instant disabledAt) {
-        jdbc.update("UPDATE accounts SET email = ?, email_lower = ?, first_name = ?, last_name = ?, role = ?,"
-                        + " disabled_at = ? WHERE id = ?" + LIVE,
-                a.email(), lower(a.email()), a.firstName(), a.lastName(), a.role(), a.disabled() ? disabledAt : null, a.id());
+    public boolean update(Account a, java.time.Instant disabledAt) {
+        return jdbc.update("UPDATE accounts SET email = ?, email_lower = ?, first_name = ?, last_name = ?, role = ?,"
+                        + " disabled_at = ?, version = version + 1 WHERE id = ? AND version = ?" + LIVE,
+                a.email(), lower(a.email()), a.firstName(), a.lastName(), a.role(), a.disabled() ? disabledAt : null, a.id(),
+                a.version()) == 1;
     }
 
     @Override
     public void setPassword(long id, String passwordHash, String keepSessionHash) {
         jdbc.inTransaction(c -> {
-            Jdbc.update(c, "UPDATE accounts SET password_hash = ? WHERE id = ?", passwordHash, id);
+            Jdbc.update(c, "UPDATE accounts SET password_hash = ?, version = version + 1 WHERE id = ?", passwordHash, id);
             if (keepSessionHash == null) {
                 Jdbc.update(c, "DELETE FROM sessions WHERE account_id = ?", id);
             } else {
@@ -84,6 +85,6 @@ public final class JdbcAccountStore implements AccountStore {
     static Account map(ResultSet rs) throws SQLException {
         return new Account(rs.getLong("id"), rs.getString("email"), rs.getString("first_name"),
                 rs.getString("last_name"), Role.parse(rs.getString("role")).orElseThrow(),
-                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "disabled_at") != null);
+                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "disabled_at") != null, rs.getLong("version"));
     }
 }

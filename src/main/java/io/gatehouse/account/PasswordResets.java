@@ -102,7 +102,7 @@ public final class PasswordResets {
                 return null;
             }
             long id = ids.get(0);
-            if (Jdbc.update(c, "UPDATE accounts SET password_hash = ? WHERE id = ? AND deleted_at IS NULL AND disabled_at IS NULL",
+            if (Jdbc.update(c, "UPDATE accounts SET password_hash = ?, version = version + 1 WHERE id = ? AND deleted_at IS NULL AND disabled_at IS NULL",
                     hash, id) != 1) {
                 throw DomainException.invalid(INVALID);
             }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Ending things (SPEC §8, §9 v2): deleting an app, disabling or deleting an account. Each is one
@@ -62,31 +63,46 @@ public final class Lifecycle {
      */
     public Account changeAccount(long accountId, Accounts.Change change) {
         Account a = accounts.fresh(accountId).orElseThrow(() -> DomainException.notFound("Account " + accountId + " does not exist"));
+        for (int attempt = 1; ; attempt++) {
+            Optional<Account> written = tryChangeAccount(a, change);
+            accounts.forget(accountId);
+            if (written.isPresent()) {
+                return written.get();
+            }
+            // Someone changed the account since it was read: apply the change again to what is stored now.
+            if (attempt == Accounts.ATTEMPTS) {
+                throw Accounts.lostRace(accountId);
+            }
+            a = accounts.fresh(accountId).orElseThrow(() -> DomainException.notFound("Account " + accountId + " does not exist"));
+        }
+    }
+
+    /** The change written onto version {@code a.version()} of the account; empty when the stored version moved on. */
+    private Optional<Account> tryChangeAccount(Account a, Accounts.Change change) {
+        long accountId = a.id();
         Account changed = accounts.checked(a, change);
         Instant now = clock.instant();
         boolean disabling = changed.disabled() && !a.disabled();
         try {
-            revocations.run(out -> jdbc.inTransaction(c -> {
+            return revocations.run(out -> jdbc.inTransaction(c -> {
                 int n = Jdbc.update(c, "UPDATE accounts SET email = ?, email_lower = ?, first_name = ?, last_name = ?, role = ?,"
                                 + " disabled_at = " + (changed.disabled() ? "COALESCE(disabled_at, ?)" : "?")
-                                + " WHERE id = ? AND deleted_at IS NULL",
+                                + ", version = version + 1 WHERE id = ? AND version = ? AND deleted_at IS NULL",
                         changed.email(), changed.email().toLowerCase(Locale.ROOT), changed.firstName(), changed.lastName(),
-                        changed.role(), changed.disabled() ? now : null, accountId);
+                        changed.role(), changed.disabled() ? now : null, accountId, a.version());
                 if (n != 1) {
-                    throw DomainException.notFound("Account " + accountId + " does not exist");
+                    return Optional.<Account>empty();
                 }
                 if (disabling) {
                     endAccountCredentials(c, accountId, now, out);
                 }
                 audit.record(Audit.event(disabling ? AuditType.ACCOUNT_DISABLED : AuditType.ACCOUNT_CHANGED).account(accountId)
                         .detail("fields", changedFields(a, changed)));
-                return null;
+                return Optional.of(changed.withVersion(a.version() + 1));
             }));
         } catch (DuplicateException e) {
             throw DomainException.conflict("An account with this email already exists.");
         }
-        accounts.forget(accountId);
-        return changed;
     }
 
     /**
@@ -117,7 +133,7 @@ public final class Lifecycle {
             Jdbc.update(c, "DELETE FROM leads WHERE account_id = ?", accountId);
             String gone = "deleted-" + accountId + "@deleted.invalid";
             Jdbc.update(c, "UPDATE accounts SET email = ?, email_lower = ?, first_name = '', last_name = '', password_hash = '!',"
-                    + " deleted_at = ?, disabled_at = COALESCE(disabled_at, ?) WHERE id = ?", gone, gone, now, now, accountId);
+                    + " version = version + 1, deleted_at = ?, disabled_at = COALESCE(disabled_at, ?) WHERE id = ?", gone, gone, now, now, accountId);
             audit.record(Audit.event(AuditType.ACCOUNT_DELETED).account(accountId));
             return null;
         }));
