@@ -3,6 +3,13 @@ package io.gatehouse.portal;
 import static io.gatehouse.testing.TestClient.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.id.Issuer;
+import com.nimbusds.openid.connect.sdk.Nonce;
+import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
+import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 import com.sun.net.httpserver.HttpServer;
 import io.gatehouse.testing.Backend;
 import io.gatehouse.testing.Fixtures;
@@ -314,6 +321,42 @@ class PortalBrowserTest {
         click("Revoke access");
         assertThat(text()).contains("You have not authorized any app");
         assertThat(server.api.get("/v1.0/me", bearer(token.json().get("access_token").asText())).status()).isEqualTo(401);
+    }
+
+    @Test
+    void sign_in_with_openid_connect_clicked_through_the_consent_page_gives_an_id_token_that_validates() throws Exception {
+        String email = signUp();
+        String clientId = registerApp("Sign In Demo", List.of("user.read"), callbackBase + "/cb");
+        String secret = browser.findElement(By.id("client-secret")).getAttribute("value");
+
+        browser.manage().deleteAllCookies();
+        Nonce nonce = new Nonce();
+        go("/oauth/authorize?response_type=code&client_id=" + clientId + "&redirect_uri=" + callbackBase + "/cb"
+                + "&scope=openid%20profile%20email&state=oidc-1&nonce=" + nonce.getValue());
+        assertThat(browser.getCurrentUrl()).contains("/portal/login");
+        fill("email", email);
+        fill("password", "correct horse battery");
+        click("Log in");
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/oauth/authorize"));
+        // SPEC §5: the consent page names the OpenID scopes in plain words.
+        assertThat(text()).contains("Authorize Sign In Demo", "Know who you are", "See your name", "See your email address");
+        browser.findElement(By.xpath("//button[normalize-space()='Approve']")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/cb?"));
+        URI landed = URI.create(browser.getCurrentUrl());
+        assertThat(landed.getQuery()).contains("state=oidc-1");
+
+        String code = landed.getQuery().replaceAll(".*code=([^&]+).*", "$1");
+        Resp token = server.api.send("POST", "/oauth/token", "grant_type=authorization_code&code=" + code
+                        + "&redirect_uri=" + callbackBase + "/cb", "Content-Type", "application/x-www-form-urlencoded",
+                "Authorization", "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes()));
+        assertThat(token.status()).as(token.toString()).isEqualTo(200);
+        IDTokenValidator validator = new IDTokenValidator(new Issuer(server.server.issuer()), new ClientID(clientId),
+                JWSAlgorithm.RS256, URI.create(server.api.base + "/.well-known/jwks.json").toURL());
+        IDTokenClaimsSet claims = validator.validate(JWTParser.parse(token.json().get("id_token").asText()), nonce);
+        assertThat(claims.getStringClaim("email")).isEqualTo(email);
+        assertThat(claims.getStringClaim("name")).isNotBlank();
+        Resp userinfo = server.api.get("/oauth/userinfo", bearer(token.json().get("access_token").asText()));
+        assertThat(userinfo.json().get("sub").asText()).isEqualTo(claims.getSubject().getValue());
     }
 
     @Test
