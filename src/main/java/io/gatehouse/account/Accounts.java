@@ -89,7 +89,7 @@ public final class Accounts {
             } catch (DuplicateException e) {
                 throw DomainException.conflict("An account with this email already exists.");
             }
-            forget(a.id());
+            evict(a.id());
             if (written) {
                 return changed.withVersion(current.version() + 1);
             }
@@ -161,7 +161,7 @@ public final class Accounts {
     }
 
     /** Drops this node's cached copy of an account (after a change). */
-    public void forget(long id) {
+    public void evict(long id) {
         cache.invalidate(id);
     }
 

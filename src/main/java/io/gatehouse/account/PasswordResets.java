@@ -114,7 +114,7 @@ public final class PasswordResets {
         if (accountId == null) {
             throw DomainException.invalid(INVALID);
         }
-        accounts.forget(accountId);
+        accounts.evict(accountId);
     }
 
     private static final String INVALID = "This reset link is not valid any more: it was used, it expired, or it is wrong. "

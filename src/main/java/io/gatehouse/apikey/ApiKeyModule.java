@@ -23,7 +23,7 @@ public final class ApiKeyModule {
         this.endpoints = new ApiKeyEndpoints(apiKeys, accounts, clock);
         revocations.subscribe(r -> {
             if (r.kind() == Revocation.Kind.API_KEY) {
-                apiKeys.forget(Long.parseLong(r.id()));
+                apiKeys.markRevoked(Long.parseLong(r.id()));
             }
         });
     }

@@ -160,8 +160,11 @@ public final class ApiKeys implements CredentialVerifier {
         return store.byId(key.id()).orElseThrow();
     }
 
-    /** Refuses a revoked key from now on; applied by the revocation bus (this node's and the others'). */
-    public void forget(long keyId) {
+    /**
+     * Refuses a revoked key on this node from now on; applied by the revocation bus (this node's and the
+     * others'). Revoking itself is {@link #revoke}.
+     */
+    public void markRevoked(long keyId) {
         revoked.put(keyId, Boolean.TRUE);
     }
 

@@ -25,7 +25,7 @@ public final class AppModule {
         revocations.subscribe(r -> {
             if (r.kind() == Revocation.Kind.APP) {
                 apps.markStale(r.id());
-                clientSettings.forget(r.id());
+                clientSettings.evict(r.id());
             }
         });
     }

@@ -119,7 +119,7 @@ public final class ClientSettings {
     }
 
     /** An app's change was announced by another node: read its settings again. */
-    public void forget(String clientId) {
+    public void evict(String clientId) {
         cache.invalidate(clientId);
         origins = null;
     }

@@ -65,7 +65,7 @@ public final class Lifecycle {
         Account a = accounts.fresh(accountId).orElseThrow(() -> DomainException.notFound("Account " + accountId + " does not exist"));
         for (int attempt = 1; ; attempt++) {
             Optional<Account> written = tryChangeAccount(a, change);
-            accounts.forget(accountId);
+            accounts.evict(accountId);
             if (written.isPresent()) {
                 return written.get();
             }
@@ -137,7 +137,7 @@ public final class Lifecycle {
             audit.record(Audit.event(AuditType.ACCOUNT_DELETED).account(accountId));
             return null;
         }));
-        accounts.forget(accountId);
+        accounts.evict(accountId);
     }
 
     /** The names of the fields an admin's change touched (never their values: an email is personal data). */

@@ -125,12 +125,16 @@ public final class AccessTokens implements CredentialVerifier {
         });
     }
 
-    /** Applies a revocation from the bus to this node's cache. */
-    public void forgetGrant(long grantId) {
+    /**
+     * Applies a grant's revocation from the bus to this node: its tokens are refused from now on. Revoking
+     * (the database, the log, the announcement) is {@code Revocations}' job; this only records the result.
+     */
+    public void markGrantRevoked(long grantId) {
         revokedGrants.put(grantId, Boolean.TRUE);
     }
 
-    public void forgetToken(String jti) {
+    /** Applies one access token's revocation from the bus to this node: it is refused from now on. */
+    public void markTokenRevoked(String jti) {
         revokedTokens.put(jti, Boolean.TRUE);
     }
 

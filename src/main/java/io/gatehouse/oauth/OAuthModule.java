@@ -49,8 +49,8 @@ public final class OAuthModule {
         this.accessTokens = new AccessTokens(signingKeys, grants, issuer, clock, revocations, settings.accessTokenTtl());
         revocations.subscribe(r -> {
             switch (r.kind()) {
-                case GRANT -> accessTokens.forgetGrant(Long.parseLong(r.id()));
-                case ACCESS_TOKEN -> accessTokens.forgetToken(r.id());
+                case GRANT -> accessTokens.markGrantRevoked(Long.parseLong(r.id()));
+                case ACCESS_TOKEN -> accessTokens.markTokenRevoked(r.id());
                 default -> {
                     // other features' revocations
                 }

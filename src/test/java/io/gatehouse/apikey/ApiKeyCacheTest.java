@@ -44,7 +44,7 @@ class ApiKeyCacheTest {
         apiKeys = new ApiKeys(new JdbcApiKeyStore(t.jdbc), keys, ids, clock, revocations, audit);
         revocations.subscribe(r -> {
             if (r.kind() == Revocation.Kind.API_KEY) {
-                apiKeys.forget(Long.parseLong(r.id()));
+                apiKeys.markRevoked(Long.parseLong(r.id()));
             }
         });
         account = ids.next();

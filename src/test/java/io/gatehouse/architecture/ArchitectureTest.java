@@ -4,6 +4,7 @@ import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameEndingWith;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
@@ -67,6 +68,18 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.gatehouse.cli..").should().dependOnClassesThat().resideInAnyPackage(
                         "io.gatehouse.http..", "io.gatehouse.pipeline..", "io.gatehouse.store..", "io.gatehouse.oauth..",
                         "io.gatehouse.portal..", "io.gatehouse.apikey..", "io.gatehouse.app..", "io.gatehouse.account..")
+                .check(MAIN);
+    }
+
+    /**
+     * "forget" used to mean both "revoke" and "drop a cached copy". A cache drops an entry with
+     * {@code evict…}; a revocation announced on the bus is applied to a node's refused-id set with
+     * {@code markRevoked…}; revoking itself happens only in {@code Revocations}.
+     */
+    @Test
+    void no_method_hides_revoking_or_evicting_behind_forget() {
+        noMethods().should().haveNameMatching("forget.*")
+                .because("say evict (drop a cached copy) or markRevoked (refuse an id from now on)")
                 .check(MAIN);
     }
 }

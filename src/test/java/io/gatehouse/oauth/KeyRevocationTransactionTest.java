@@ -72,7 +72,7 @@ class KeyRevocationTransactionTest {
         apiKeys = new ApiKeys(new JdbcApiKeyStore(t.jdbc), keys, ids, clock, revocations, audit);
         revocations.subscribe(r -> {
             if (r.kind() == Revocation.Kind.API_KEY) {
-                apiKeys.forget(Long.parseLong(r.id()));
+                apiKeys.markRevoked(Long.parseLong(r.id()));
             }
         });
         grants = new JdbcGrantStore(t.jdbc);
