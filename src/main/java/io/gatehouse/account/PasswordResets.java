@@ -1,5 +1,6 @@
 package io.gatehouse.account;
 
+import io.gatehouse.auth.CredentialFormat;
 import io.gatehouse.auth.Secrets;
 import io.gatehouse.core.DomainException;
 import io.gatehouse.mail.Mailer;
@@ -17,7 +18,6 @@ import java.util.function.Function;
  */
 public final class PasswordResets {
     public static final Duration LIFETIME = Duration.ofMinutes(30);
-    public static final String PREFIX = "ghrst_";
 
     private final Jdbc jdbc;
     private final Accounts accounts;
@@ -47,7 +47,7 @@ public final class PasswordResets {
     public Link issue(long accountId) {
         Instant now = clock.instant();
         jdbc.update("DELETE FROM password_resets WHERE expires_at <= ?", now.minus(Duration.ofDays(1)));
-        String token = Secrets.random(PREFIX);
+        String token = CredentialFormat.PASSWORD_RESET.mint();
         Instant expires = now.plus(LIFETIME);
         jdbc.update("INSERT INTO password_resets (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
                 Secrets.sha256(token), accountId, now, expires);
@@ -120,7 +120,8 @@ public final class PasswordResets {
     private static final String INVALID = "This reset link is not valid any more: it was used, it expired, or it is wrong. "
             + "Ask for a new one.";
 
+    /** A current token with its checksum, or one minted before the prefix changed (docs/decisions.md). */
     private static boolean wellFormed(String token) {
-        return token != null && token.startsWith(PREFIX) && token.length() <= 100;
+        return token != null && token.length() <= 100 && CredentialFormat.PASSWORD_RESET.accepts(token);
     }
 }

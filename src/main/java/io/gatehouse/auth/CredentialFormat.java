@@ -14,8 +14,8 @@ import java.util.zip.CRC32;
  * a base62 CRC32 of everything before it ({@link #CHECKSUM_CHARS} characters), so a scanner can tell a real
  * credential from a look-alike without asking us, and a mistyped one is refused without a database
  * look-up. Credentials handed out with a kind's earlier prefix ({@code ghs_}, {@code ghr_}, {@code ghc_},
- * {@code ghsess_}; the first two are GitHub's own, which scanners report as GitHub tokens) keep working;
- * they have no checksum.
+ * {@code ghsess_}, {@code ghrst_}, {@code ghd_}; the first two are GitHub's own, which scanners report as
+ * GitHub tokens) keep working; they have no checksum.
  */
 public enum CredentialFormat {
     /** A confidential app's client secret. */
@@ -24,6 +24,10 @@ public enum CredentialFormat {
     REFRESH_TOKEN("gthr_", "ghr_", true),
     /** A portal session cookie. */
     SESSION("gthsess_", "ghsess_", true),
+    /** The token in a password-reset link (SPEC §8, §9): single use, 30 minutes. */
+    PASSWORD_RESET("gthrst_", "ghrst_", true),
+    /** An OAuth device code (RFC 8628 §3.2), held by the polling device: 10 minutes. */
+    DEVICE_CODE("gthd_", "ghd_", true),
     /** An app's client id: public, not a secret, but namespaced the same way (no checksum). */
     CLIENT_ID("gthc_", "ghc_", false),
     /**

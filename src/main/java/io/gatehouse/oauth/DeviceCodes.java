@@ -1,6 +1,7 @@
 package io.gatehouse.oauth;
 
 import io.gatehouse.app.App;
+import io.gatehouse.auth.CredentialFormat;
 import io.gatehouse.auth.Secrets;
 import io.gatehouse.store.DuplicateException;
 import io.gatehouse.store.Jdbc;
@@ -23,7 +24,6 @@ import java.util.Optional;
 public final class DeviceCodes {
     public static final Duration LIFETIME = Duration.ofMinutes(10);
     public static final int INTERVAL_SECONDS = 5;
-    public static final String DEVICE_PREFIX = "ghd_";
     static final String ALPHABET = "BCDFGHJKLMNPQRSTVWXZ";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -52,7 +52,7 @@ public final class DeviceCodes {
 
     public Issued start(App app, List<String> scope) {
         Instant now = clock.instant();
-        String device = Secrets.random(DEVICE_PREFIX);
+        String device = CredentialFormat.DEVICE_CODE.mint();
         for (int attempt = 0; ; attempt++) {
             String user = userCode();
             try {
@@ -98,7 +98,11 @@ public final class DeviceCodes {
                 approve ? "approved" : "denied", accountId, authTime, userCode, clock.instant()) == 1;
     }
 
+    /** The code a device polls with; a mistyped one (wrong checksum) is not looked up. */
     public Optional<DeviceCode> byDeviceCode(String deviceCode) {
+        if (!CredentialFormat.DEVICE_CODE.accepts(deviceCode)) {
+            return Optional.empty();
+        }
         return one("device_code_hash", Secrets.sha256(deviceCode));
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.gatehouse.auth.CredentialFormat;
+import io.gatehouse.auth.Secrets;
 import io.gatehouse.testing.Backend;
 import io.gatehouse.testing.Browser;
 import io.gatehouse.testing.Fixtures;
@@ -14,6 +16,8 @@ import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -150,5 +154,30 @@ class PasswordResetTest {
         CLOCK.advance(Duration.ofMinutes(31));
         assertThat(new Browser(server.api.base).open(local(late)).status()).as("expired").isEqualTo(400);
         assertThat(server.admin.post("/admin/v1/accounts/999999999/password-reset", Map.of()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void a_link_carries_our_registered_reset_prefix_and_one_issued_before_the_rename_still_works() {
+        Fixtures.Account a = Fixtures.account(server);
+        String url = server.admin.post("/admin/v1/accounts/" + a.id() + "/password-reset", Map.of()).json().get("url").asText();
+        String token = URI.create(url).getQuery().substring("token=".length());
+        assertThat(token).matches(CredentialFormat.PASSWORD_RESET.scannerPattern());
+        assertThat(CredentialFormat.looksLikeSecret(token)).isTrue();
+
+        // a link mailed by this version's predecessor minutes before the upgrade (ghrst_, no checksum)
+        String old = "ghrst_" + Secrets.randomText(32);
+        OffsetDateTime now = OffsetDateTime.ofInstant(CLOCK.instant(), ZoneOffset.UTC);
+        server.sql("INSERT INTO password_resets (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                Secrets.sha256(old), a.id(), now, now.plusMinutes(30));
+        Browser b = new Browser(server.api.base);
+        Browser.Page form = b.open("/portal/reset?token=" + old);
+        assertThat(form.status()).as(form.body()).isEqualTo(200);
+        Browser.Page done = b.submit(form, "/portal/reset", Map.of("password", NEW_PASSWORD, "confirm", NEW_PASSWORD));
+        assertThat(done.url()).endsWith("/portal/login?done=reset");
+        assertThat(canLogIn(a.email(), NEW_PASSWORD)).isTrue();
+
+        // one character of a current link changed: refused by its checksum, like any wrong link
+        String wrong = token.substring(0, 10) + (token.charAt(10) == 'a' ? 'b' : 'a') + token.substring(11);
+        assertThat(new Browser(server.api.base).open("/portal/reset?token=" + wrong).status()).isEqualTo(400);
     }
 }

@@ -63,7 +63,7 @@ class CredentialFormatTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = CredentialFormat.class, names = {"CLIENT_SECRET", "REFRESH_TOKEN", "SESSION"})
+    @EnumSource(value = CredentialFormat.class, names = {"CLIENT_SECRET", "REFRESH_TOKEN", "SESSION", "PASSWORD_RESET", "DEVICE_CODE"})
     void a_value_with_one_character_changed_or_cut_fails_its_checksum(CredentialFormat f) {
         String value = f.mint();
         int at = f.prefix().length() + 7;
@@ -81,6 +81,8 @@ class CredentialFormatTest {
         assertThat(CredentialFormat.REFRESH_TOKEN.accepts("ghr_" + Secrets.randomText(32))).isTrue();
         assertThat(CredentialFormat.SESSION.accepts("ghsess_" + Secrets.randomText(32))).isTrue();
         assertThat(CredentialFormat.CLIENT_ID.accepts("ghc_" + Secrets.randomText(15))).isTrue();
+        assertThat(CredentialFormat.PASSWORD_RESET.accepts("ghrst_" + Secrets.randomText(32))).isTrue();
+        assertThat(CredentialFormat.DEVICE_CODE.accepts("ghd_" + Secrets.randomText(32))).isTrue();
         assertThat(CredentialFormat.REFRESH_TOKEN.accepts("ghs_" + Secrets.randomText(32))).isFalse();
         assertThat(CredentialFormat.REFRESH_TOKEN.accepts("eyJhbGciOiJSUzI1NiJ9.e30.sig")).isFalse();
     }

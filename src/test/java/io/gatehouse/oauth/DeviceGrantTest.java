@@ -9,6 +9,7 @@ import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
+import io.gatehouse.auth.CredentialFormat;
 import io.gatehouse.testing.Backend;
 import io.gatehouse.testing.Browser;
 import io.gatehouse.testing.MutableClock;
@@ -89,6 +90,7 @@ class DeviceGrantTest {
         assertThat(d.get("verification_uri_complete").asText()).startsWith(issuer + "/portal/device?user_code=");
         assertThat(d.get("expires_in").asInt()).isEqualTo(600);
         assertThat(d.get("interval").asInt()).isEqualTo(5);
+        assertThat(d.get("device_code").asText()).matches(CredentialFormat.DEVICE_CODE.scannerPattern());
 
         // Put the clock 700 ns past a microsecond: a database that keeps microseconds rounds such a poll
         // time up, after which a poll a full interval later looked too fast.
