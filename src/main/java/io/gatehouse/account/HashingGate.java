@@ -43,7 +43,7 @@ public final class HashingGate {
             got = false;
         }
         if (!got) {
-            throw DomainException.unavailable("Too many sign-ins at once; try again in a moment.", 1);
+            throw DomainException.overloaded("Too many sign-ins at once; try again in a moment.", 1);
         }
         return new Permit();
     }

@@ -25,19 +25,33 @@ public class DomainException extends RuntimeException {
 
     private final Kind kind;
     private final long retryAfterSeconds;
+    private final boolean overloaded;
 
     public DomainException(Kind kind, String message) {
         this(kind, message, 0);
     }
 
     public DomainException(Kind kind, String message, long retryAfterSeconds) {
+        this(kind, message, retryAfterSeconds, false);
+    }
+
+    private DomainException(Kind kind, String message, long retryAfterSeconds, boolean overloaded) {
         super(message, null, false, false);
         this.kind = kind;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.overloaded = overloaded;
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /**
+     * Whether this {@link Kind#UNAVAILABLE} is our own bound on work (too much at once), not a dependency
+     * that is away: expected under load, so it is logged sparingly (docs/decisions.md).
+     */
+    public boolean overloaded() {
+        return overloaded;
     }
 
     /** Seconds a client should wait before retrying, for {@link Kind#UNAVAILABLE}; 0 otherwise. */
@@ -67,5 +81,10 @@ public class DomainException extends RuntimeException {
 
     public static DomainException unavailable(String message, long retryAfterSeconds) {
         return new DomainException(Kind.UNAVAILABLE, message, Math.max(1, retryAfterSeconds));
+    }
+
+    /** Too much work at once (SPEC §11 "Bounded work"): refused for now, as {@link Kind#UNAVAILABLE}. */
+    public static DomainException overloaded(String message, long retryAfterSeconds) {
+        return new DomainException(Kind.UNAVAILABLE, message, Math.max(1, retryAfterSeconds), true);
     }
 }

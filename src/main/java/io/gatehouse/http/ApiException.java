@@ -10,6 +10,7 @@ import java.util.Map;
 public final class ApiException extends RuntimeException {
     private final ApiError error;
     private final Map<String, String> headers;
+    private final boolean overloaded;
 
     public ApiException(ApiError error, String message) {
         this(error, message, Map.of());
@@ -21,9 +22,25 @@ public final class ApiException extends RuntimeException {
 
     /** An error with the failure behind it, whose stack trace the log shows (5xx only). */
     public ApiException(ApiError error, String message, Map<String, String> headers, Throwable cause) {
+        this(error, message, headers, cause, false);
+    }
+
+    private ApiException(ApiError error, String message, Map<String, String> headers, Throwable cause, boolean overloaded) {
         super(message, cause, false, false);
         this.error = error;
         this.headers = headers;
+        this.overloaded = overloaded;
+    }
+
+    /** 503 because too much work arrived at once (not a failure of ours or of a dependency). */
+    public static ApiException overloaded(String message, long retryAfterSeconds) {
+        return new ApiException(ApiError.SERVICE_UNAVAILABLE, message, Map.of("Retry-After", Long.toString(retryAfterSeconds)),
+                null, true);
+    }
+
+    /** Whether this is an overload answer, which the log reports sparingly instead of per request. */
+    public boolean overloaded() {
+        return overloaded;
     }
 
     public ApiError error() {
@@ -68,8 +85,8 @@ public final class ApiException extends RuntimeException {
             case CONFLICT -> conflict(message);
             case FORBIDDEN -> forbidden(message);
             case UNAUTHENTICATED -> unauthorized(message, true);
-            case UNAVAILABLE -> new ApiException(ApiError.SERVICE_UNAVAILABLE, message,
-                    Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
+            case UNAVAILABLE -> e.overloaded() ? overloaded(message, e.retryAfterSeconds())
+                    : new ApiException(ApiError.SERVICE_UNAVAILABLE, message, Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
         };
     }
 }

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pipeline implements Handler {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    private static final OverloadLog OVERLOAD = new OverloadLog(LOG, OverloadLog.PERIOD, System::nanoTime);
     private static final HeaderName STRICT_TRANSPORT_SECURITY = HeaderNames.create("Strict-Transport-Security");
 
     /** The status recorded when the client went away before it could be answered (nginx's 499). */
@@ -175,9 +176,15 @@ public final class Pipeline implements Handler {
                 "Something went wrong on our side; quote request id " + ex.requestId() + " when reporting it.", Map.of(), t);
     }
 
-    /** Renders the error; every 5xx is logged at ERROR with its request id and the failure behind it (SPEC §11). */
+    /**
+     * Renders the error; every 5xx is logged at ERROR with its request id and the failure behind it (SPEC §11),
+     * except overload 503s, which are expected under load and an attacker could send by the thousand: those
+     * go to {@link OverloadLog} (a WARN line per 10 s with a count; the access log keeps every one).
+     */
     private static void fail(Exchange ex, ApiException e) {
-        if (e.error().status >= 500) {
+        if (e.overloaded()) {
+            OVERLOAD.answered(ex.requestId(), ex.method(), RequestLog.safePath(ex.path()), e.getMessage());
+        } else if (e.error().status >= 500) {
             LOG.error("request {} {} {} answered {}: {}", ex.requestId(), ex.method(), RequestLog.safePath(ex.path()),
                     e.error().status, e.getMessage(), e.getCause() == null ? e : e.getCause());
         }
