@@ -7,6 +7,7 @@ import io.gatehouse.auth.Principal;
 import io.gatehouse.core.FormData;
 import io.gatehouse.core.Json;
 import io.gatehouse.core.TrustedProxies;
+import io.helidon.common.uri.UriEncoding;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -115,17 +116,40 @@ public final class Exchange {
         return header(HeaderNames.create(name));
     }
 
-    /** The first value of a query parameter, or null; a NUL character in it is 400 (no store can keep it). */
+    /**
+     * The value of a query parameter, or null. Sent twice, it is 400 (SPEC §3, 20012): which value counts
+     * would be a guess, so the route does nothing (the OAuth endpoints refuse the same, RFC 6749 §3.1). A NUL
+     * character in it is 400 too (no store can keep it).
+     */
     public String query(String name) {
         var q = req.query();
         if (!q.contains(name)) {
             return null;
+        }
+        if (occurrences(q.rawValue(), name) > 1) {
+            throw ApiException.invalid("The query parameter " + name + " is repeated; send it once.");
         }
         String v = q.get(name);
         if (v.indexOf('\0') >= 0) {
             throw ApiException.invalid(name + " must not contain a NUL character");
         }
         return v;
+    }
+
+    /**
+     * How often a raw query names {@code name}, with or without a value ({@code a=1&a} names it twice, as in
+     * {@code FormData.firstRepeated} for OAuth forms), each name decoded as the query's values are.
+     */
+    private static int occurrences(String rawQuery, String name) {
+        int n = 0;
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String raw = eq < 0 ? pair : pair.substring(0, eq);
+            if (!raw.isEmpty() && name.equals(UriEncoding.decodeQuery(raw))) {
+                n++;
+            }
+        }
+        return n;
     }
 
     public String cookie(String name) {
