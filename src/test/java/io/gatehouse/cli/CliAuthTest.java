@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.testing.Backend;
 import io.gatehouse.testing.Fixtures;
-import io.gatehouse.testing.ShiftableClock;
+import io.gatehouse.testing.MutableClock;
 import io.gatehouse.testing.TestClient;
 import io.gatehouse.testing.TestClient.Resp;
 import io.gatehouse.testing.TestServer;
@@ -30,10 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * test moves, so "after the token expired" and "after the rate-limit window" take no real time.
  */
 class CliAuthTest {
-    private static final ShiftableClock CLOCK = new ShiftableClock();
-    private static Duration offset = Duration.ZERO;
+    private static final MutableClock CLOCK = MutableClock.startingNow();
     private static final String ADMIN_TOKEN = "cli-admin-token-0123456789";
-    /** Two-second access tokens, two API-key requests a minute, on the shared clock. */
+    /** Two-second access tokens, two API-key requests a minute, on the shared clock (which stands still until moved). */
     private static TestServer clocked;
     private static TestServer guarded;
 
@@ -52,9 +51,8 @@ class CliAuthTest {
         guarded.close();
     }
 
-    private static synchronized void advance(Duration d) {
-        offset = offset.plus(d);
-        CLOCK.shift(offset);
+    private static void advance(Duration d) {
+        CLOCK.advance(d);
     }
 
     private Cli cli(TestServer s) {

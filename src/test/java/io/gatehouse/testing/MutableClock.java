@@ -6,7 +6,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand: time-dependent behaviour without sleeping. */
+/**
+ * The one test clock: it stands still until the test moves it, so expiry, windows and retention are driven by
+ * {@link #advance}, never by real time passing (a loaded machine cannot make a token expire early). Pass the same
+ * instance to the server and to the clients whose notion of time must agree with it.
+ */
 public final class MutableClock extends Clock {
     private volatile Instant now;
 
@@ -18,7 +22,7 @@ public final class MutableClock extends Clock {
         return new MutableClock(Instant.now());
     }
 
-    public void advance(Duration d) {
+    public synchronized void advance(Duration d) {
         now = now.plus(d);
     }
 
