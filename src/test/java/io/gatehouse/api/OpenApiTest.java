@@ -7,13 +7,14 @@ import io.gatehouse.http.Route;
 import io.gatehouse.testing.Backend;
 import io.gatehouse.testing.Browser;
 import io.gatehouse.testing.Fixtures;
+import io.gatehouse.testing.Ports;
 import io.gatehouse.testing.TestClient.Resp;
 import io.gatehouse.testing.TestServer;
 import io.swagger.parser.OpenAPIParser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -28,13 +29,12 @@ class OpenApiTest {
     @TempDir
     static Path dir;
     private static TestServer server;
+    private static Socket refusing;
 
     @BeforeAll
     static void start() throws IOException {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closed = s.getLocalPort();
-        }
+        refusing = Ports.refusing(); // held: no other process can start answering there meanwhile
+        int closed = refusing.getLocalPort();
         Files.writeString(dir.resolve("ai.yaml"), """
                 openapi: 3.1.0
                 info: {title: AI, version: '1'}
@@ -73,6 +73,11 @@ class OpenApiTest {
     @AfterAll
     static void stop() {
         server.close();
+        try {
+            refusing.close();
+        } catch (IOException ignored) {
+            // the test is over
+        }
     }
 
     private static Resp document() {

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.testing.Backend;
 import io.gatehouse.testing.Fixtures;
+import io.gatehouse.testing.Ports;
 import io.gatehouse.testing.TestClient;
 import io.gatehouse.testing.TestServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -189,9 +190,10 @@ class BackupTest {
         }
     }
 
-    private static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    /** A port where no server answers (connections refused), held so no other process can take it meanwhile. */
+    private static final Socket NO_SERVER = Ports.refusing();
+
+    private static int closedPort() {
+        return NO_SERVER.getLocalPort();
     }
 }

@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.gatehouse.testing.Backend;
 import io.gatehouse.testing.Fixtures;
+import io.gatehouse.testing.Ports;
 import io.gatehouse.testing.TestClient.Resp;
 import io.gatehouse.testing.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -47,7 +47,7 @@ class ReadinessTest {
             String key = Fixtures.apiKey(c.node(0).admin, Fixtures.account(c.node(0).admin).id());
             assertThat(c.node(0).api.get("/v1.0/me", token(key)).status()).isEqualTo(200);
             c.redisProxy.restore();
-            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                     .until(() -> "ready".equals(ready(c).json().get("status").asText()));
         }
     }
@@ -74,7 +74,7 @@ class ReadinessTest {
             assertThat(r.json().get("reason").asText()).contains("redis");
             assertThat(r.json().get("checks").get("redis").asText()).isEqualTo("down");
             c.redisProxy.restore();
-            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                     .until(() -> ready(c).status() == 200);
         }
     }
@@ -83,7 +83,7 @@ class ReadinessTest {
     void a_draining_node_is_not_ready_while_its_last_requests_finish() throws Exception {
         // An upstream that accepts and never answers keeps one request in flight for as long as the test wants.
         // Threads of their own: the common pool may have a single thread on a small machine.
-        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        try (ServerSocket silent = Ports.silent();
              ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
                 try {

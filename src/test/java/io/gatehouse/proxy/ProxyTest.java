@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.gatehouse.core.Json;
 import io.gatehouse.testing.Backend;
 import io.gatehouse.testing.Fixtures;
+import io.gatehouse.testing.Ports;
 import io.gatehouse.testing.TestClient;
 import io.gatehouse.testing.TestClient.Resp;
 import io.gatehouse.testing.TestServer;
@@ -19,6 +20,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +35,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,9 +44,11 @@ import org.junit.jupiter.api.Test;
 class ProxyTest {
     private static final long BIG = 10L * 1024 * 1024;
     private static HttpServer upstream;
-    private static final CountDownLatch RELEASE_SLOW = new CountDownLatch(1);
     private static Path routes;
-    private static int closedPort;
+    /** Bound and not listening: connections are refused, and no other process can take the port meanwhile. */
+    private static Socket refusing;
+    /** Listening and never answering: a request to it can only end by the route's timeout. */
+    private static ServerSocket silent;
     private static TestServer server;
     private static TestClient api;
 
@@ -55,21 +58,11 @@ class ProxyTest {
         upstream.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         upstream.createContext("/v1.0/ai/echo", ProxyTest::echo);
         upstream.createContext("/v1.0/ai/big", ProxyTest::big);
-        upstream.createContext("/v1.0/ai/slow", ex -> {
-            try {
-                RELEASE_SLOW.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-        });
         upstream.createContext("/v1.0/later", ProxyTest::echo);
         upstream.createContext("/v1.0/extra", ProxyTest::echo);
         upstream.start();
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
+        refusing = Ports.refusing();
+        silent = Ports.silent();
         routes = Files.createTempFile("routes", ".yaml");
         writeRoutes("");
         server = TestServer.start(Backend.H2, Map.of("GATEHOUSE_ROUTES", routes.toString()));
@@ -78,9 +71,18 @@ class ProxyTest {
 
     @AfterAll
     static void stop() {
-        RELEASE_SLOW.countDown();
         server.close();
         upstream.stop(0);
+        closeQuietly(refusing);
+        closeQuietly(silent);
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // the test is over
+        }
     }
 
     private static void writeRoutes(String extra) throws IOException {
@@ -92,10 +94,12 @@ class ProxyTest {
                     upstream: http://127.0.0.1:%d
                     permission: ai.use
                     limit_per_minute: 20
-                    timeout_seconds: 1
                   - path: /v1.0/down/**
                     upstream: http://127.0.0.1:%d
-                %s""".formatted(port, closedPort, extra));
+                  - path: /v1.0/silent/**
+                    upstream: http://127.0.0.1:%d
+                    timeout_seconds: 1
+                %s""".formatted(port, refusing.getLocalPort(), silent.getLocalPort(), extra));
     }
 
     private static void echo(HttpExchange ex) throws IOException {
@@ -222,7 +226,7 @@ class ProxyTest {
         // SPEC §11: every 5xx is logged at ERROR with its request id and the failure behind it.
         assertThat(io.gatehouse.testing.LogCapture.errors()).contains("request " + down.header("X-Request-Id"))
                 .contains("ConnectException");
-        Resp slow = api.get("/v1.0/ai/slow", token(a.key));
+        Resp slow = api.get("/v1.0/silent/anything", token(a.key));
         assertThat(slow.status()).isEqualTo(504);
         assertThat(slow.json().get("code").asInt()).isEqualTo(20504);
     }
@@ -261,7 +265,7 @@ class ProxyTest {
             writeRoutes("  - path: /v1.0/extra" + i + "/**\n    upstream: http://127.0.0.1:" + upstream.getAddress().getPort() + "\n");
             Files.setLastModifiedTime(routes, FileTime.from(Instant.now().plusSeconds(10 + i)));
             int n = i;
-            await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/v1.0/extra" + n + "/echo", token(a.key)).status() != 404);
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/v1.0/extra" + n + "/echo", token(a.key)).status() != 404);
         }
         stop.set(true);
         for (Thread t : clients) {
@@ -280,7 +284,7 @@ class ProxyTest {
                     upstream: http://127.0.0.1:%d
                 """.formatted(upstream.getAddress().getPort()));
         Files.setLastModifiedTime(routes, FileTime.from(Instant.now().plusSeconds(5)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/v1.0/later/x", token(a.key)).status() == 201);
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/v1.0/later/x", token(a.key)).status() == 201);
         assertThat(api.get("/v1.0/ai/echo", token(a.key)).status()).isEqualTo(201);
     }
 }

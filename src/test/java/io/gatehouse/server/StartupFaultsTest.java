@@ -11,6 +11,7 @@ import io.gatehouse.core.StartupFault;
 import io.gatehouse.store.Database;
 import io.gatehouse.testing.Backend;
 import io.gatehouse.testing.LogCapture;
+import io.gatehouse.testing.Ports;
 import io.gatehouse.testing.TestServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,14 +96,13 @@ class StartupFaultsTest {
 
     @Test
     void a_database_that_stays_unreachable_stops_the_start_after_the_wait() throws IOException {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
+        try (Socket refusing = Ports.refusing()) { // held: nothing else can start answering there meanwhile
+            int closed = refusing.getLocalPort();
+            assertThatThrownBy(() -> Database.open("jdbc:postgresql://127.0.0.1:" + closed + "/gatehouse", "u", "p", null, Duration.ofSeconds(3)))
+                    .isInstanceOf(StartupFault.class)
+                    .hasMessageStartingWith("the database stayed unreachable for 3 s: ")
+                    .hasMessageNotContaining("\n");
         }
-        assertThatThrownBy(() -> Database.open("jdbc:postgresql://127.0.0.1:" + closed + "/gatehouse", "u", "p", null, Duration.ofSeconds(3)))
-                .isInstanceOf(StartupFault.class)
-                .hasMessageStartingWith("the database stayed unreachable for 3 s: ")
-                .hasMessageNotContaining("\n");
     }
 
     @Test
