@@ -12,13 +12,16 @@ import java.util.Map;
 
 /**
  * Several Gatehouse nodes on one fresh PostgreSQL database and one Redis key prefix, each reaching
- * both through a {@link FaultProxy} the test can cut. Closing it stops the nodes and drops the data.
+ * both through a {@link FaultProxy} the test can cut: {@link #pgProxy} and {@link #redisProxy} for every
+ * node at once (the service goes down), {@link #dbLink} for one node alone (its own link to the database).
+ * Closing it stops the nodes and drops the data.
  */
 final class Cluster implements AutoCloseable {
     final String pgUrl;
     final String redisPrefix;
     final FaultProxy pgProxy;
     final FaultProxy redisProxy;
+    private final List<FaultProxy> dbLinks = new ArrayList<>();
     final List<TestServer> nodes = new ArrayList<>();
     final Map<String, String> settings = new HashMap<>();
 
@@ -39,7 +42,11 @@ final class Cluster implements AutoCloseable {
         settings.put("GATEHOUSE_API_KEY_RATE_LIMIT", "1000000");
         settings.putAll(extra);
         for (int i = 0; i < size; i++) {
-            nodes.add(TestServer.node(settings));
+            FaultProxy link = new FaultProxy("127.0.0.1", pgProxy.port());
+            dbLinks.add(link);
+            Map<String, String> own = new HashMap<>(settings);
+            own.put("GATEHOUSE_DB_URL", proxiedPg.replace("127.0.0.1:" + pgProxy.port(), "127.0.0.1:" + link.port()));
+            nodes.add(TestServer.node(own));
         }
     }
 
@@ -47,11 +54,17 @@ final class Cluster implements AutoCloseable {
         return nodes.get(i);
     }
 
+    /** Node {@code i}'s own link to the database: cutting it leaves the other nodes connected. */
+    FaultProxy dbLink(int i) {
+        return dbLinks.get(i);
+    }
+
     @Override
     public void close() {
         for (TestServer n : nodes) {
             n.close();
         }
+        dbLinks.forEach(FaultProxy::close);
         pgProxy.close();
         redisProxy.close();
         TestRedis.clean(redisPrefix);
