@@ -55,15 +55,15 @@ class LauncherIT {
                 out.flush();
                 // Wait until the server has the request in hand (the scrape itself is the other one in flight),
                 // then ask the process to stop.
-                await().atMost(Duration.ofSeconds(10)).until(() ->
+                await().atMost(Duration.ofSeconds(60)).until(() ->
                         inflight(gh.admin.get("/metrics").body()) >= 2);
                 gh.process.destroy();
-                await().atMost(Duration.ofSeconds(10)).until(() -> gh.output().contains("Shutting down"));
+                await().atMost(Duration.ofSeconds(60)).until(() -> gh.output().contains("Shutting down"));
                 assertThat(gh.process.isAlive()).isTrue();
                 out.write(body, 10, body.length - 10);
                 out.flush();
                 InputStream in = s.getInputStream();
-                String status = CompletableFuture.supplyAsync(() -> readStatusLine(in)).get(10, TimeUnit.SECONDS);
+                String status = CompletableFuture.supplyAsync(() -> readStatusLine(in)).get(60, TimeUnit.SECONDS);
                 assertThat(status).isEqualTo("HTTP/1.1 201 Created");
             }
             assertThat(gh.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
