@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * SPEC §11 v2 "Slow clients": the request headers must be complete within a deadline once the request
@@ -31,11 +32,19 @@ public final class ClientDeadlines implements AutoCloseable {
     }
 
     private final Limits limits;
+    /** Monotonic nanoseconds ({@link System#nanoTime}; tests pass one they move, so no deadline depends on real speed). */
+    private final LongSupplier nanoTime;
     private final Map<Thread, Long> deadlines = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watchdog;
 
     public ClientDeadlines(Limits limits) {
+        this(limits, System::nanoTime);
+    }
+
+    /** Deadlines measured on {@code nanoTime}; the watchdog still looks every {@code limits.tick()} of real time. */
+    public ClientDeadlines(Limits limits, LongSupplier nanoTime) {
         this.limits = limits;
+        this.nanoTime = nanoTime;
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "gatehouse-client-deadlines");
             t.setDaemon(true);
@@ -83,13 +92,13 @@ public final class ClientDeadlines implements AutoCloseable {
 
     /** The calling connection thread has begun to receive a request: its head must be complete in time. */
     void headBegins() {
-        deadlines.putIfAbsent(Thread.currentThread(), System.nanoTime() + limits.headers().toNanos());
+        deadlines.putIfAbsent(Thread.currentThread(), nanoTime.getAsLong() + limits.headers().toNanos());
     }
 
     /** Runs a read of the request body under the stall deadline. */
     <T> T whileReadingBody(IoCall<T> read) throws java.io.IOException {
         Thread me = Thread.currentThread();
-        deadlines.put(me, System.nanoTime() + limits.bodyStall().toNanos());
+        deadlines.put(me, nanoTime.getAsLong() + limits.bodyStall().toNanos());
         try {
             return read.call();
         } finally {
@@ -112,7 +121,7 @@ public final class ClientDeadlines implements AutoCloseable {
      * the flag) or never is.
      */
     private void expire() {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         for (Thread thread : deadlines.keySet()) {
             deadlines.computeIfPresent(thread, (t, deadline) -> {
                 if (now - deadline > 0) {

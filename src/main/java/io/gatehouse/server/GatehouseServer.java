@@ -68,6 +68,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,6 +109,12 @@ public final class GatehouseServer implements AutoCloseable {
 
     /** A node with other slow-client limits than SPEC §11's (tests use short ones). */
     public static GatehouseServer start(Settings settings, Clock clock, ClientDeadlines.Limits clientLimits) {
+        return start(settings, clock, clientLimits, System::nanoTime);
+    }
+
+    /** The same, with the slow-client deadlines measured on {@code nanoTime} (tests move it instead of waiting). */
+    public static GatehouseServer start(Settings settings, Clock clock, ClientDeadlines.Limits clientLimits,
+                                        LongSupplier nanoTime) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -120,7 +127,7 @@ public final class GatehouseServer implements AutoCloseable {
         checkFree(settings.adminBind(), settings.adminPort(), "GATEHOUSE_ADMIN_PORT");
         Database db = Database.open(settings, registry);
         try {
-            return wire(settings, clock, registry, db, clientLimits);
+            return wire(settings, clock, registry, db, clientLimits, nanoTime);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -129,7 +136,7 @@ public final class GatehouseServer implements AutoCloseable {
 
     /** Assembles the features (each wires itself from settings and storage), the two pipelines and the jobs. */
     private static GatehouseServer wire(Settings settings, Clock clock, PrometheusMeterRegistry registry, Database db,
-                                        ClientDeadlines.Limits clientLimits) {
+                                        ClientDeadlines.Limits clientLimits, LongSupplier nanoTime) {
         Jdbc jdbc = new Jdbc(db);
         IdGenerator ids = new IdGenerator(clock);
         // Many nodes: Redis carries shared limits and revocations when configured.
@@ -161,7 +168,7 @@ public final class GatehouseServer implements AutoCloseable {
         registry.gauge("gatehouse.requests.inflight", inflight, Inflight::count);
         long maxBody = settings.maxBodyBytes();
         // SPEC §11 slow clients: the header and body-stall deadlines here, idle keep-alive in the listeners below.
-        ClientDeadlines deadlines = new ClientDeadlines(clientLimits);
+        ClientDeadlines deadlines = new ClientDeadlines(clientLimits, nanoTime);
         background.atStop(deadlines::close);
 
         // Public listener: OAuth, API, portal.

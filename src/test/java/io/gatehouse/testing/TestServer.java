@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -62,6 +63,12 @@ public final class TestServer implements AutoCloseable {
 
     /** A node with its own slow-client limits (short ones, so tests need not wait for SPEC §11's). */
     public static TestServer start(Backend backend, Map<String, String> settings, Clock clock, ClientDeadlines.Limits limits) {
+        return start(backend, settings, clock, limits, System::nanoTime);
+    }
+
+    /** The same, with the slow-client deadlines measured on {@code nanoTime} (e.g. {@link MutableClock#nanoTime}). */
+    public static TestServer start(Backend backend, Map<String, String> settings, Clock clock, ClientDeadlines.Limits limits,
+                                   LongSupplier nanoTime) {
         Path dir = tempDataDir();
         Map<String, String> env = nodeEnv(dir);
         String pgUrl = null;
@@ -70,7 +77,7 @@ public final class TestServer implements AutoCloseable {
             env.put("GATEHOUSE_DB_URL", pgUrl);
         }
         env.putAll(settings);
-        GatehouseServer server = GatehouseServer.start(Settings.load(env, null), clock, limits);
+        GatehouseServer server = GatehouseServer.start(Settings.load(env, null), clock, limits, nanoTime);
         return new TestServer(backend, server, dir, pgUrl);
     }
 
