@@ -3,12 +3,13 @@ package io.gatehouse.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.testing.GatehouseProcess;
+import io.gatehouse.testing.Ports;
 import io.gatehouse.testing.TestClient;
 import io.gatehouse.testing.TestClient.Resp;
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -192,9 +193,10 @@ class ReleaseArchiveIT {
         }
     }
 
-    private static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    /** A port where no server answers (connections refused), held so no other process can take it meanwhile. */
+    private static final Socket NO_SERVER = Ports.refusing();
+
+    private static int closedPort() {
+        return NO_SERVER.getLocalPort();
     }
 }
