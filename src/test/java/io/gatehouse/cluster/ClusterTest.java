@@ -222,6 +222,9 @@ class ClusterTest {
         assertThat(b.get("/v1.0/me", bearer(doomedToken)).status()).isEqualTo(200);
         assertThat(b.get("/v1.0/me", bearer(ownedToken)).status()).isEqualTo(200);
         assertThat(b.get("/v1.0/me", token(owned.key)).status()).isEqualTo(200);
+        assertThat(b.get("/v1.0/me", token(doomed.key)).status()).isEqualTo(200);
+        // Node B cannot read the database (nor its revocation log): only the pub/sub messages can tell it.
+        cluster.dbLink(1).cut();
 
         assertThat(adminA.delete("/admin/v1/apps/" + doomed.clientId).status()).isEqualTo(204);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
@@ -233,5 +236,6 @@ class ClusterTest {
                 .until(() -> b.get("/v1.0/me", token(owned.key)).status() == 401);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
                 .until(() -> b.get("/v1.0/me", bearer(ownedToken)).status() == 401);
+        cluster.dbLink(1).restore();
     }
 }
