@@ -111,10 +111,14 @@ class ClusterTest {
             assertThat(b.get("/v1.0/me", token(created.json().get("key").asText())).status()).isEqualTo(200); // cached on node B
             keys.add(created);
         }
-        // Node B cannot read the revocation log (its catch-up path): only the pub/sub message can tell it.
+        // For the first ten, node B cannot read the revocation log (its catch-up path): only the pub/sub message can
+        // tell it. Not for all: a node without its database retries it on some requests, each waiting for the pool.
         cluster.dbLink(1).cut();
         List<Long> micros = new ArrayList<>();
         for (Resp created : keys) {
+            if (micros.size() == 10) {
+                cluster.dbLink(1).restore();
+            }
             String key = created.json().get("key").asText();
             assertThat(b.get("/v1.0/me", token(key)).status()).as("still cached on node B").isEqualTo(200);
             assertThat(adminA.delete("/admin/v1/api-keys/" + created.json().get("id").asLong()).status()).isEqualTo(200);
@@ -123,7 +127,6 @@ class ClusterTest {
                     .until(() -> b.get("/v1.0/me", token(key)).status() == 401);
             micros.add((System.nanoTime() - start) / 1000);
         }
-        cluster.dbLink(1).restore();
         // A figure to read, not to assert: speed belongs in benchmarks, and this machine may be loaded.
         Collections.sort(micros);
         System.out.printf("revocation seen by the other node: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
