@@ -1,6 +1,7 @@
 package io.gatehouse.redis;
 
 import java.net.URI;
+import java.time.Duration;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -19,11 +20,19 @@ public final class Redis implements AutoCloseable {
     private final JedisPooled pool;
     private final String prefix;
 
+    /** How long a command (or connecting for one) may take before Redis counts as down: short, see above. */
+    public static final Duration COMMAND_TIMEOUT = Duration.ofMillis(250);
+
     public Redis(String url, String prefix) {
+        this(url, prefix, COMMAND_TIMEOUT);
+    }
+
+    public Redis(String url, String prefix, Duration commandTimeout) {
         URI uri = URI.create(url);
         this.address = new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
+        int timeout = Math.toIntExact(commandTimeout.toMillis());
         DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(250).socketTimeoutMillis(250).ssl("rediss".equals(uri.getScheme()));
+                .connectionTimeoutMillis(timeout).socketTimeoutMillis(timeout).ssl("rediss".equals(uri.getScheme()));
         if (uri.getUserInfo() != null) {
             String[] userPass = uri.getUserInfo().split(":", 2);
             if (userPass.length == 2) {

@@ -68,7 +68,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,17 +103,16 @@ public final class GatehouseServer implements AutoCloseable {
     }
 
     public static GatehouseServer start(Settings settings, Clock clock) {
-        return start(settings, clock, ClientDeadlines.Limits.DEFAULT);
+        return start(settings, clock, Tuning.DEFAULT);
     }
 
     /** A node with other slow-client limits than SPEC §11's (tests use short ones). */
     public static GatehouseServer start(Settings settings, Clock clock, ClientDeadlines.Limits clientLimits) {
-        return start(settings, clock, clientLimits, System::nanoTime);
+        return start(settings, clock, Tuning.DEFAULT.withClientLimits(clientLimits));
     }
 
-    /** The same, with the slow-client deadlines measured on {@code nanoTime} (tests move it instead of waiting). */
-    public static GatehouseServer start(Settings settings, Clock clock, ClientDeadlines.Limits clientLimits,
-                                        LongSupplier nanoTime) {
+    /** A node tuned otherwise than in production (tests: short client limits on a clock they move, patient Redis). */
+    public static GatehouseServer start(Settings settings, Clock clock, Tuning tuning) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -127,7 +125,7 @@ public final class GatehouseServer implements AutoCloseable {
         checkFree(settings.adminBind(), settings.adminPort(), "GATEHOUSE_ADMIN_PORT");
         Database db = Database.open(settings, registry);
         try {
-            return wire(settings, clock, registry, db, clientLimits, nanoTime);
+            return wire(settings, clock, registry, db, tuning);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -136,11 +134,12 @@ public final class GatehouseServer implements AutoCloseable {
 
     /** Assembles the features (each wires itself from settings and storage), the two pipelines and the jobs. */
     private static GatehouseServer wire(Settings settings, Clock clock, PrometheusMeterRegistry registry, Database db,
-                                        ClientDeadlines.Limits clientLimits, LongSupplier nanoTime) {
+                                        Tuning tuning) {
+        ClientDeadlines.Limits clientLimits = tuning.clientLimits();
         Jdbc jdbc = new Jdbc(db);
         IdGenerator ids = new IdGenerator(clock);
         // Many nodes: Redis carries shared limits and revocations when configured.
-        Redis redis = settings.redisUrl() == null ? null : new Redis(settings.redisUrl(), settings.redisPrefix());
+        Redis redis = settings.redisUrl() == null ? null : new Redis(settings.redisUrl(), settings.redisPrefix(), tuning.redisTimeout());
         Background background = new Background();
         Throttles throttles = new Throttles(redis, clock);
 
@@ -168,7 +167,7 @@ public final class GatehouseServer implements AutoCloseable {
         registry.gauge("gatehouse.requests.inflight", inflight, Inflight::count);
         long maxBody = settings.maxBodyBytes();
         // SPEC §11 slow clients: the header and body-stall deadlines here, idle keep-alive in the listeners below.
-        ClientDeadlines deadlines = new ClientDeadlines(clientLimits, nanoTime);
+        ClientDeadlines deadlines = new ClientDeadlines(clientLimits, tuning.nanoTime());
         background.atStop(deadlines::close);
 
         // Public listener: OAuth, API, portal.

@@ -14,7 +14,7 @@ import redis.clients.jedis.resps.ScanResult;
 
 class RedisThrottleTest extends ThrottleContractTest {
     private final String prefix = TestRedis.newPrefix();
-    private final Redis redis = new Redis(TestRedis.url(), prefix);
+    private final Redis redis = new Redis(TestRedis.url(), prefix, TestRedis.COMMAND_TIMEOUT);
 
     @AfterEach
     void clean() {

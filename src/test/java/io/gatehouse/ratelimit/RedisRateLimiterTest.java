@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 class RedisRateLimiterTest extends RateLimiterContract {
     private final String prefix = TestRedis.newPrefix();
     private final FaultProxy proxy = new FaultProxy("127.0.0.1", URI.create(TestRedis.url()).getPort());
-    /** Redis as it is, for the contract (its short client timeouts are not for a proxy under load). */
-    private final Redis direct = new Redis(TestRedis.url(), prefix);
-    /** Redis behind the proxy the failover tests cut. */
-    private final Redis redis = new Redis("redis://127.0.0.1:" + proxy.port(), prefix);
+    /** Redis as it is, for the contract. */
+    private final Redis direct = new Redis(TestRedis.url(), prefix, TestRedis.COMMAND_TIMEOUT);
+    /** Redis behind the proxy the failover tests cut (a cut fails at once, whatever the timeout). */
+    private final Redis redis = new Redis("redis://127.0.0.1:" + proxy.port(), prefix, TestRedis.COMMAND_TIMEOUT);
     private final RedisRateLimiter limiter = new RedisRateLimiter(redis);
     private final AtomicLong clock = new AtomicLong(1_000_000);
 

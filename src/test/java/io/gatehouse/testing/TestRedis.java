@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.time.Duration;
 import java.util.UUID;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.params.ScanParams;
@@ -15,6 +16,11 @@ import redis.embedded.RedisServer;
  * JVM. Each test takes its own key prefix and deletes its keys afterwards.
  */
 public final class TestRedis {
+    /**
+     * A Redis command's timeout in tests, instead of production's 250 ms: on a loaded machine a slow answer is not
+     * an outage (tests that want Redis down cut it, which fails at once).
+     */
+    public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
     private static String url;
     private static RedisServer embedded;
 

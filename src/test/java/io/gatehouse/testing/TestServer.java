@@ -3,6 +3,7 @@ package io.gatehouse.testing;
 import io.gatehouse.config.Settings;
 import io.gatehouse.http.ClientDeadlines;
 import io.gatehouse.server.GatehouseServer;
+import io.gatehouse.server.Tuning;
 import io.gatehouse.store.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +29,8 @@ import java.util.stream.Stream;
  */
 public final class TestServer implements AutoCloseable {
     private static final Map<Backend, TestServer> SHARED = new EnumMap<>(Backend.class);
+    /** Production's tuning, but a Redis command may take {@link TestRedis#COMMAND_TIMEOUT} on a loaded machine. */
+    private static final Tuning TUNING = Tuning.DEFAULT.withRedisTimeout(TestRedis.COMMAND_TIMEOUT);
 
     public final Backend backend;
     public final GatehouseServer server;
@@ -77,7 +80,8 @@ public final class TestServer implements AutoCloseable {
             env.put("GATEHOUSE_DB_URL", pgUrl);
         }
         env.putAll(settings);
-        GatehouseServer server = GatehouseServer.start(Settings.load(env, null), clock, limits, nanoTime);
+        GatehouseServer server = GatehouseServer.start(Settings.load(env, null), clock,
+                TUNING.withClientLimits(limits).withNanoTime(nanoTime));
         return new TestServer(backend, server, dir, pgUrl);
     }
 
@@ -89,7 +93,7 @@ public final class TestServer implements AutoCloseable {
         Path dir = tempDataDir();
         Map<String, String> env = nodeEnv(dir);
         env.putAll(settings);
-        return new TestServer(Backend.POSTGRES, GatehouseServer.start(Settings.load(env, null), Clock.systemUTC()), dir, null);
+        return new TestServer(Backend.POSTGRES, GatehouseServer.start(Settings.load(env, null), Clock.systemUTC(), TUNING), dir, null);
     }
 
     /** Free ports on loopback and a data dir of its own: what every test node starts from. */
