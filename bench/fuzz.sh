@@ -16,4 +16,5 @@ mvn -B -q test -Dtest='FuzzTest,FuzzCorpusTest' -Dsurefire.failIfNoSpecifiedTest
     && status=0 || status=$?
 echo "bench/fuzz.sh: $((per * 6)) generated inputs + corpus in $(( $(date +%s) - start )) s, exit $status"
 sed -n '/Tests run:/p' target/surefire-reports/io.gatehouse.fuzz.FuzzTest.txt 2>/dev/null || true
+grep -h "^FuzzTest:" target/surefire-reports/io.gatehouse.fuzz.FuzzTest-output.txt 2>/dev/null || true
 exit $status

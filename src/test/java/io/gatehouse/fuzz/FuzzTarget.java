@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
@@ -33,6 +34,8 @@ import java.util.regex.Pattern;
  * line unless the answer was a 5xx, and the upstream only ever sees paths under the route's prefix.
  */
 final class FuzzTarget {
+    /** Requests sent and checked in this JVM, printed by {@link FuzzTest} so a run's size can be read off its output. */
+    static final AtomicLong CHECKED = new AtomicLong();
     static final String ROUTE = "/v1.0/fz/";
     private static final Duration DEADLINE = Duration.ofSeconds(5);
     /** What a body must never show: stack frames, exception and package names of the inside. */
@@ -150,6 +153,7 @@ final class FuzzTarget {
     }
 
     Answer check(int port, byte[] request) {
+        CHECKED.incrementAndGet();
         long errorsBefore = LogCapture.errorCount();
         Answer a = RawHttp.send(port, request, DEADLINE);
         String shown = printable(request);

@@ -8,9 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -24,7 +26,14 @@ import net.jqwik.api.Provide;
  */
 class FuzzTest {
     private static final String NONE = "(no header)";
+    private static final AtomicLong ROUTES_FILES = new AtomicLong();
     private final FuzzTarget t = FuzzTarget.shared();
+
+    @AfterContainer
+    static void printSize() {
+        System.out.printf("FuzzTest: %,d requests checked over HTTP, %,d routes files read%n",
+                FuzzTarget.CHECKED.get(), ROUTES_FILES.get());
+    }
 
     @Property
     void any_authorization_header(@ForAll("authorizations") String value, @ForAll("authTargets") String target) {
@@ -155,6 +164,7 @@ class FuzzTest {
     @Property
     void any_routes_file(@ForAll("routesFiles") String text) throws IOException {
         Path file = Files.createTempFile("fuzz-routes", ".yaml");
+        ROUTES_FILES.incrementAndGet();
         try {
             Files.write(file, text.getBytes(StandardCharsets.UTF_8));
             try {
