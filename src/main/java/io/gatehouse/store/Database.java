@@ -17,7 +17,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -38,11 +42,16 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Kind kind;
     private FileChannel dataDirLock;
+    /** Embedded database only: PostgreSQL has made a commit durable by the time it returns. */
+    private final GroupFlush groupFlush;
 
     private Database(HikariDataSource dataSource, Kind kind) {
         this.dataSource = dataSource;
         this.kind = kind;
+        this.groupFlush = kind == Kind.H2 ? new GroupFlush(this::checkpoint) : null;
     }
+
+    private ScheduledExecutorService syncer;
 
     public static Database open(Settings settings, MeterRegistry metrics) {
         if (settings.usesPostgres()) {
@@ -63,6 +72,7 @@ public final class Database implements AutoCloseable {
             }
             Database db = open(url, EMBEDDED_USER, "", metrics);
             db.dataDirLock = lock;
+            db.syncEverySecond();
             return db;
         } catch (SQLException e) {
             release(lock);
@@ -165,12 +175,23 @@ public final class Database implements AutoCloseable {
     /** The embedded database's user (its creator, so it may run BACKUP). */
     public static final String EMBEDDED_USER = "gatehouse";
 
+    /** H2's own background store and compaction period (its default); durability does not depend on it. */
+    private static final int H2_WRITE_DELAY_MS = 500;
+    private static final int H2_RETENTION_TIME_MS = 3_000;
+
     /** The JDBC URL of the embedded database in a data dir (its file is {@code gatehouse.mv.db}). */
     public static String embeddedUrl(Path dataDir) {
-        // WRITE_DELAY=0: a commit reaches the file before the caller is answered, so an
-        // acknowledged write survives the process being killed.
+        // A commit reaches the file (CHECKPOINT, in groups: awaitDurable) before the caller is answered, so
+        // an acknowledged write survives the process being killed; the file is forced to the device once a
+        // second (syncEverySecond), so a power loss costs at most the last second. WRITE_DELAY stays above 0
+        // (set explicitly: it is persistent, and files made before group commit hold 0), since only then
+        // does H2 run its background housekeeping, which reuses the space of dead chunks. RETENTION_TIME:
+        // how long a dead chunk is kept before its space is reused; H2's 45 s default guards against write
+        // caches never forced to disk, and at hundreds of commits a second it let the file grow by
+        // gigabytes; 3 s is past the once-a-second sync (docs/decisions.md, "Embedded database: group commit").
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("gatehouse")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=" + H2_WRITE_DELAY_MS
+                + ";RETENTION_TIME=" + H2_RETENTION_TIME_MS;
     }
 
     public static Database open(String url, String user, String password, MeterRegistry metrics) {
@@ -250,6 +271,41 @@ public final class Database implements AutoCloseable {
         return dataSource.getConnection();
     }
 
+    /**
+     * Returns once every transaction this thread has committed is on disk. Call it after the commit and
+     * after the connection went back to the pool (a flush needs a connection of its own), and before
+     * answering anyone. On PostgreSQL a returned commit is already durable.
+     */
+    public void awaitDurable() throws SQLException {
+        if (groupFlush != null) {
+            groupFlush.awaitDurable();
+        }
+    }
+
+    /** H2's CHECKPOINT writes every committed change to the file (one MVStore chunk). */
+    private void checkpoint() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT");
+        }
+    }
+
+    /** Embedded database: forces the file to the device once a second (CHECKPOINT SYNC), see {@link #embeddedUrl}. */
+    private void syncEverySecond() {
+        syncer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("gatehouse-db-sync").daemon().factory());
+        syncer.scheduleWithFixedDelay(() -> {
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                s.execute("CHECKPOINT SYNC");
+            } catch (Throwable e) {
+                LOG.warn("Embedded database: forcing the file to disk failed; trying again in a second", e);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** File flushes made by group commit so far (embedded database; 0 on PostgreSQL). */
+    public long flushes() {
+        return groupFlush == null ? 0 : groupFlush.flushes();
+    }
+
     /** True when a connection answers within two seconds. */
     public boolean isReachable() {
         try (Connection c = dataSource.getConnection()) {
@@ -261,6 +317,12 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (syncer != null) {
+            syncer.shutdownNow();
+        }
+        if (groupFlush != null) {
+            LOG.info("Embedded database: {} commits made durable in {} file writes", groupFlush.commits(), groupFlush.flushes());
+        }
         dataSource.close();
         release(dataDirLock);
     }

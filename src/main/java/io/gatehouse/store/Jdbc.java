@@ -95,11 +95,16 @@ public final class Jdbc {
 
     /** Runs an insert, update or delete; a unique-constraint violation becomes {@link DuplicateException}. */
     public int update(String sql, Object... args) {
+        int changed;
         try (Connection c = borrow()) {
-            return update(c, sql, args);
+            changed = update(c, sql, args);
         } catch (SQLException e) {
             throw translate(e);
         }
+        if (!inTransaction()) {
+            awaitDurable(); // committed on its own: on disk before anyone hears of it
+        }
+        return changed;
     }
 
     public static int update(Connection c, String sql, Object... args) throws SQLException {
@@ -122,13 +127,13 @@ public final class Jdbc {
                 throw translate(e);
             }
         }
+        T result;
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
             current.set(c);
             try {
-                T result = work.run(c);
+                result = work.run(c);
                 c.commit();
-                return result;
             } catch (SQLException | RuntimeException | Error e) {
                 // The work's own failure is the one to report; a connection that broke fails the rollback too.
                 try {
@@ -145,6 +150,16 @@ public final class Jdbc {
                     // a broken connection: the pool discards it
                 }
             }
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+        awaitDurable(); // after the connection went back: the flush needs one
+        return result;
+    }
+
+    private void awaitDurable() {
+        try {
+            db.awaitDurable();
         } catch (SQLException e) {
             throw translate(e);
         }
