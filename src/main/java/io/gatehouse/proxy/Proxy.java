@@ -55,13 +55,36 @@ public final class Proxy {
             "forwarded", "x-real-ip", "x-request-id");
     private static final String NO_USER_AGENT = "gatehouse.no-user-agent";
 
-    private final Http1Client client = Http1Client.builder()
-            .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(false)
-            .keepAlive(true)
-            .proxy(io.helidon.webclient.api.Proxy.noProxy())
-            .addService(Proxy::withoutAddedHeaders)
-            .build();
+    /**
+     * Made on first use or by {@link #warmUp()} (it costs ~0.1 s of start-up): a node without proxied routes
+     * never pays for it, and one with them makes it after its listeners opened.
+     */
+    private volatile Http1Client client;
+
+    private Http1Client client() {
+        Http1Client c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    c = Http1Client.builder()
+                            .connectTimeout(Duration.ofSeconds(5))
+                            .followRedirects(false)
+                            .keepAlive(true)
+                            .proxy(io.helidon.webclient.api.Proxy.noProxy())
+                            .addService(Proxy::withoutAddedHeaders)
+                            .build();
+                    client = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    /** Makes the client now, so the first proxied request does not wait for it. */
+    public void warmUp() {
+        client();
+    }
 
     /**
      * The HTTP client adds a {@code User-Agent} of its own when the request has none; the upstream must see
@@ -95,7 +118,7 @@ public final class Proxy {
             // desynchronise the upstream connection.
             throw ApiException.invalid("a HEAD request cannot have a body");
         }
-        Http1ClientRequest out = client.method(Method.create(ex.method())).uri(target(ex, route)).skipUriEncoding(true)
+        Http1ClientRequest out = client().method(Method.create(ex.method())).uri(target(ex, route)).skipUriEncoding(true)
                 .readTimeout(route.timeout()).followRedirects(false);
         List<String> connectionTokens = req.headers().values(HeaderNames.CONNECTION);
         boolean userAgent = false;

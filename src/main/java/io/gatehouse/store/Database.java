@@ -251,9 +251,19 @@ public final class Database implements AutoCloseable {
     }
 
     private void migrate() {
+        var shipped = ShippedMigrations.versions();
+        if (shipped.isPresent()) {
+            try (Connection c = dataSource.getConnection()) {
+                if (ShippedMigrations.allApplied(c, shipped.get())) {
+                    return; // the common start: nothing to migrate, and Flyway not even loaded
+                }
+            } catch (SQLException e) {
+                // Flyway below reports it
+            }
+        }
         Flyway.configure()
                 .dataSource(dataSource)
-                .locations("classpath:db/migration")
+                .locations("classpath:" + ShippedMigrations.LOCATION)
                 .loggers("slf4j")
                 .load()
                 .migrate();
