@@ -8,9 +8,11 @@
 #   existing the data folder of the first fresh run (nothing to migrate)
 # Each case can be run under several sets of JVM options, alternately in the same run (A/B):
 #   bench/startup.sh [RUNS] [IDLE]                         (defaults 5 and 5)
-#   GATEHOUSE_TEST_PG_URL=jdbc:postgresql://... bench/startup.sh   also times a start on PostgreSQL
-#   STARTUP_VARIANTS='new=|old=GATEHOUSE_AOT_CACHE=off GATEHOUSE_JAVA_OPTS=-XX:+UseG1GC' bench/startup.sh
-# A variant is NAME=ENV...: space-separated assignments added to the launcher's environment.
+#   STARTUP_PG_URL=jdbc:postgresql://... bench/startup.sh   also times starts on PostgreSQL (a database of
+#                                                          its own: the first start migrates it)
+#   STARTUP_VARIANTS='new=|old=GATEHOUSE_AOT_CACHE=off GATEHOUSE_JAVA_OPTS=-XX:+UseG1GC,-Xmx6g' bench/startup.sh
+# A variant is NAME=ENV...: space-separated assignments added to the launcher's environment (a comma in
+# a value stands for a space).
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 runs=${1:-5}
@@ -21,7 +23,7 @@ variants=${STARTUP_VARIANTS:-default=}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-python3 - "$root/gatehouse" "$work" "$runs" "$idle" "$variants" "${GATEHOUSE_TEST_PG_URL:-}" <<'PY'
+python3 - "$root/gatehouse" "$work" "$runs" "$idle" "$variants" "${STARTUP_PG_URL:-}" <<'PY'
 import http.client, os, shutil, signal, socket, statistics, subprocess, sys, time
 
 launcher, work, runs, idle, variants, pg = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), sys.argv[5], sys.argv[6]
@@ -73,7 +75,7 @@ def start(data, extra_env):
 parsed = []
 for v in variants.split("|"):
     name, _, assignments = v.partition("=")
-    parsed.append((name, dict(a.split("=", 1) for a in assignments.split())))
+    parsed.append((name, {k: v.replace(",", " ") for k, v in (a.split("=", 1) for a in assignments.split())}))
 
 cases = ["fresh", "existing"] + (["postgresql"] if pg else [])
 results = {(n, c): [] for n, _ in parsed for c in cases}
@@ -87,7 +89,7 @@ for i in range(runs):
             elif case == "existing":
                 data = existing.setdefault(name, os.path.join(work, f"fresh-{name}-0"))
             else:
-                data = os.path.join(work, f"pg-{name}-{i}")
+                data = os.path.join(work, "pg")   # holds only master.key: one for every start on the database
                 env["GATEHOUSE_DB_URL"] = pg
             results[(name, case)].append(start(data, env))
             if case == "fresh" and i > 0:
