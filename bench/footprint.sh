@@ -2,7 +2,8 @@
 # Memory and throughput of `./gatehouse serve` under several sets of JVM options, alternately in one run
 # (issue 15): for each variant it starts the launcher with a fresh data folder, reads VmRSS after IDLE
 # seconds idle, runs wrk -t2 -c32 for SECONDS on GET /healthz (public port) and then on GET /v1.0/me with
-# an API key, reads VmRSS again (after the load, and after IDLE more seconds), and stops the node.
+# an API key, reads VmRSS again (after the load, and after IDLE more seconds), and stops the node. Besides
+# requests/s it prints the server's CPU time per 1,000 requests, which other work on the machine disturbs less.
 #   bench/footprint.sh [SECONDS] [IDLE] [ROUNDS]                      (defaults 15, 5, 1)
 #   FOOTPRINT_VARIANTS='new=|old=GATEHOUSE_AOT_CACHE=off GATEHOUSE_JAVA_OPTS=-XX:+UseG1GC' bench/footprint.sh
 # A variant is NAME=ENV... (space-separated assignments added to the launcher's environment; a value with
@@ -23,7 +24,15 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 rss() { awk '/^VmRSS:/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 json() { python3 -c "import json,sys;print(json.load(sys.stdin)$1)"; }
-rps() { wrk -t2 -c32 -d"${seconds}s" "$@" | awk '/Requests\/sec/ {printf "%.0f", $2}'; }
+cpu_ms() { awk '{printf "%.0f", ($14 + $15) * 1000 / '"$(getconf CLK_TCK)"'}' "/proc/$1/stat"; }
+# requests/s and the server's CPU time per 1,000 requests (robust when other work shares the machine)
+rps() {
+    local before out after
+    before=$(cpu_ms "$jpid")
+    out=$(wrk -t2 -c32 -d"${seconds}s" "$@")
+    after=$(cpu_ms "$jpid")
+    echo "$out" | awk -v cpu=$((after - before)) '/requests in/ {n=$1} /Requests\/sec/ {r=$2} END {printf "%.0f (%.1f ms CPU/1k)", r, 1000*cpu/n}'
+}
 
 results=()
 for round in $(seq 1 "$rounds"); do
@@ -59,8 +68,8 @@ for round in $(seq 1 "$rounds"); do
     done
 done
 
-printf '%-10s %5s %10s %14s %14s %13s %13s\n' variant round "RSS idle" "/healthz rps" "/v1.0/me rps" "RSS loaded" "RSS +${idle}s"
+printf '%-10s %5s %10s %30s %30s %13s %13s\n' variant round "RSS idle" "/healthz rps" "/v1.0/me rps" "RSS loaded" "RSS +${idle}s"
 for r in "${results[@]}"; do
     IFS='|' read -r name round i h m l a <<<"$r"
-    printf '%-10s %5s %7s MB %14s %14s %10s MB %10s MB\n' "$name" "$round" "$i" "$h" "$m" "$l" "$a"
+    printf '%-10s %5s %7s MB %30s %30s %10s MB %10s MB\n' "$name" "$round" "$i" "$h" "$m" "$l" "$a"
 done
