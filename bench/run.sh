@@ -1,73 +1,212 @@
 #!/usr/bin/env bash
-# End-to-end throughput on this machine: starts Gatehouse and a local upstream, then runs wrk against
-#   1. GET /healthz on the public port (no credential: the baseline of the HTTP stack and pipeline)
-#   2. GET /v1.0/me with an OAuth access token (authenticate, rate-limit, authorize, answer)
-#   3. GET /v1.0/me with an API key
-#   4. GET /v1.0/up/ping, a proxied route to the local upstream, with an API key
-# and prints requests/s, p50/p99 latency and each ratio to the baseline. Needs wrk (apt-get install wrk).
-#   bench/run.sh [seconds-per-run] [connections]
+# End-to-end throughput, side by side in one run (issue 15). Starts, on loopback ports:
+#   - an nginx upstream (its own temp config, `return 200 "ok\n"`, no access log),
+#   - an nginx reverse proxy to that upstream (keep-alive upstream connections, access log on: the baseline),
+#   - Gatehouse with its defaults (access log on) and a second Gatehouse with GATEHOUSE_ACCESS_LOG=OFF,
+#     each with a proxied route /v1.0/up/** to the nginx upstream,
+# then runs wrk -t2 -c32 against each case: a warm-up per case, then RUNS rounds in which every case runs
+# once (A/B/C... alternately, so a change of machine load hits all of them), and prints every run, the
+# median, the CPU seconds each side used over the measured runs (server from /proc/PID/stat; wrk from its
+# rusage) and the ratios of issue 15:
+#   proxy          Gatehouse proxying to nginx / nginx proxying to nginx        (goal >= 0.6)
+#   /v1.0/me       GET /v1.0/me with a token / own /healthz, access log on     (goal >= 0.95)
+#   access log     1 - /v1.0/me with the log on / with the log off             (goal <= 5%)
+# Pinning: with two or more cores, the server under test runs on cores 0..n-2 and wrk (and the upstream of
+# the proxy cases) on the last core (taskset), so the server, not wrk, is the bottleneck. On two cores that
+# is one core each: the proxy under test (nginx or Gatehouse) gets core 0 alone, and the upstream nginx
+# shares core 1 with wrk for both, so both proxies face the same upstream and load generator. nginx runs
+# one worker per server core (worker_processes = server cores), as its docs advise. PIN=0 turns pinning off.
+#   bench/run.sh [runs=3] [seconds=15] [warm-up seconds=10] [connections=32]
+#   ONLY="nginx-proxy gh-proxy" bench/run.sh 1 5 3     # a subset, short (see CASES below for the names)
+#   EXTRAS=1 bench/run.sh      # then also bench/grants.sh and bench/startup.sh, when present
+#   JFR=gh-proxy bench/run.sh  # records a JFR profile of the Gatehouse (log on) node during that case's
+#                              # measured runs into bench-<case>.jfr (summary: bench/jfr-top.py FILE)
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 . "$root/scripts/find-jdk.sh"
-duration=${1:-10}
-conns=${2:-64}
-command -v wrk >/dev/null || { echo "bench/run.sh: wrk is needed (apt-get install wrk)" >&2; exit 1; }
+runs=${1:-3}
+duration=${2:-15}
+warm=${3:-10}
+conns=${4:-32}
+for tool in wrk nginx python3 curl; do
+    command -v $tool >/dev/null || { echo "bench/run.sh: $tool is needed (apt-get install $tool)" >&2; exit 1; }
+done
+
+cores=$(nproc)
+server_cores=$cores
+pin_server=(); pin_wrk=()
+if [ "${PIN:-1}" = 1 ] && [ "$cores" -ge 2 ] && command -v taskset >/dev/null; then
+    server_cores=$((cores - 1))
+    pin_server=(taskset -c "0-$((cores - 2))"); pin_wrk=(taskset -c "$((cores - 1))")
+fi
+tck=$(getconf CLK_TCK)
 
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-port=$(free_port); admin=$(free_port); up=$(free_port)
+wait_for() { for _ in $(seq 1 300); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; echo "bench/run.sh: $1 never answered" >&2; exit 1; }
 
-"$root/gatehouse" --version >/dev/null   # builds the jar if needed
-(cd "$root" && mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null 2>&1)
-"$JAVA_HOME/bin/java" -cp "$root/target/test-classes:$root/target/classes:$(cat "$root/target/bench.classpath")" \
-    io.gatehouse.bench.Upstream "$up" >"$work/upstream.log" 2>&1 &
+# --- nginx: the upstream (on wrk's core) and the reverse-proxy baseline (on the server cores)
+up=$(free_port); nproxy=$(free_port)
+nginx_conf() { # name, workers, server block
+    mkdir -p "$work/$1"
+    cat >"$work/$1/nginx.conf" <<NGINX
+daemon off;
+master_process on;
+worker_processes $2;
+pid $work/$1/nginx.pid;
+error_log $work/$1/error.log warn;
+events { worker_connections 1024; }
+http {
+    client_body_temp_path $work/$1/body;
+    proxy_temp_path $work/$1/proxy;
+    fastcgi_temp_path $work/$1/fastcgi;
+    uwsgi_temp_path $work/$1/uwsgi;
+    scgi_temp_path $work/$1/scgi;
+    $3
+}
+NGINX
+}
+nginx_conf upstream 1 "access_log off;
+    server { listen 127.0.0.1:$up; location / { default_type text/plain; return 200 \"ok\n\"; } }"
+nginx_conf nginx-proxy "$server_cores" "access_log $work/nginx-proxy/access.log;
+    upstream up { server 127.0.0.1:$up; keepalive 64; }
+    server { listen 127.0.0.1:$nproxy; location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
+"${pin_wrk[@]}" nginx -p "$work/upstream" -c "$work/upstream/nginx.conf" &
 pids+=($!)
+"${pin_server[@]}" nginx -p "$work/nginx-proxy" -c "$work/nginx-proxy/nginx.conf" &
+pids+=($!); nginx_pid=$!
 
-cat >"$work/routes.yaml" <<YAML
+# --- Gatehouse, access log on (defaults) and off
+"$root/gatehouse" --version >/dev/null   # builds the jar (outside any timing)
+declare -A gh_pid gh_port
+start_gatehouse() { # name, extra env...
+    local name=$1; shift
+    local port admin; port=$(free_port); admin=$(free_port)
+    mkdir -p "$work/$name"
+    cat >"$work/$name/routes.yaml" <<YAML
 routes:
   - path: /v1.0/up/**
     upstream: http://127.0.0.1:$up
 YAML
-(cd "$work" && GATEHOUSE_PORT=$port GATEHOUSE_ADMIN_PORT=$admin GATEHOUSE_BIND=127.0.0.1 GATEHOUSE_ROUTES="$work/routes.yaml" \
-    GATEHOUSE_API_KEY_RATE_LIMIT=1000000000 exec "$root/gatehouse" serve >"$work/gatehouse.log" 2>&1) &
-pids+=($!)
-for _ in $(seq 1 150); do curl -sf "127.0.0.1:$admin/healthz" >/dev/null && curl -sf "127.0.0.1:$up/" >/dev/null && break; sleep 0.2; done
+    (cd "$work/$name" && exec env GATEHOUSE_PORT=$port GATEHOUSE_ADMIN_PORT=$admin GATEHOUSE_BIND=127.0.0.1 \
+        GATEHOUSE_ROUTES="$work/$name/routes.yaml" GATEHOUSE_API_KEY_RATE_LIMIT=1000000000 "$@" \
+        "${pin_server[@]}" "$root/gatehouse" serve >"$work/$name/out.log" 2>&1) &
+    pids+=($!); gh_pid[$name]=$!; gh_port[$name]=$port; gh_port[$name.admin]=$admin
+}
+start_gatehouse on
+start_gatehouse off GATEHOUSE_ACCESS_LOG=OFF
+wait_for "127.0.0.1:$up/"; wait_for "127.0.0.1:$nproxy/"
+wait_for "127.0.0.1:${gh_port[on.admin]}/healthz"; wait_for "127.0.0.1:${gh_port[off.admin]}/healthz"
 
 acurl() { curl -sf -H 'Content-Type: application/json' "$@"; }   # admin calls that change state
 json() { python3 -c "import json,sys;print(json.load(sys.stdin)$1)"; }
-account=$(acurl -XPOST "127.0.0.1:$admin/admin/v1/accounts" -d '{"email":"bench@example.com","password":"correct horse"}' | json '["id"]')
-key=$(acurl -XPOST "127.0.0.1:$admin/admin/v1/accounts/$account/api-keys" -d '{"name":"bench"}' | json '["key"]')
-app=$(acurl -XPOST "127.0.0.1:$admin/admin/v1/apps" -d "{\"owner_id\":$account,\"name\":\"Bench\",\"type\":\"confidential\",\"redirect_uris\":[\"https://a.example.com/cb\"],\"permissions\":[\"user.read\"]}")
-client=$(echo "$app" | json '["client_id"]'); secret=$(echo "$app" | json '["client_secret"]')
-acurl -XPATCH "127.0.0.1:$admin/admin/v1/apps/$client" -d '{"rate_limit_per_minute":1000000000}' >/dev/null
-token=$(curl -sf -u "$client:$secret" -d grant_type=client_credentials --data-urlencode "customer_key=$key" \
-    "127.0.0.1:$port/oauth/token" | json '["access_token"]')
+declare -A key token
+credentials() { # name: an account, its API key, an app and a client-credentials token on that node
+    local a=127.0.0.1:${gh_port[$1.admin]} account app client secret
+    account=$(acurl -XPOST "$a/admin/v1/accounts" -d '{"email":"bench@example.com","password":"correct horse"}' | json '["id"]')
+    key[$1]=$(acurl -XPOST "$a/admin/v1/accounts/$account/api-keys" -d '{"name":"bench"}' | json '["key"]')
+    app=$(acurl -XPOST "$a/admin/v1/apps" -d "{\"owner_id\":$account,\"name\":\"Bench\",\"type\":\"confidential\",\"redirect_uris\":[\"https://a.example.com/cb\"],\"permissions\":[\"user.read\"]}")
+    client=$(echo "$app" | json '["client_id"]'); secret=$(echo "$app" | json '["client_secret"]')
+    acurl -XPATCH "$a/admin/v1/apps/$client" -d '{"rate_limit_per_minute":1000000000}' >/dev/null
+    token[$1]=$(curl -sf -u "$client:$secret" -d grant_type=client_credentials --data-urlencode "customer_key=${key[$1]}" \
+        "127.0.0.1:${gh_port[$1]}/oauth/token" | json '["access_token"]')
+}
+credentials on; credentials off
 
-run() { # name, then wrk arguments
-    local name=$1; shift
-    wrk -t2 -c"$conns" -d2s "$@" >/dev/null 2>&1   # warm-up
-    local out; out=$(wrk -t2 -c"$conns" -d"${duration}s" --latency "$@")
-    local rps p50 p99
+# --- the cases: name|server (nginx, on, off)|wrk arguments (tab-separated)
+T=$'\t'
+CASES=(
+    "nginx-proxy|nginx|http://127.0.0.1:$nproxy/ping"
+    "gh-proxy|on|-H${T}Authorization: token ${key[on]}${T}http://127.0.0.1:${gh_port[on]}/v1.0/up/ping"
+    "gh-proxy-logoff|off|-H${T}Authorization: token ${key[off]}${T}http://127.0.0.1:${gh_port[off]}/v1.0/up/ping"
+    "gh-healthz|on|http://127.0.0.1:${gh_port[on]}/healthz"
+    "gh-me-token|on|-H${T}Authorization: Bearer ${token[on]}${T}http://127.0.0.1:${gh_port[on]}/v1.0/me"
+    "gh-me-key|on|-H${T}Authorization: token ${key[on]}${T}http://127.0.0.1:${gh_port[on]}/v1.0/me"
+    "gh-healthz-logoff|off|http://127.0.0.1:${gh_port[off]}/healthz"
+    "gh-me-token-logoff|off|-H${T}Authorization: Bearer ${token[off]}${T}http://127.0.0.1:${gh_port[off]}/v1.0/me"
+)
+if [ -n "${ONLY:-}" ]; then
+    kept=(); for c in "${CASES[@]}"; do [[ " $ONLY " == *" ${c%%|*} "* ]] && kept+=("$c"); done; CASES=("${kept[@]}")
+fi
+
+server_pids() { # the processes of a server: nginx's master and workers, or the Gatehouse JVM
+    if [ "$1" = nginx ]; then echo "$nginx_pid $(pgrep -P "$nginx_pid" | tr '\n' ' ')"; else echo "${gh_pid[$1]}"; fi
+}
+cpu_ticks() { local t=0 p; for p in $(server_pids "$1"); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo $t; }
+
+wrk_once() { # seconds, wrk arguments...; prints "requests/s wrk-cpu-seconds non-2xx"
+    local secs=$1; shift
+    local out; out=$( { TIMEFORMAT='%U %S'; time "${pin_wrk[@]}" wrk -t2 -c"$conns" -d"${secs}s" "$@" 2>&1; } 2>&1 )
+    local rps cpu bad
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-    p50=$(echo "$out" | awk '$1=="50%" {print $2}')
-    p99=$(echo "$out" | awk '$1=="99%" {print $2}')
-    if echo "$out" | grep -q "Non-2xx"; then echo "  ($name: $(echo "$out" | grep Non-2xx))" >&2; fi
-    echo "$name|$rps|$p50|$p99"
+    cpu=$(echo "$out" | tail -1 | awk '{print $1 + $2}')
+    bad=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+    echo "${rps:-0} $cpu ${bad:-0}"
 }
 
-results=()
-results+=("$(run "baseline GET /healthz" "http://127.0.0.1:$port/healthz")")
-results+=("$(run "GET /v1.0/me, access token" -H "Authorization: Bearer $token" "http://127.0.0.1:$port/v1.0/me")")
-results+=("$(run "GET /v1.0/me, API key" -H "Authorization: token $key" "http://127.0.0.1:$port/v1.0/me")")
-results+=("$(run "proxied GET /v1.0/up/ping, API key" -H "Authorization: token $key" "http://127.0.0.1:$port/v1.0/up/ping")")
-
-base=$(echo "${results[0]}" | cut -d'|' -f2)
-printf '%-38s %12s %10s %10s %8s\n' "run ($conns connections, ${duration}s)" "requests/s" "p50" "p99" "ratio"
-for r in "${results[@]}"; do
-    IFS='|' read -r name rps p50 p99 <<<"$r"
-    printf '%-38s %12s %10s %10s %7.0f%%\n' "$name" "$rps" "$p50" "$p99" "$(echo "$rps $base" | awk '{print 100*$1/$2}')"
+echo "bench/run.sh: $(date -u +%FT%TZ), $cores cores, pinning: ${pin_server[*]:-none} (server) / ${pin_wrk[*]:-none} (wrk, upstream);" \
+     "wrk -t2 -c$conns, ${warm}s warm-up, $runs × ${duration}s; load: $(uptime | sed 's/.*load/load/')"
+for c in "${CASES[@]}"; do
+    IFS='|' read -r name server args <<<"$c"; IFS=$T read -r -a a <<<"$args"
+    wrk_once "$warm" "${a[@]}" >/dev/null
 done
+declare -A rps_list server_cpu wrk_cpu
+for r in $(seq 1 "$runs"); do
+    for c in "${CASES[@]}"; do
+        IFS='|' read -r name server args <<<"$c"; IFS=$T read -r -a a <<<"$args"
+        jfr_on=0
+        if [ "${JFR:-}" = "$name" ] && [ "$server" != nginx ] && [ "$r" = 1 ]; then
+            "$JAVA_HOME/bin/jcmd" "${gh_pid[$server]}" JFR.start name=bench settings=profile filename="$root/bench-$name.jfr" >/dev/null; jfr_on=1
+        fi
+        before=$(cpu_ticks "$server")
+        read -r rps wcpu bad < <(wrk_once "$duration" "${a[@]}")
+        after=$(cpu_ticks "$server")
+        [ $jfr_on = 1 ] && "$JAVA_HOME/bin/jcmd" "${gh_pid[$server]}" JFR.stop name=bench >/dev/null
+        [ "$bad" != 0 ] && echo "  ($name run $r: $bad non-2xx answers)" >&2
+        rps_list[$name]+="$rps "
+        server_cpu[$name]=$(echo "${server_cpu[$name]:-0} $after $before $tck" | awk '{print $1 + ($2 - $3) / $4}')
+        wrk_cpu[$name]=$(echo "${wrk_cpu[$name]:-0} $wcpu" | awk '{print $1 + $2}')
+        echo "  round $r  $name  $rps req/s" >&2
+    done
+done
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+declare -A med
+printf '%-20s %12s  %-34s %12s %12s %14s\n' case "median req/s" "runs" "server CPU s" "wrk CPU s" "server CPU µs/req"
+for c in "${CASES[@]}"; do
+    name=${c%%|*}
+    med[$name]=$(echo "${rps_list[$name]}" | median)
+    per=$(echo "${server_cpu[$name]} ${rps_list[$name]}" | awk -v d="$duration" '{s=0; for (i=2; i<=NF; i++) s+=$i*d; printf "%.1f", s ? 1e6*$1/s : 0}')
+    printf '%-20s %12.0f  %-34s %12.1f %12.1f %14s\n' "$name" "${med[$name]}" "${rps_list[$name]}" "${server_cpu[$name]}" "${wrk_cpu[$name]}" "$per"
+done
+ratio() { # label, a, b, goal text
+    [ -n "${med[$2]:-}" ] && [ -n "${med[$3]:-}" ] || return 0
+    printf '%-52s %6.2f   (goal %s)\n' "$1" "$(echo "${med[$2]} ${med[$3]}" | awk '{print $1 / $2}')" "$4"
+}
+cost() { # label, with, without
+    [ -n "${med[$2]:-}" ] && [ -n "${med[$3]:-}" ] || return 0
+    printf '%-52s %5.1f%%   (goal <= 5%%)\n' "$1" "$(echo "${med[$2]} ${med[$3]}" | awk '{print 100 * (1 - $1 / $2)}')"
+}
+echo
+ratio "proxy: Gatehouse / nginx reverse proxy (log on)" gh-proxy nginx-proxy ">= 0.6"
+ratio "proxy: Gatehouse / nginx reverse proxy (log off)" gh-proxy-logoff nginx-proxy ">= 0.6"
+ratio "GET /v1.0/me token / own /healthz (log on)" gh-me-token gh-healthz ">= 0.95"
+ratio "GET /v1.0/me key / own /healthz (log on)" gh-me-key gh-healthz "—"
+cost "access log cost, /v1.0/me with a token" gh-me-token gh-me-token-logoff
+cost "access log cost, /healthz" gh-healthz gh-healthz-logoff
+cost "access log cost, proxy" gh-proxy gh-proxy-logoff
+
+if [ "${EXTRAS:-0}" = 1 ]; then
+    cleanup; trap - EXIT
+    for extra in grants startup; do
+        if [ -x "$root/bench/$extra.sh" ]; then echo; echo "== bench/$extra.sh"; "$root/bench/$extra.sh"; fi
+    done
+fi
