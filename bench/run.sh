@@ -20,7 +20,7 @@
 #   ONLY="nginx-proxy gh-proxy" bench/run.sh 1 5 3     # a subset, short (see CASES below for the names)
 #   EXTRAS=1 bench/run.sh      # then also bench/grants.sh and bench/startup.sh, when present
 #   JFR=gh-proxy bench/run.sh  # records a JFR profile of the Gatehouse (log on) node during that case's
-#                              # measured runs into bench-<case>.jfr (summary: bench/jfr-top.py FILE)
+#                              # measured runs into target/bench-<case>.jfr (summary: bench/jfr-top.py FILE)
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 . "$root/scripts/find-jdk.sh"
@@ -164,7 +164,7 @@ for r in $(seq 1 "$runs"); do
         IFS='|' read -r name server args <<<"$c"; IFS=$T read -r -a a <<<"$args"
         jfr_on=0
         if [ "${JFR:-}" = "$name" ] && [ "$server" != nginx ] && [ "$r" = 1 ]; then
-            "$JAVA_HOME/bin/jcmd" "${gh_pid[$server]}" JFR.start name=bench settings=profile filename="$root/bench-$name.jfr" >/dev/null; jfr_on=1
+            "$JAVA_HOME/bin/jcmd" "${gh_pid[$server]}" JFR.start name=bench settings=profile filename="$root/target/bench-$name.jfr" >/dev/null; jfr_on=1
         fi
         before=$(cpu_ticks "$server")
         read -r rps wcpu bad < <(wrk_once "$duration" "${a[@]}")
@@ -179,21 +179,26 @@ for r in $(seq 1 "$runs"); do
 done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-declare -A med
+declare -A med percpu
 printf '%-20s %12s  %-34s %12s %12s %14s\n' case "median req/s" "runs" "server CPU s" "wrk CPU s" "server CPU µs/req"
 for c in "${CASES[@]}"; do
     name=${c%%|*}
     med[$name]=$(echo "${rps_list[$name]}" | median)
     per=$(echo "${server_cpu[$name]} ${rps_list[$name]}" | awk -v d="$duration" '{s=0; for (i=2; i<=NF; i++) s+=$i*d; printf "%.1f", s ? 1e6*$1/s : 0}')
+    percpu[$name]=$per
     printf '%-20s %12.0f  %-34s %12.1f %12.1f %14s\n' "$name" "${med[$name]}" "${rps_list[$name]}" "${server_cpu[$name]}" "${wrk_cpu[$name]}" "$per"
 done
+# Each ratio twice: from the median requests/s, and from the server's CPU µs per request (the steadier of
+# the two on a shared machine: it does not move when another process takes the server's core for a while).
 ratio() { # label, a, b, goal text
     [ -n "${med[$2]:-}" ] && [ -n "${med[$3]:-}" ] || return 0
-    printf '%-52s %6.2f   (goal %s)\n' "$1" "$(echo "${med[$2]} ${med[$3]}" | awk '{print $1 / $2}')" "$4"
+    printf '%-52s %6.2f   by CPU/request %5.2f   (goal %s)\n' "$1" "$(echo "${med[$2]} ${med[$3]}" | awk '{print $1 / $2}')" \
+        "$(echo "${percpu[$2]} ${percpu[$3]}" | awk '{print $1 ? $2 / $1 : 0}')" "$4"
 }
 cost() { # label, with, without
     [ -n "${med[$2]:-}" ] && [ -n "${med[$3]:-}" ] || return 0
-    printf '%-52s %5.1f%%   (goal <= 5%%)\n' "$1" "$(echo "${med[$2]} ${med[$3]}" | awk '{print 100 * (1 - $1 / $2)}')"
+    printf '%-52s %5.1f%%   by CPU/request %5.1f%%   (goal <= 5%%)\n' "$1" "$(echo "${med[$2]} ${med[$3]}" | awk '{print 100 * (1 - $1 / $2)}')" \
+        "$(echo "${percpu[$2]} ${percpu[$3]}" | awk '{print $1 ? 100 * (1 - $2 / $1) : 0}')"
 }
 echo
 ratio "proxy: Gatehouse / nginx reverse proxy (log on)" gh-proxy nginx-proxy ">= 0.6"
