@@ -51,7 +51,10 @@ cleanup() {
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-wait_for() { for _ in $(seq 1 300); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; echo "bench/run.sh: $1 never answered" >&2; exit 1; }
+wait_for() { # url: up to two minutes (a loaded machine, or the launcher making its start-up cache)
+    for _ in $(seq 1 1200); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done
+    echo "bench/run.sh: $1 never answered" >&2; tail -n 20 "$work"/*/out.log >&2 2>/dev/null; exit 1
+}
 
 # --- nginx: the upstream (on wrk's core) and the reverse-proxy baseline (on the server cores)
 up=$(free_port); nproxy=$(free_port)
