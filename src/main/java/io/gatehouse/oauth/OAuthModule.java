@@ -71,6 +71,11 @@ public final class OAuthModule {
         authorizations.endGrantsWithTheirApiKey();
     }
 
+    /** The handler the token endpoint uses for this grant type (benchmarks drive it without HTTP); null if none. */
+    public GrantHandler grantHandler(String grantType) {
+        return grantHandlers.get(grantType);
+    }
+
     public void registerPublic(Router r) {
         new MetadataEndpoints(issuer, signingKeys, () -> List.copyOf(apps.catalog.all().keySet())).register(r);
         new UserInfoEndpoint(accessTokens, idTokens).register(r);
