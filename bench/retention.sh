@@ -11,4 +11,5 @@ root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$root"
 mvn -B -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 cp="target/test-classes:target/classes:$(cat target/bench.classpath)"
-exec "$JAVA_HOME/bin/java" -cp "$cp" io.gatehouse.bench.RetentionBench "${@:-10000}"
+# BENCH_JAVA_OPTS: e.g. -Dbench.step=20 (ms of test time per token response, default 10), -Dbench.workers=6
+exec "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "$cp" io.gatehouse.bench.RetentionBench "${@:-10000}"
