@@ -328,7 +328,15 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         if (syncer != null) {
-            syncer.shutdownNow();
+            // Never interrupt it: an interrupt during FileChannel.force closes H2's file under it.
+            syncer.shutdown();
+            try {
+                if (!syncer.awaitTermination(30, TimeUnit.SECONDS)) {
+                    LOG.warn("Embedded database: the once-a-second sync did not finish within 30 s; closing anyway");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (groupFlush != null) {
             LOG.info("Embedded database: {} commits made durable in {} file writes", groupFlush.commits(), groupFlush.flushes());
