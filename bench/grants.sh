@@ -11,7 +11,8 @@
 # PIN=0 turns that off.
 #   bench/grants.sh [runs=3] [seconds=15] [warm-up seconds=10]
 #   KEYCLOAK=1 bench/grants.sh          # also Keycloak
-#   ONLY="spring gh-rs256" bench/grants.sh   # a subset (spring gh-rs256 gh-es256 gh-eddsa keycloak)
+#   ONLY="spring gh-rs256" bench/grants.sh   # a subset (spring gh-rs256 gh-es256 gh-eddsa keycloak base-rs256 base-es256)
+#   BASE_JAR=/tmp/old/gatehouse.jar ONLY="base-rs256 gh-rs256" bench/grants.sh   # an older build (its jar) as base-*
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 . "$root/scripts/find-jdk.sh"
@@ -39,7 +40,7 @@ stop_server() {
 cleanup() {
     local rc=$?
     if [ "$rc" != 0 ]; then for f in "$work"/*.log; do [ -f "$f" ] && { echo "== $f" >&2; tail -20 "$f" >&2; }; done; fi
-    stop_server; rm -rf "$work"
+    stop_server; [ -z "${KEEP_LOGS:-}" ] || cp "$work"/*.log "$KEEP_LOGS"/ 2>/dev/null; rm -rf "$work"
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
@@ -101,12 +102,14 @@ measure() { # name, url, lua file
     echo "  $name:$list grants/s (median ${median[$name]}), CPU s server ${cpu_server[$name]} / wrk ${cpu_wrk[$name]}, non-2xx $errs" >&2
 }
 
-start_gatehouse() { # name, algorithm
-    local name=$1 alg=$2 port admin a account key app client secret
+start_gatehouse() { # name, algorithm, [jar instead of ./gatehouse]
+    local name=$1 alg=$2 jar=${3:-} port admin a account key app client secret
     port=$(free_port); admin=$(free_port); mkdir -p "$work/$name"
-    (cd "$work/$name" && GATEHOUSE_TOKEN_SIGNING_ALG=$alg GATEHOUSE_PORT=$port GATEHOUSE_ADMIN_PORT=$admin GATEHOUSE_BIND=127.0.0.1 \
-        GATEHOUSE_DATA_DIR="$work/$name/data" GATEHOUSE_API_KEY_RATE_LIMIT=1000000000 \
-        exec "${pin_server[@]}" "$root/gatehouse" serve >"$work/$name.log" 2>&1) &
+    local launcher=("$root/gatehouse")
+    [ -z "$jar" ] || launcher=("$JAVA_HOME/bin/java" ${GATEHOUSE_JAVA_OPTS:-} -jar "$jar")
+    (cd "$work/$name" && export GATEHOUSE_TOKEN_SIGNING_ALG=$alg GATEHOUSE_PORT=$port GATEHOUSE_ADMIN_PORT=$admin \
+        GATEHOUSE_BIND=127.0.0.1 GATEHOUSE_DATA_DIR="$work/$name/data" GATEHOUSE_API_KEY_RATE_LIMIT=1000000000 \
+        && exec "${pin_server[@]}" "${launcher[@]}" serve >"$work/$name.log" 2>&1) &
     server_pid=$!
     wait_for "127.0.0.1:$admin/readyz" "Gatehouse ($alg)"
     a="127.0.0.1:$admin/admin/v1"
@@ -171,6 +174,8 @@ for s in $only; do
         gh-rs256) start_gatehouse gh-rs256 RS256 ;;
         gh-es256) start_gatehouse gh-es256 ES256 ;;
         gh-eddsa) start_gatehouse gh-eddsa EdDSA ;;
+        base-rs256) start_gatehouse base-rs256 RS256 "${BASE_JAR:?BASE_JAR: the jar of the older build}" ;;
+        base-es256) start_gatehouse base-es256 ES256 "${BASE_JAR:?BASE_JAR: the jar of the older build}" ;;
         keycloak) start_keycloak ;;
         *) echo "bench/grants.sh: unknown server $s" >&2; exit 2 ;;
     esac
@@ -183,7 +188,7 @@ echo "|---|---|---|---|---|---|---|"
 for s in $only; do
     ratio=$([ -n "$base" ] && echo "${median[$s]} $base" | awk '{printf "%.2f", $1/$2}' || echo -)
     share=$(echo "${median[$s]} $ceiling" | awk '{printf "%.0f%%", 100*$1/$2}')
-    [ "$s" = gh-es256 ] || [ "$s" = gh-eddsa ] && share="(not RS256)"
+    case $s in *es256 | *eddsa) share="(not RS256)" ;; esac
     echo "| $s | $(echo "${all_runs[$s]}" | sed 's/^ //; s/ / · /g') | ${median[$s]} | $ratio | $share | ${cpu_server[$s]} / ${cpu_wrk[$s]} | ${errors[$s]} |"
 done
 echo

@@ -1,5 +1,6 @@
 package io.gatehouse.audit;
 
+import io.gatehouse.store.GroupCommit;
 import io.gatehouse.store.IdGenerator;
 import io.gatehouse.store.Jdbc;
 import java.time.Clock;
@@ -26,12 +27,14 @@ public final class Audit {
     private final Jdbc jdbc;
     private final IdGenerator ids;
     private final Clock clock;
+    private final GroupCommit groupCommit;
 
     public Audit(AuditStore store, Jdbc jdbc, IdGenerator ids, Clock clock) {
         this.store = store;
         this.jdbc = jdbc;
         this.ids = ids;
         this.clock = clock;
+        this.groupCommit = new GroupCommit(jdbc);
     }
 
     /** An audit log in memory without a database (transactions are then just the work), for tests. */
@@ -58,16 +61,37 @@ public final class Audit {
     }
 
     /**
+     * Runs inserts, and the audit events of them, in a transaction shared with other threads' concurrent
+     * calls (group commit, {@link GroupCommit}); returns once that transaction has committed. The work may
+     * run on another thread: it must only insert through stores, with events made beforehand by
+     * {@link #describe} and written by {@link #insert}, never {@link #record} (which reads this thread's
+     * request context).
+     */
+    public void inGroupCommit(Runnable work) {
+        groupCommit.run(work);
+    }
+
+    /**
      * Writes the event: inside the caller's transaction when there is one (same connection, so it
      * commits or rolls back with the change), else on its own. Returns what was written.
      */
     public AuditEvent record(Event e) {
-        AuditContext.Request ctx = AuditContext.current();
-        String actor = e.actorSet ? e.actor : ctx.actor().get();
-        AuditEvent event = new AuditEvent(ids.next(), clock.instant(), e.type.wire(), actor, e.accountId, e.clientId,
-                ctx.ip(), ctx.requestId(), e.details);
+        AuditEvent event = describe(e);
         store.insert(event);
         return event;
+    }
+
+    /** The event as {@link #record} would write it (id, time, and this thread's request context), not yet written. */
+    public AuditEvent describe(Event e) {
+        AuditContext.Request ctx = AuditContext.current();
+        String actor = e.actorSet ? e.actor : ctx.actor().get();
+        return new AuditEvent(ids.next(), clock.instant(), e.type.wire(), actor, e.accountId, e.clientId,
+                ctx.ip(), ctx.requestId(), e.details);
+    }
+
+    /** Writes an event made by {@link #describe}, in the current transaction if there is one. */
+    public void insert(AuditEvent event) {
+        store.insert(event);
     }
 
     public List<AuditEvent> find(AuditQuery q) {

@@ -2,6 +2,7 @@ package io.gatehouse.oauth;
 
 import io.gatehouse.app.App;
 import io.gatehouse.audit.Audit;
+import io.gatehouse.audit.AuditEvent;
 import io.gatehouse.audit.AuditType;
 import io.gatehouse.auth.Secrets;
 import io.gatehouse.revocation.Revocations;
@@ -81,10 +82,15 @@ public final class Tokens {
     public TokenResponse newGrant(App app, long accountId, String grantType, List<String> scope, Long apiKeyId) {
         String refresh = issuer.newRefreshToken();
         Grant grant = new Grant(ids.next(), app.clientId(), accountId, grantType, scope, apiKeyId, clock.instant(), null);
-        audit.inTransactionRun(() -> {
-            grants.createGrant(grant, Secrets.sha256(refresh), refreshExpiry(grant.createdAt()));
-            audit.record(Audit.event(AuditType.AUTHORIZATION_GRANTED).account(accountId).client(app.clientId())
-                    .detail("grant_type", grantType).detail("scope", scope).detail("grant_id", grant.id()));
+        String refreshHash = Secrets.sha256(refresh);
+        Instant refreshExpiresAt = refreshExpiry(grant.createdAt());
+        AuditEvent granted = audit.describe(Audit.event(AuditType.AUTHORIZATION_GRANTED).account(accountId).client(app.clientId())
+                .detail("grant_type", grantType).detail("scope", scope).detail("grant_id", grant.id()));
+        // The grant, its refresh token and the audit event commit together, in a commit shared with concurrent
+        // grants (group commit); the answer goes out only after that commit.
+        audit.inGroupCommit(() -> {
+            grants.createGrant(grant, refreshHash, refreshExpiresAt);
+            audit.insert(granted);
         });
         return respond(app, grant, scope, refresh);
     }

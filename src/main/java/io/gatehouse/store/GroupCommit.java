@@ -1,0 +1,129 @@
+package io.gatehouse.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Group commit: the writes of concurrent callers share one transaction and one commit, and each caller
+ * returns only after the commit that holds its writes (never before its writes are durable).
+ * <p>
+ * No thread of its own: the first caller that finds no commit under way becomes the leader, takes every
+ * write queued so far (its own included), runs them in one transaction and commits; callers arriving
+ * meanwhile queue, and when the commit ends one of them leads the next group. Under no concurrency a
+ * group is one write, as without this class. If a group's transaction fails, each of its writes is run
+ * again in a transaction of its own, so one bad write fails only its caller.
+ * <p>
+ * A write may run on another caller's thread: it must only write through the stores (which join the
+ * leader's transaction) and must not read the caller's thread-locals (audit context, request).
+ */
+public final class GroupCommit {
+    private final Jdbc jdbc;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition committed = lock.newCondition();
+    private List<Write> queue = new ArrayList<>();
+    private boolean committing;
+
+    private static final class Write {
+        final Runnable work;
+        boolean done;
+        Throwable failure;
+
+        Write(Runnable work) {
+            this.work = work;
+        }
+    }
+
+    /** @param jdbc null for stores without a database (tests): each write then just runs */
+    public GroupCommit(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Runs {@code work} in a transaction shared with concurrent callers; returns once it is committed. */
+    public void run(Runnable work) {
+        if (jdbc == null || jdbc.inTransaction()) {
+            // no database, or already in a transaction: the write belongs to that one
+            work.run();
+            return;
+        }
+        Write mine = new Write(work);
+        List<Write> group;
+        lock.lock();
+        try {
+            queue.add(mine);
+            while (committing && !mine.done) {
+                committed.awaitUninterruptibly();
+            }
+            if (mine.done) {
+                rethrow(mine);
+                return;
+            }
+            committing = true;
+        } finally {
+            lock.unlock();
+        }
+        // Let the callers that are ready to run reach the queue first: on a virtual-thread carrier a commit
+        // is CPU work that nobody else runs beside, so without this the groups would stay single writes.
+        Thread.yield();
+        lock.lock();
+        try {
+            group = queue;
+            queue = new ArrayList<>();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            commit(group);
+        } finally {
+            lock.lock();
+            try {
+                for (Write w : group) {
+                    w.done = true;
+                }
+                committing = false;
+                committed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+        rethrow(mine);
+    }
+
+    private void commit(List<Write> group) {
+        try {
+            jdbc.inTransaction(c -> {
+                for (Write w : group) {
+                    w.work.run();
+                }
+                return null;
+            });
+            return;
+        } catch (RuntimeException | Error e) {
+            if (group.size() == 1) {
+                group.get(0).failure = e;
+                return;
+            }
+        }
+        // The group's transaction was rolled back: each write again on its own, with its own outcome.
+        for (Write w : group) {
+            try {
+                jdbc.inTransaction(c -> {
+                    w.work.run();
+                    return null;
+                });
+            } catch (RuntimeException | Error e) {
+                w.failure = e;
+            }
+        }
+    }
+
+    private static void rethrow(Write w) {
+        switch (w.failure) {
+            case null -> { }
+            case RuntimeException e -> throw e;
+            case Error e -> throw e;
+            default -> throw new IllegalStateException(w.failure);
+        }
+    }
+}
