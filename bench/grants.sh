@@ -5,8 +5,9 @@
 # Each server runs alone: started, set up, warmed up, measured, stopped, then the next. For each: wrk -t2 -c32
 # with one Lua POST script (HTTP Basic, grant_type=client_credentials), a warm-up, then runs of the given
 # length; prints every run, the median, the ratio to Spring AS, the CPU seconds each side used in the
-# measured runs, and the share of the RS256 signing ceiling (RS256 signs/s of the server's cores, measured
-# by bench/SignCeiling.java at the start of the run).
+# measured runs (and grants per server CPU second, steadier than grants/s on a shared machine), and the
+# share of the RS256 signing ceiling (RS256 signs/s of the server's cores, measured by bench/SignCeiling.java
+# at the start of the run; also per CPU second: grants per server CPU s / signs per CPU s).
 # With two or more cores, wrk runs on the last core and the servers (and the ceiling) on the others (taskset);
 # PIN=0 turns that off.
 #   bench/grants.sh [runs=3] [seconds=15] [warm-up seconds=10]
@@ -35,7 +36,9 @@ fi
 work=$(mktemp -d)
 server_pid=""
 stop_server() {
-    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=""; fi
+    if [ -n "$server_pid" ]; then
+        for child in $(pgrep -P "$server_pid" || true); do kill "$child" 2>/dev/null || true; done
+        kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=""; fi
 }
 cleanup() {
     local rc=$?
@@ -45,8 +48,8 @@ cleanup() {
 trap cleanup EXIT
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 json() { python3 -c "import json,sys;print(json.load(sys.stdin)$1)"; }
-wait_for() { # url, what
-    for _ in $(seq 1 600); do curl -sf -o /dev/null "$1" && return 0; kill -0 "$server_pid" 2>/dev/null || break; sleep 0.2; done
+wait_for() { # url, what, [tries of 0.2 s]
+    for _ in $(seq 1 "${3:-600}"); do curl -sf -o /dev/null "$1" && return 0; kill -0 "$server_pid" 2>/dev/null || break; sleep 0.2; done
     echo "bench/grants.sh: $2 did not start" >&2; return 1
 }
 cpu_seconds() { # user+system CPU seconds of a process and its reaped children so far
@@ -77,10 +80,10 @@ if [[ " $only " == *" keycloak "* ]] && [ ! -x "$kc_home/bin/kc.sh" ]; then
 fi
 
 # --- the RS256 signing ceiling of the server's cores ---
-ceiling=$("${pin_server[@]}" "$JAVA_HOME/bin/java" "$root/bench/SignCeiling.java" "$server_cores" 5)
+read -r ceiling signs_per_cpu < <("${pin_server[@]}" "$JAVA_HOME/bin/java" "$root/bench/SignCeiling.java" "$server_cores" 5)
 
 # --- one server at a time ---
-declare -A median cpu_server cpu_wrk errors all_runs
+declare -A median cpu_server cpu_wrk errors all_runs per_cpu
 measure() { # name, url, lua file
     local name=$1 url=$2 script=$3 out rps s0 w0 s1 w1 list="" errs=0
     "${pin_wrk[@]}" wrk -t2 -c32 -d"${warm}s" -s "$script" "$url" >/dev/null
@@ -98,7 +101,10 @@ measure() { # name, url, lua file
     median[$name]=$(echo "$list" | tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
     all_runs[$name]=$list
     cpu_server[$name]=$(echo "$s0 $s1" | awk '{printf "%.1f", $2 - $1}')
+    # on a shared machine the server may get less than its cores: grants per CPU second it used is steadier
+    per_cpu[$name]=$(echo "$list" | awk -v d="$duration" -v c="${cpu_server[$name]}" '{for (i = 1; i <= NF; i++) n += $i * d} END {printf "%.0f", n / c}')
     errors[$name]=$errs
+    echo "$name|$list|${median[$name]}|${cpu_server[$name]}|${cpu_wrk[$name]}|${per_cpu[$name]}|$errs" >>"$work/results"
     echo "  $name:$list grants/s (median ${median[$name]}), CPU s server ${cpu_server[$name]} / wrk ${cpu_wrk[$name]}, non-2xx $errs" >&2
 }
 
@@ -146,7 +152,7 @@ start_keycloak() {
     (KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin-bench exec "${pin_server[@]}" "$kc_home/bin/kc.sh" start-dev \
         --http-port="$port" --http-management-port="$mgmt" --http-host=127.0.0.1 --health-enabled=true >"$work/keycloak.log" 2>&1) &
     server_pid=$!
-    wait_for "127.0.0.1:$mgmt/health/ready" Keycloak
+    wait_for "127.0.0.1:$mgmt/health/ready" Keycloak 1500
     kc=http://127.0.0.1:$port
     admin_token=$(curl -sSf -d grant_type=password -d client_id=admin-cli -d username=admin -d password=admin-bench \
         "$kc/realms/master/protocol/openid-connect/token" | json '["access_token"]')
@@ -168,29 +174,40 @@ start_keycloak() {
 
 echo "bench/grants.sh $(date -u '+%Y-%m-%d %H:%M UTC'), $cores cores, server on CPUs $server_cpus, wrk on $wrk_cpus;" \
     "wrk -t2 -c32, ${warm} s warm-up, $runs × ${duration} s; load: $(uptime | sed 's/.*load average: //')"
+touch "$work/results"
 for s in $only; do
-    case $s in
-        spring) start_spring ;;
-        gh-rs256) start_gatehouse gh-rs256 RS256 ;;
-        gh-es256) start_gatehouse gh-es256 ES256 ;;
-        gh-eddsa) start_gatehouse gh-eddsa EdDSA ;;
-        base-rs256) start_gatehouse base-rs256 RS256 "${BASE_JAR:?BASE_JAR: the jar of the older build}" ;;
-        base-es256) start_gatehouse base-es256 ES256 "${BASE_JAR:?BASE_JAR: the jar of the older build}" ;;
-        keycloak) start_keycloak ;;
-        *) echo "bench/grants.sh: unknown server $s" >&2; exit 2 ;;
-    esac
+    # each server in a subshell: one that fails to start is reported, and the others still run
+    set +e
+    (set -e; trap stop_server EXIT
+          case $s in
+            spring) start_spring ;;
+            gh-rs256) start_gatehouse gh-rs256 RS256 ;;
+            gh-es256) start_gatehouse gh-es256 ES256 ;;
+            gh-eddsa) start_gatehouse gh-eddsa EdDSA ;;
+            base-rs256) start_gatehouse base-rs256 RS256 "${BASE_JAR:?BASE_JAR: the jar of the older build}" ;;
+            base-es256) start_gatehouse base-es256 ES256 "${BASE_JAR:?BASE_JAR: the jar of the older build}" ;;
+            keycloak) start_keycloak ;;
+            *) echo "bench/grants.sh: unknown server $s" >&2; exit 2 ;;
+          esac)
+    rc=$?
+    set -e
+    if [ "$rc" != 0 ]; then echo "  $s: failed (log tail below)" >&2; tail -5 "$work/$s.log" >&2 2>/dev/null || true; fi
 done
+while IFS='|' read -r n l m cs cw pc e; do
+    all_runs[$n]=$l; median[$n]=$m; cpu_server[$n]=$cs; cpu_wrk[$n]=$cw; per_cpu[$n]=$pc; errors[$n]=$e
+done <"$work/results"
 
 base=${median[spring]:-}
 echo
-echo "| server | runs (grants/s) | median | × Spring AS | share of RS256 ceiling | CPU s server / wrk | non-2xx |"
-echo "|---|---|---|---|---|---|---|"
+echo "| server | runs (grants/s) | median | × Spring AS (grants/s / per CPU s) | share of RS256 ceiling (wall / CPU) | CPU s server / wrk | grants per server CPU s | non-2xx |"
+echo "|---|---|---|---|---|---|---|---|"
 for s in $only; do
-    ratio=$([ -n "$base" ] && echo "${median[$s]} $base" | awk '{printf "%.2f", $1/$2}' || echo -)
-    share=$(echo "${median[$s]} $ceiling" | awk '{printf "%.0f%%", 100*$1/$2}')
+    if [ -z "${median[$s]:-}" ]; then echo "| $s | did not run (see above) | | | | | | |"; continue; fi
+    ratio=$([ -n "$base" ] && echo "${median[$s]} $base ${per_cpu[$s]} ${per_cpu[spring]}" | awk '{printf "%.2f / %.2f", $1/$2, $3/$4}' || echo -)
+    share=$(echo "${median[$s]} $ceiling ${per_cpu[$s]} $signs_per_cpu" | awk '{printf "%.0f%% / %.0f%%", 100*$1/$2, 100*$3/$4}')
     case $s in *es256 | *eddsa) share="(not RS256)" ;; esac
-    echo "| $s | $(echo "${all_runs[$s]}" | sed 's/^ //; s/ / · /g') | ${median[$s]} | $ratio | $share | ${cpu_server[$s]} / ${cpu_wrk[$s]} | ${errors[$s]} |"
+    echo "| $s | $(echo "${all_runs[$s]}" | sed 's/^ //; s/ / · /g') | ${median[$s]} | $ratio | $share | ${cpu_server[$s]} / ${cpu_wrk[$s]} | ${per_cpu[$s]} | ${errors[$s]} |"
 done
 echo
-echo "RS256 signing ceiling of the server's $server_cores core(s): $ceiling signs/s (bench/SignCeiling.java, JDK SunRsaSign, 2048-bit)"
+echo "RS256 signing ceiling of the server's $server_cores core(s): $ceiling signs/s; $signs_per_cpu signs per CPU second (bench/SignCeiling.java, JDK SunRsaSign, 2048-bit)"
 echo "load after: $(uptime | sed 's/.*load average: //')"
