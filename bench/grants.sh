@@ -88,7 +88,8 @@ measure() { # name, url, lua file
     local name=$1 url=$2 script=$3 out rps s0 w0 s1 w1 list="" errs=0
     "${pin_wrk[@]}" wrk -t2 -c32 -d"${warm}s" -s "$script" "$url" >/dev/null
     s0=$(cpu_seconds "$server_pid")
-    w0=$(cpu_seconds $$)   # wrk's CPU reaches this shell's children's time when its subshell is reaped
+    local me=$BASHPID
+    w0=$(cpu_seconds "$me")   # wrk (a child of this subshell) counts in its children's CPU time once reaped
     for _ in $(seq 1 "$runs"); do
         out=$("${pin_wrk[@]}" wrk -t2 -c32 -d"${duration}s" -s "$script" "$url")
         rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
@@ -96,7 +97,7 @@ measure() { # name, url, lua file
         list="$list $rps"
     done
     s1=$(cpu_seconds "$server_pid")
-    w1=$(cpu_seconds $$)
+    w1=$(cpu_seconds "$me")
     cpu_wrk[$name]=$(echo "$w0 $w1" | awk '{printf "%.1f", $2 - $1}')
     median[$name]=$(echo "$list" | tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
     all_runs[$name]=$list
