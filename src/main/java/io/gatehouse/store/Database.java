@@ -52,6 +52,9 @@ public final class Database implements AutoCloseable {
     }
 
     private ScheduledExecutorService syncer;
+    /** Dedicated connections of the flush leader and of the sync thread (embedded database only). */
+    private Connection flushConnection;
+    private volatile Connection syncConnection;
 
     public static Database open(Settings settings, MeterRegistry metrics) {
         if (settings.usesPostgres()) {
@@ -294,8 +297,35 @@ public final class Database implements AutoCloseable {
 
     /** H2's CHECKPOINT writes every committed change to the file (one MVStore chunk). */
     private void checkpoint() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CHECKPOINT");
+        // Its own connection, not the pool's: a flush must never queue behind requests for a connection
+        // while every committer waits for it. Used only by the flush leader (GroupFlush's lock).
+        flushConnection = run(flushConnection, "CHECKPOINT");
+    }
+
+    /** Runs one statement on a dedicated connection, opening it first if needed; a failure drops it. */
+    private Connection run(Connection dedicated, String sql) throws SQLException {
+        Connection c = dedicated;
+        try {
+            if (c == null) {
+                c = DriverManager.getConnection(dataSource.getJdbcUrl(), dataSource.getUsername(), dataSource.getPassword());
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute(sql);
+            }
+            return c;
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // already broken
+            }
         }
     }
 
@@ -303,12 +333,18 @@ public final class Database implements AutoCloseable {
     private void syncEverySecond() {
         syncer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("gatehouse-db-sync").daemon().factory());
         syncer.scheduleWithFixedDelay(() -> {
-            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-                s.execute("CHECKPOINT SYNC");
+            try {
+                syncConnection = run(syncConnection, "CHECKPOINT SYNC");
             } catch (Throwable e) {
+                syncConnection = null;
                 LOG.warn("Embedded database: forcing the file to disk failed; trying again in a second", e);
             }
         }, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Tests: make group commit flush with {@code flusher} (e.g. one that fails once). */
+    void flushWith(GroupFlush.Flusher flusher) {
+        groupFlush.flushWith(flusher);
     }
 
     /** File flushes made by group commit so far (embedded database; 0 on PostgreSQL). */
@@ -338,9 +374,11 @@ public final class Database implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        closeQuietly(syncConnection);
         if (groupFlush != null) {
             LOG.info("Embedded database: {} commits made durable in {} file writes", groupFlush.commits(), groupFlush.flushes());
         }
+        closeQuietly(flushConnection);
         dataSource.close();
         release(dataDirLock);
     }

@@ -99,6 +99,12 @@ public final class GroupCommit {
                 return null;
             });
             return;
+        } catch (UnconfirmedCommitException e) {
+            // Committed, only its flush failed: running the writes again would make them twice.
+            for (Write w : group) {
+                w.failure = e;
+            }
+            return;
         } catch (RuntimeException | Error e) {
             if (group.size() == 1) {
                 group.get(0).failure = e;

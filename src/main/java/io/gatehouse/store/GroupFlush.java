@@ -18,7 +18,7 @@ final class GroupFlush {
         void flush() throws SQLException;
     }
 
-    private final Flusher flusher;
+    private volatile Flusher flusher;
     private final ReentrantLock flushing = new ReentrantLock();
     /** Commits that asked to be made durable, numbered in the order they asked. */
     private final AtomicLong committed = new AtomicLong();
@@ -45,6 +45,11 @@ final class GroupFlush {
         } finally {
             flushing.unlock();
         }
+    }
+
+    /** Tests: flush with this instead (e.g. one that fails). */
+    void flushWith(Flusher replacement) {
+        flusher = replacement;
     }
 
     /** Commits made durable so far. */

@@ -157,11 +157,12 @@ public final class Jdbc {
         return result;
     }
 
+    /** After a commit: a failure here is {@link UnconfirmedCommitException}, never one that invites a retry of the work. */
     private void awaitDurable() {
         try {
             db.awaitDurable();
         } catch (SQLException e) {
-            throw translate(e);
+            throw new UnconfirmedCommitException(e);
         }
     }
 

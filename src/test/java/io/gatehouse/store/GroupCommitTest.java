@@ -84,4 +84,26 @@ class GroupCommitTest {
         })).hasMessage("the outer work fails");
         assertThat(jdbc.count("SELECT COUNT(*) FROM probe")).isZero();
     }
+
+    @Test
+    void a_write_that_committed_but_whose_flush_failed_fails_its_caller_and_is_never_run_again() {
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean failNext = new java.util.concurrent.atomic.AtomicBoolean(true);
+        db.flushWith(() -> {
+            if (failNext.getAndSet(false)) {
+                throw new java.sql.SQLException("disk full");
+            }
+        });
+
+        assertThatThrownBy(() -> group.run(() -> {
+            runs.incrementAndGet();
+            jdbc.update("INSERT INTO probe (id, name) VALUES (1, 'once')");
+        })).isInstanceOf(UnconfirmedCommitException.class);
+
+        // Committed once, not re-run (a re-run would have hit the primary key, or written it twice).
+        assertThat(runs).hasValue(1);
+        assertThat(jdbc.count("SELECT COUNT(*) FROM probe WHERE id = 1")).isEqualTo(1);
+        // The next commit flushes again.
+        assertThat(jdbc.update("INSERT INTO probe (id, name) VALUES (2, 'next')")).isEqualTo(1);
+    }
 }
