@@ -21,17 +21,15 @@ import io.gatehouse.revocation.RevocationModule;
 import io.gatehouse.store.Database;
 import io.gatehouse.store.IdGenerator;
 import io.gatehouse.store.Jdbc;
+import io.gatehouse.testing.MutableClock;
 import io.gatehouse.testing.TestDatabases;
 import io.gatehouse.token.TokenModule;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -74,40 +72,7 @@ public final class RetentionBench {
     /** Rotations at once: fewer than the connection pool (8 on H2). */
     private static final int WORKERS = Integer.getInteger("bench.workers", 6);
 
-    /** A test clock of its own (the project's test clocks are being merged elsewhere). */
-    static final class BenchClock extends Clock {
-        private volatile long millis;
-
-        BenchClock(Instant start) {
-            this.millis = start.toEpochMilli();
-        }
-
-        void advance(long ms) {
-            millis += ms;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-
-        @Override
-        public long millis() {
-            return millis;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
-    private final BenchClock clock = new BenchClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final boolean postgres;
     private final boolean verifyAll;
     private final Path dataDir;
@@ -173,7 +138,7 @@ public final class RetentionBench {
         this.apiKey = apiKeys.apiKeys.create(account, "bench", "", null).key();
         this.clientId = apps.apps.create(account, new Apps.Registration("Bench", "", App.ClientType.CONFIDENTIAL,
                 List.of("https://a.example.com/cb"), List.of("user.read"), Set.of())).app().clientId();
-        clock.advance(RETENTION.toMillis() + 1);
+        clock.advance(Duration.ofMillis(RETENTION.toMillis() + 1));
     }
 
     public static void main(String[] args) throws Exception {
@@ -209,7 +174,7 @@ public final class RetentionBench {
         ExecutorService pool = Executors.newFixedThreadPool(WORKERS);
         try {
             while (issued.get() < n) {
-                clock.advance(STEP_MILLIS * WORKERS);
+                clock.advance(Duration.ofMillis(STEP_MILLIS * WORKERS));
                 List<Callable<Step>> tick = new ArrayList<>(WORKERS);
                 for (int i = 0; i < WORKERS; i++) {
                     long k = ++rotations;
@@ -253,11 +218,11 @@ public final class RetentionBench {
         }
         // Nothing more happens: past the retention, only live rows may be left; past the access tokens' lifetime
         // too, no revoked access token is left either.
-        clock.advance(RETENTION.toMillis() + 1);
+        clock.advance(Duration.ofMillis(RETENTION.toMillis() + 1));
         retention.run();
         System.out.println("after the retention with nothing new:");
         checkpoint();
-        clock.advance(accessTtl.toMillis() + RETENTION.toMillis() + 1);
+        clock.advance(Duration.ofMillis(accessTtl.toMillis() + RETENTION.toMillis() + 1));
         retention.run();
         System.out.println("after the access tokens' lifetime too:");
         checkpoint();
