@@ -47,9 +47,31 @@ final class ApiClient {
         return call(c, method, path, body);
     }
 
+    /**
+     * A cached token the server refuses (401: expired by the server's clock, or revoked) is renewed once
+     * (refresh token, else the stored client credentials) and the request sent once more: a 401 is answered
+     * before anything is done (SPEC §6), so sending it again cannot do anything twice. Only Gatehouse's own
+     * refusal of the token counts (RFC 6750's {@code invalid_token} in its realm), not an upstream's 401.
+     */
     JsonNode call(Credentials.Credential c, String method, String path, JsonNode body) {
-        Http.Response r = http.sendRetrying(() -> request(g.baseUrl() + path, method, body).header("Authorization", c.header()).build());
+        Http.Response r = send(c, method, path, body);
+        if (r.status() == 401 && tokenRefused(r)) {
+            Credentials.Credential renewed = credentials.renewRefused(c);
+            if (renewed != null) {
+                http.verbose("the server refused the cached access token; renewed it, sending the request again");
+                return checked(send(renewed, method, path, body), "the renewed " + renewed.description());
+            }
+        }
         return checked(r, "the " + c.description());
+    }
+
+    private static boolean tokenRefused(Http.Response r) {
+        String challenge = r.header("WWW-Authenticate");
+        return challenge != null && challenge.contains("realm=\"gatehouse\"") && challenge.contains("error=\"invalid_token\"");
+    }
+
+    private Http.Response send(Credentials.Credential c, String method, String path, JsonNode body) {
+        return http.sendRetrying(() -> request(g.baseUrl() + path, method, body).header("Authorization", c.header()).build());
     }
 
     /** Calls the admin API (with GATEHOUSE_ADMIN_TOKEN when set). */

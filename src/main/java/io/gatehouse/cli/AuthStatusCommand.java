@@ -98,7 +98,7 @@ final class AuthStatusCommand extends CliCommand {
         s.put("key_expires_at", exp == null ? "never" : exp.toString());
         String name = null;
         try {
-            Credentials.Credential asKey = new Credentials.Credential(Credentials.Kind.API_KEY, "token " + key, "API key", key, null);
+            Credentials.Credential asKey = new Credentials.Credential(Credentials.Kind.API_KEY, "token " + key, "API key", key, null, null);
             for (JsonNode k : client().call(asKey, "GET", "/v1.0/me/api-keys", null).path("api_keys")) {
                 if (k.path("id").asText().equals(id)) {
                     name = k.path("name").asText() + (k.path("status").asText().equals("active") ? "" : ", " + k.path("status").asText());

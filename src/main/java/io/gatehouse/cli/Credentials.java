@@ -16,8 +16,11 @@ import java.util.Map;
 final class Credentials {
     enum Kind { ACCESS_TOKEN, CACHED_TOKEN, API_KEY }
 
-    /** The Authorization header to send and what it is, for people; {@code token} is the cached token's record. */
-    record Credential(Kind kind, String header, String description, String text, ObjectNode token) {
+    /**
+     * The Authorization header to send and what it is, for people; {@code token} is the cached token's record
+     * and {@code file} where it is cached (both null for a credential that is not a cached token).
+     */
+    record Credential(Kind kind, String header, String description, String text, ObjectNode token, String file) {
         @Override
         public String toString() {
             return description;
@@ -38,27 +41,39 @@ final class Credentials {
     Credential resolve() {
         String accessToken = g.env("GATEHOUSE_ACCESS_TOKEN");
         if (accessToken != null) {
-            return new Credential(Kind.ACCESS_TOKEN, "Bearer " + accessToken, "access token from GATEHOUSE_ACCESS_TOKEN", accessToken, null);
+            return new Credential(Kind.ACCESS_TOKEN, "Bearer " + accessToken, "access token from GATEHOUSE_ACCESS_TOKEN", accessToken, null, null);
         }
         String refresh = g.env("GATEHOUSE_REFRESH_TOKEN");
         if (refresh != null && g.env("GATEHOUSE_CLIENT_ID") != null) {
-            return bearer(fromRefreshToken(refresh));
+            return bearer(CredentialStore.ENV_TOKEN, fromRefreshToken(refresh));
         }
         ObjectNode login = tokens.cached(CredentialStore.TOKEN);
         if (login != null) {
-            return bearer(tokens.fresh(CredentialStore.TOKEN, login));
+            return bearer(CredentialStore.TOKEN, tokens.fresh(CredentialStore.TOKEN, login));
         }
         String key = customerKey();
         if (key != null && g.env("GATEHOUSE_CLIENT_ID") != null && g.env("GATEHOUSE_CLIENT_SECRET") != null) {
             // Credentials from the environment: the token is cached, the secret is not written to disk.
-            return bearer(logIn(new TokenCache.Login("client_credentials", g.env("GATEHOUSE_CLIENT_ID"),
+            return bearer(CredentialStore.TOKEN, logIn(new TokenCache.Login("client_credentials", g.env("GATEHOUSE_CLIENT_ID"),
                     g.env("GATEHOUSE_CLIENT_SECRET"), key, null), false));
         }
         if (key != null) {
-            return new Credential(Kind.API_KEY, "token " + key, "API key " + CredentialText.mask(key) + " (the customer key)", key, null);
+            return new Credential(Kind.API_KEY, "token " + key, "API key " + CredentialText.mask(key) + " (the customer key)", key, null, null);
         }
         throw new CliException(CliException.AUTH, "Not logged in: run 'gatehouse auth set <customer-key>', "
                 + "'gatehouse auth login' or 'gatehouse auth login-browser', or set GATEHOUSE_ACCESS_TOKEN.");
+    }
+
+    /**
+     * A cached token the server refused (401: it expired early by the server's clock, or was revoked),
+     * renewed once whatever its expiry says; exit 3, saying what to do, when it cannot be. Null for a
+     * credential that is not a cached token (nothing to renew).
+     */
+    Credential renewRefused(Credential refused) {
+        if (refused.kind() != Kind.CACHED_TOKEN || refused.file() == null) {
+            return null;
+        }
+        return bearer(refused.file(), tokens.renewRefused(refused.file(), refused.token()));
     }
 
     /** The cached login this server would use, as stored (not renewed), or null. */
@@ -102,9 +117,9 @@ final class Credentials {
         });
     }
 
-    private static Credential bearer(ObjectNode t) {
+    private static Credential bearer(String file, ObjectNode t) {
         String token = t.get("access_token").asText();
-        return new Credential(Kind.CACHED_TOKEN, "Bearer " + token, "access token (" + TokenCache.how(t) + ")", token, t);
+        return new Credential(Kind.CACHED_TOKEN, "Bearer " + token, "access token (" + TokenCache.how(t) + ")", token, t, file);
     }
 
     private static String sha256(String s) {

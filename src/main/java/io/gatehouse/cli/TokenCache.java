@@ -109,7 +109,26 @@ final class TokenCache {
         return store.locked(() -> renew(file, t));
     }
 
+    /**
+     * The server refused {@code t} (401) although its expiry has not come by this machine's clock (the
+     * clocks disagree, or it was revoked): renews it now, unless another command already has.
+     */
+    ObjectNode renewRefused(String file, ObjectNode t) {
+        return store.locked(() -> {
+            ObjectNode current = store.read(file);
+            if (current != null && !current.path("access_token").asText().equals(t.path("access_token").asText())) {
+                return current; // another command renewed it since this one read it
+            }
+            return renew(file, current != null ? current : t, true);
+        });
+    }
+
     private ObjectNode renew(String file, ObjectNode t) {
+        return renew(file, t, false);
+    }
+
+    /** {@code refused}: the server refused the token (rather than its expiry coming), which the message says. */
+    private ObjectNode renew(String file, ObjectNode t, boolean refused) {
         Login stored = Login.of(t); // saved as it was: a secret from the environment is never written to disk
         Login login = stored.orElse(env);
         Map<String, String> extra = t.has("env_refresh_sha256") ? Map.of("env_refresh_sha256", t.get("env_refresh_sha256").asText()) : Map.of();
@@ -140,7 +159,7 @@ final class TokenCache {
                 reason = e.getMessage();
             }
         }
-        throw new CliException(CliException.AUTH, expiredMessage(t, reason));
+        throw new CliException(CliException.AUTH, refused ? refusedMessage(t, reason) : expiredMessage(t, reason));
     }
 
     /** RFC 6749 §4.4 with SPEC §5's customer key. */
@@ -166,6 +185,12 @@ final class TokenCache {
         return "The cached " + how(t) + " expired at " + Instant.ofEpochSecond(t.path("expires_at").asLong())
                 + (reason == null ? " and cannot be renewed" : " and could not be renewed: " + reason)
                 + ". " + whatToDo(t);
+    }
+
+    /** What a person should read when the server refused a cached token that could not be renewed. */
+    String refusedMessage(ObjectNode t, String reason) {
+        return "The server refused the cached " + how(t) + " (expired or revoked)"
+                + (reason == null ? " and it cannot be renewed" : " and it could not be renewed: " + reason) + ". " + whatToDo(t);
     }
 
     static String whatToDo(ObjectNode t) {

@@ -96,6 +96,53 @@ class CliAuthTest {
                 .doesNotContain("Problem");
     }
 
+    /** RFC 7009: revokes an access token as its app (the client authenticates with Basic). */
+    private static void revoke(Cli.App app, String accessToken) {
+        String basic = "Basic " + Base64.getEncoder().encodeToString((app.clientId() + ":" + app.secret()).getBytes(StandardCharsets.UTF_8));
+        Resp r = clocked.api.send("POST", "/oauth/revoke", "token=" + accessToken + "&token_type_hint=access_token",
+                "Authorization", basic, "Content-Type", "application/x-www-form-urlencoded");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(clocked.api.get("/v1.0/me", TestClient.bearer(accessToken)).status()).as("the token is revoked").isEqualTo(401);
+    }
+
+    @Test
+    void a_cached_token_the_server_refuses_before_it_expires_is_renewed_once_and_the_request_sent_again() throws Exception {
+        Cli c = cli(clocked);
+        Fixtures.Account a = Fixtures.account(clocked);
+        Cli.App app = Cli.app(clocked, a.id(), "confidential", List.of("https://a.example.com/cb"));
+        ok(c.inProcess("auth", "set", Fixtures.apiKey(clocked.admin, a.id())));
+        ok(c.inProcess(Map.of("GATEHOUSE_CLIENT_ID", app.clientId(), "GATEHOUSE_CLIENT_SECRET", app.secret()), "", "auth", "login"));
+        String first = storedToken().get("access_token").asText();
+        revoke(app, first);
+
+        Cli.Result created = ok(c.inProcess(Map.of(), "", "--verbose", "leads", "create", "--first-name", "Once"));
+        assertThat(created.err()).contains("refused the cached access token", "renewed").doesNotContain(first);
+        String second = storedToken().get("access_token").asText();
+        assertThat(second).isNotEqualTo(first);
+        assertThat(clocked.api.get("/v1.0/leads", TestClient.token(Fixtures.apiKey(clocked.admin, a.id()))).body())
+                .as("the request sent again after the 401 made one lead").containsOnlyOnce("\"Once\"");
+        assertThat(ok(c.inProcess("leads", "list")).err()).isEmpty();
+        assertThat(storedToken().get("access_token").asText()).as("the renewed token is used as it is").isEqualTo(second);
+    }
+
+    @Test
+    void a_refused_cached_token_that_cannot_be_renewed_is_exit_3_saying_the_server_refused_it_and_what_to_do() throws Exception {
+        Cli c = cli(clocked);
+        Fixtures.Account a = Fixtures.account(clocked);
+        Cli.App app = Cli.app(clocked, a.id(), "confidential", List.of("https://a.example.com/cb"));
+        ok(c.inProcess("auth", "set", Fixtures.apiKey(clocked.admin, a.id())));
+        ok(c.inProcess(Map.of("GATEHOUSE_CLIENT_ID", app.clientId(), "GATEHOUSE_CLIENT_SECRET", app.secret()), "", "auth", "login"));
+        revoke(app, storedToken().get("access_token").asText());
+        Resp rotated = clocked.api.post("/v1.0/apps/" + app.clientId() + "/secret", Map.of(),
+                TestClient.token(Fixtures.apiKey(clocked.admin, a.id())));
+        assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
+
+        Cli.Result list = c.inProcess("leads", "list");
+        assertThat(list.exit()).as(list.toString()).isEqualTo(3);
+        assertThat(list.err()).contains("The server refused the cached client-credentials login", "could not be renewed",
+                "invalid_client", "Log in again");
+    }
+
     @Test
     void auth_status_reports_an_expired_login_it_cannot_renew_and_says_what_to_do_without_failing() throws Exception {
         Cli c = cli(clocked);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.testing.Backend;
 import io.gatehouse.testing.Browser;
 import io.gatehouse.testing.Fixtures;
+import io.gatehouse.testing.MutableClock;
 import io.gatehouse.testing.TestClient;
 import io.gatehouse.testing.TestServer;
 import java.io.BufferedReader;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,12 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SPEC §10: the packaged launcher as a real process against a real server, for what only a process shows:
- * exit codes, standard input, whether stderr is a terminal, real time passing, a browser login. The rest of
+ * exit codes, standard input, whether stderr is a terminal, a clock of its own, a browser login. The rest of
  * the CLI is tested in-process (CliAuthTest, CliDataTest, CommandTreeTest), which is much faster.
  */
 class CliIT {
     private static TestServer server;
-    private static TestServer shortTokens;
+    /** A server whose clock the test moves: the CLI process keeps the machine's, so the two disagree at will. */
+    private static TestServer clocked;
+    private static final MutableClock SERVER_CLOCK = MutableClock.startingNow();
 
     @TempDir
     Path home;
@@ -43,13 +45,13 @@ class CliIT {
     @BeforeAll
     static void start() {
         server = TestServer.start(Backend.H2, Map.of());
-        shortTokens = TestServer.start(Backend.H2, Map.of("GATEHOUSE_ACCESS_TOKEN_TTL", "2"));
+        clocked = TestServer.start(Backend.H2, Map.of(), SERVER_CLOCK);
     }
 
     @AfterAll
     static void stop() {
         server.close();
-        shortTokens.close();
+        clocked.close();
     }
 
     @BeforeEach
@@ -65,19 +67,20 @@ class CliIT {
     }
 
     @Test
-    void a_client_credentials_login_keeps_working_after_its_two_second_token_expired_with_no_variables_set() throws Exception {
-        Cli c = new Cli(home, shortTokens.api.base, shortTokens.admin.base);
-        Fixtures.Account a = Fixtures.account(shortTokens);
-        Cli.App app = Cli.app(shortTokens, a.id(), "confidential", List.of("https://a.example.com/cb"));
-        ok(c.run("auth", "set", Fixtures.apiKey(shortTokens.admin, a.id())));
+    void a_client_credentials_login_keeps_working_when_the_server_refuses_its_token_as_expired_before_the_cli_thinks_it_is()
+            throws Exception {
+        Cli c = new Cli(home, clocked.api.base, clocked.admin.base);
+        Fixtures.Account a = Fixtures.account(clocked);
+        Cli.App app = Cli.app(clocked, a.id(), "confidential", List.of("https://a.example.com/cb"));
+        ok(c.run("auth", "set", Fixtures.apiKey(clocked.admin, a.id())));
         ok(c.run(Map.of("GATEHOUSE_CLIENT_ID", app.clientId(), "GATEHOUSE_CLIENT_SECRET", app.secret()), "auth", "login"));
         Path tokenFile = home.resolve(".config/gatehouse/token.json");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
         String first = CliJson.MAPPER.readTree(tokenFile.toFile()).get("access_token").asText();
 
-        // Wait until the server itself refuses the first token (it lives 2 s), not for a fixed time.
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> shortTokens.api.get("/v1.0/me", TestClient.bearer(first)).status() == 401);
+        // The server's clock jumps a day ahead: it refuses the token the CLI, by its own clock, still holds valid.
+        SERVER_CLOCK.advance(Duration.ofDays(1));
+        assertThat(clocked.api.get("/v1.0/me", TestClient.bearer(first)).status()).as("the first token has expired").isEqualTo(401);
 
         Cli.Result list = ok(c.run("leads", "list"));
         assertThat(list.err()).isEmpty();
