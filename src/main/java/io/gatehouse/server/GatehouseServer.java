@@ -276,6 +276,11 @@ public final class GatehouseServer implements AutoCloseable {
     private static Readiness readiness(Settings settings, Database db, Redis redis, AtomicBoolean draining) {
         List<Readiness.Dependency> deps = new ArrayList<>();
         deps.add(new Readiness.Dependency("database", db::isReachable, Readiness.WhenDown.DEGRADES_ONCE_REACHED));
+        if (!settings.usesPostgres()) {
+            // The embedded database's file cannot be forced to the device: the node serves on, but a power loss
+            // may cost more than the last second (docs/operations.md); operators see it here and in metrics.
+            deps.add(new Readiness.Dependency("disk", db::syncsToDisk, Readiness.WhenDown.DEGRADES));
+        }
         if (redis != null) {
             boolean deny = "deny".equalsIgnoreCase(settings.rateLimitOnRedisFailure());
             deps.add(new Readiness.Dependency("redis", redis::isReachable,

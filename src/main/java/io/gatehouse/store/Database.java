@@ -5,6 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.gatehouse.config.Settings;
 import io.gatehouse.core.StartupFault;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -49,7 +51,11 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
         this.kind = kind;
         this.groupFlush = kind == Kind.H2 ? new GroupFlush(this::checkpoint) : null;
+        this.diskSync = kind == Kind.H2 ? new DiskSync(this::sync, LOG) : null;
     }
+
+    /** Embedded database only: the once-a-second sync and whether it is failing. */
+    private final DiskSync diskSync;
 
     private ScheduledExecutorService syncer;
     /** Dedicated connections of the flush leader and of the sync thread (embedded database only). */
@@ -232,6 +238,9 @@ public final class Database implements AutoCloseable {
             ds.close();
             throw e;
         }
+        if (metrics != null && db.diskSync != null) {
+            db.registerSyncMetrics(metrics);
+        }
         return db;
     }
 
@@ -329,17 +338,44 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Embedded database: forces the file to the device once a second (CHECKPOINT SYNC), see {@link #embeddedUrl}. */
+    /**
+     * Embedded database: forces the file to the device once a second (CHECKPOINT SYNC), see {@link #embeddedUrl};
+     * a failure shows in readiness and metrics ({@link DiskSync}).
+     */
     private void syncEverySecond() {
         syncer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("gatehouse-db-sync").daemon().factory());
-        syncer.scheduleWithFixedDelay(() -> {
-            try {
-                syncConnection = run(syncConnection, "CHECKPOINT SYNC");
-            } catch (Throwable e) {
-                syncConnection = null;
-                LOG.warn("Embedded database: forcing the file to disk failed; trying again in a second", e);
-            }
-        }, 1, 1, TimeUnit.SECONDS);
+        syncer.scheduleWithFixedDelay(diskSync::run, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void sync() throws SQLException {
+        try {
+            syncConnection = run(syncConnection, "CHECKPOINT SYNC");
+        } catch (SQLException | RuntimeException e) {
+            syncConnection = null;
+            throw e;
+        }
+    }
+
+    /** Embedded database: false while forcing the file to disk fails (readiness: {@code "disk": "down"}); PostgreSQL: true. */
+    public boolean syncsToDisk() {
+        return diskSync == null || !diskSync.failing();
+    }
+
+    /** Tests: force the file to disk with this instead (e.g. one that fails; null: as before). */
+    void syncWith(GroupFlush.Flusher flusher) {
+        diskSync.syncWith(flusher == null ? this::sync : flusher);
+    }
+
+    /** Tests: one attempt of the once-a-second sync, now. */
+    void syncNow() {
+        diskSync.run();
+    }
+
+    private void registerSyncMetrics(MeterRegistry metrics) {
+        Gauge.builder("gatehouse.db.sync.failing", diskSync, d -> d.failing() ? 1 : 0)
+                .description("1 while forcing the embedded database's file to disk fails").register(metrics);
+        FunctionCounter.builder("gatehouse.db.sync.failures", diskSync, DiskSync::failures)
+                .description("failed attempts to force the embedded database's file to disk").register(metrics);
     }
 
     /** Tests: make group commit flush with {@code flusher} (e.g. one that fails once). */

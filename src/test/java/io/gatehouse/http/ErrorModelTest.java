@@ -85,6 +85,7 @@ class ErrorModelTest {
         Resp ready = admin.get("/readyz");
         assertThat(ready.status()).isEqualTo(200);
         assertThat(ready.json().get("checks").get("database").asText()).isEqualTo("up");
+        assertThat(ready.json().get("checks").get("disk").asText()).as("the embedded database's file reaches the disk").isEqualTo("up");
         api.get("/v1.0/me");
         Resp metrics = admin.get("/metrics");
         assertThat(metrics.header("Content-Type")).startsWith("text/plain");
