@@ -185,7 +185,10 @@ public final class Accounts {
             a = store.byId(id);
         } catch (StoreException e) {
             if (c != null && e.failure() == StoreException.Failure.UNAVAILABLE) {
-                return Optional.of(c.account); // the database is away: serve what this node knew
+                // The database is away: serve what this node knew, and look again only after CACHE_MILLIS, or
+                // every request for this account would wait for the pool's timeout (2 s on PostgreSQL) first.
+                cache.asMap().replace(id, c, new Cached(c.account, now));
+                return Optional.of(c.account);
             }
             throw e;
         }

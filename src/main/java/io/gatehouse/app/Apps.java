@@ -109,7 +109,10 @@ public final class Apps {
             app = store.byClientId(clientId);
         } catch (StoreException e) {
             if (c != null && e.failure() == StoreException.Failure.UNAVAILABLE) {
-                return Optional.of(c.app); // the database is away: a stale app beats refusing every call
+                // The database is away: a stale app beats refusing every call. Look again only after CACHE_MILLIS,
+                // or every call with this app would wait for the pool's timeout (2 s on PostgreSQL) first.
+                cache.asMap().replace(clientId, c, new Cached(c.app, now));
+                return Optional.of(c.app);
             }
             throw e;
         }

@@ -158,8 +158,10 @@ public final class SigningKeys {
     }
 
     /**
-     * Reloads from the database unless that was done within the last second; true if the keys were
-     * reloaded meanwhile (by this call, or by another that it waited for: one load serves every caller).
+     * Reloads from the database unless that was done (or tried) within the last second; true if the keys were
+     * reloaded meanwhile (by this call, or by another that it waited for: one load serves every caller). A
+     * failed attempt counts: with the database away each would wait for the pool's timeout, so tokens no
+     * loaded key checks cost at most one such wait a second, not one each.
      */
     public boolean reloadIfStale() {
         long seen = lastReload;
@@ -169,8 +171,9 @@ public final class SigningKeys {
         loading.lock();
         try {
             if (lastReload != seen) {
-                return true; // another caller loaded while this one waited
+                return true; // another caller loaded (or tried to) while this one waited
             }
+            lastReload = clock.millis();
             load();
             return true;
         } finally {

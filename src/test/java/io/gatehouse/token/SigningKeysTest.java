@@ -124,4 +124,47 @@ class SigningKeysTest {
         new JdbcAccountStore(jdbc).insert(new Account(id, id + "@example.com", "A", "B", Role.USER, Instant.now()), "h");
         return id;
     }
+
+    @Test
+    void with_the_database_away_unverifiable_credentials_make_at_most_one_reload_attempt_a_second() {
+        java.util.concurrent.atomic.AtomicBoolean away = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        JdbcSigningKeyStore real = new JdbcSigningKeyStore(jdbc);
+        SigningKeyStore store = new SigningKeyStore() {
+            @Override
+            public java.util.List<StoredKey> usable() {
+                asked.incrementAndGet();
+                if (away.get()) { // each such attempt waits for the pool's timeout (2 s on PostgreSQL) first
+                    throw new io.gatehouse.store.StoreException(io.gatehouse.store.StoreException.Failure.UNAVAILABLE,
+                            new java.sql.SQLTransientConnectionException("Connection is not available", "08001"));
+                }
+                return real.usable();
+            }
+
+            @Override
+            public void insert(StoredKey key) {
+                real.insert(key);
+            }
+
+            @Override
+            public java.util.List<String> retireReplacedBefore(String purpose, Instant replacedBefore, Instant now) {
+                return real.retireReplacedBefore(purpose, replacedBefore, now);
+            }
+        };
+        SigningKeys keys = new SigningKeys(store, MasterKey.of(null, dir), clock, audit());
+        int atStart = asked.get();
+
+        away.set(true);
+        clock.advance(Duration.ofSeconds(2));
+        assertThatThrownBy(keys::reloadIfStale).isInstanceOf(io.gatehouse.store.StoreException.class);
+        for (int i = 0; i < 50; i++) {
+            assertThat(keys.reloadIfStale()).as("tried within the last second").isFalse();
+        }
+        assertThat(asked.get() - atStart).isEqualTo(1);
+
+        away.set(false);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(keys.reloadIfStale()).isTrue();
+        assertThat(asked.get() - atStart).isEqualTo(2);
+    }
 }
