@@ -4,6 +4,7 @@ import io.gatehouse.auth.Principal;
 import io.gatehouse.auth.CredentialFormat;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
+import io.gatehouse.server.BatchingConsoleAppender;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,12 +24,20 @@ public final class RequestLog {
 
     private final String listener;
     private final MeterRegistry registry;
+    private final Logger access;
+    /** The access logger's ring appender when it formats access lines itself (the default logback.xml). */
+    private volatile BatchingConsoleAppender ring;
     /** template → method → timers by status (index status - 100). */
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Timer[]>> timers = new ConcurrentHashMap<>();
 
     public RequestLog(String listener, MeterRegistry registry) {
+        this(listener, registry, ACCESS);
+    }
+
+    RequestLog(String listener, MeterRegistry registry, Logger access) {
         this.listener = listener;
         this.registry = registry;
+        this.access = access;
     }
 
     public void record(Exchange ex, long nanos) {
@@ -37,14 +46,51 @@ public final class RequestLog {
         String method = route == null ? "other" : ex.method();
         int status = ex.status();
         timer(template, method, status).record(nanos, TimeUnit.NANOSECONDS);
-        if (ACCESS.isInfoEnabled()) {
+        if (access.isInfoEnabled()) {
             Principal p = ex.principal();
-            long hundredths = nanos / 10_000;
-            ACCESS.info("{} {} {} {} {}.{}ms rid={} peer={}{}", listener, ex.method(), safePath(ex.path()), status,
-                    hundredths / 100, hundredths % 100 < 10 ? "0" + hundredths % 100 : hundredths % 100, ex.requestId(),
-                    ex.remoteAddress(),
-                    p == null ? "" : " account=" + p.accountId() + (p.clientId() == null ? "" : " client=" + p.clientId()));
+            line(ex.method(), ex.path(), status, nanos, ex.requestId(), ex.remoteAddress(), p);
         }
+    }
+
+    /**
+     * The access-log line: {@code listener method path status ms rid= peer=[ account=[ client=]]}, the path's
+     * token-like segments masked. With the
+     * default logback.xml the fields go to {@link BatchingConsoleAppender#access} (copied into a ring slot;
+     * formatted on its writer thread, the same line); with any other set-up, through Logback as a message.
+     */
+    void line(String method, String rawPath, int status, long nanos, String requestId, String peer, Principal p) {
+        String path = safePath(rawPath);
+        BatchingConsoleAppender out = ring();
+        if (out != null) {
+            out.access(listener, method, path, status, nanos, requestId, peer, p != null, p == null ? 0 : p.accountId(),
+                    p == null ? null : p.clientId());
+            return;
+        }
+        long hundredths = nanos / 10_000;
+        access.info("{} {} {} {} {}.{}ms rid={} peer={}{}", listener, method, path, status,
+                hundredths / 100, hundredths % 100 < 10 ? "0" + hundredths % 100 : hundredths % 100, requestId, peer,
+                p == null ? "" : " account=" + p.accountId() + (p.clientId() == null ? "" : " client=" + p.clientId()));
+    }
+
+    /**
+     * The ring appender, if it is the only appender of the logger {@code gatehouse.access} and writes
+     * {@link BatchingConsoleAppender#PATTERN}: then its own formatting is the line Logback would write.
+     */
+    private BatchingConsoleAppender ring() {
+        BatchingConsoleAppender r = ring;
+        if (r != null && r.formatsAccess()) {
+            return r;
+        }
+        r = null;
+        if (access instanceof ch.qos.logback.classic.Logger logger && !logger.isAdditive()
+                && "gatehouse.access".equals(logger.getName())) { // the name the ring writes
+            var it = logger.iteratorForAppenders();
+            if (it.hasNext() && it.next() instanceof BatchingConsoleAppender a && !it.hasNext() && a.formatsAccess()) {
+                r = a;
+            }
+        }
+        ring = r;
+        return r;
     }
 
     private Timer timer(String template, String method, int status) {
@@ -70,8 +116,8 @@ public final class RequestLog {
         if (path.length() > 200) {
             path = path.substring(0, 200) + "...";
         }
-        if (path.indexOf("eyJ") < 0 && path.indexOf("gh") < 0) {
-            return path; // no access token (a JWT), and no prefix of CredentialFormat
+        if (path.indexOf("eyJ") < 0 && path.indexOf('_') < 0) {
+            return path; // no access token or API key (a JWT), and no prefix of CredentialFormat (all end in '_')
         }
         String[] segments = path.split("/", -1);
         for (int i = 0; i < segments.length; i++) {
