@@ -11,6 +11,10 @@
 #   proxy          Gatehouse proxying to nginx / nginx proxying to nginx        (goal >= 0.6)
 #   /v1.0/me       GET /v1.0/me with a token / own /healthz, access log on     (goal >= 0.95)
 #   access log     1 - /v1.0/me with the log on / with the log off             (goal <= 5%)
+#   many-node      /v1.0/me with a token on PostgreSQL + Redis / the same embedded (goal >= 0.8)
+# The many-node node (name "pg") gets a fresh PostgreSQL database of its own (created and dropped here, on
+# BENCH_PG_HOST:BENCH_PG_PORT as BENCH_PG_USER; default 127.0.0.1:5432, postgres) and its own key prefix in
+# Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379; its keys are deleted at the end).
 # Pinning: with two or more cores, the server under test runs on cores 0..n-2 and wrk (and the upstream of
 # the proxy cases) on the last core (taskset), so the server, not wrk, is the bottleneck. On two cores that
 # is one core each: the proxy under test (nginx or Gatehouse) gets core 0 alone, and the upstream nginx
@@ -19,6 +23,7 @@
 #   bench/run.sh [runs=3] [seconds=15] [warm-up seconds=10] [connections=32]
 #   ONLY="nginx-proxy gh-proxy" bench/run.sh 1 5 3     # a subset, short (see CASES below for the names)
 #   EXTRAS=1 bench/run.sh      # then also bench/grants.sh and bench/startup.sh, when present
+#   MANY=0 bench/run.sh        # skips the many-node case (gh-me-token-pg), which needs psql and redis-cli
 #   JFR=gh-proxy bench/run.sh  # records a JFR profile of the Gatehouse (log on) node during that case's
 #                              # measured runs into target/bench-<case>.jfr (summary: bench/jfr-top.py FILE)
 set -euo pipefail
@@ -40,12 +45,26 @@ if [ "${PIN:-1}" = 1 ] && [ "$cores" -ge 2 ] && command -v taskset >/dev/null; t
     pin_server=(taskset -c "0-$((cores - 2))"); pin_wrk=(taskset -c "$((cores - 1))")
 fi
 tck=$(getconf CLK_TCK)
+pg_host=${BENCH_PG_HOST:-127.0.0.1}; pg_port=${BENCH_PG_PORT:-5432}; pg_user=${BENCH_PG_USER:-postgres}
+redis_url=${BENCH_REDIS_URL:-redis://127.0.0.1:6379}
+psql_() { psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d postgres "$@"; }
+many=${MANY:-1}
+if [ "$many" = 1 ] && ! { command -v psql >/dev/null && command -v redis-cli >/dev/null \
+        && psql_ -tAc 'select 1' >/dev/null 2>&1 && [ "$(redis-cli -u "$redis_url" ping 2>/dev/null)" = PONG ]; }; then
+    echo "bench/run.sh: no PostgreSQL at $pg_host:$pg_port or Redis at $redis_url (or no psql/redis-cli): skipping gh-me-token-pg" >&2
+    many=0
+fi
 
 work=$(mktemp -d)
 pids=()
+pg_db=""; redis_prefix=""
 cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
+    if [ -n "$pg_db" ]; then psql_ -q -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true; fi
+    if [ -n "$redis_prefix" ]; then
+        redis-cli -u "$redis_url" --scan --pattern "$redis_prefix*" | xargs -r redis-cli -u "$redis_url" del >/dev/null 2>&1 || true
+    fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -106,8 +125,15 @@ YAML
 }
 start_gatehouse on
 start_gatehouse off GATEHOUSE_ACCESS_LOG=OFF
+if [ "$many" = 1 ]; then # many-node mode: a database and a Redis key prefix of its own, defaults otherwise
+    pg_db=gh_bench_$$_$RANDOM; redis_prefix="gh-bench-$$-$RANDOM:"
+    psql_ -q -c "CREATE DATABASE $pg_db" >/dev/null
+    start_gatehouse pg GATEHOUSE_DB_URL="jdbc:postgresql://$pg_host:$pg_port/$pg_db" GATEHOUSE_DB_USER="$pg_user" \
+        ${BENCH_PG_PASSWORD:+GATEHOUSE_DB_PASSWORD=$BENCH_PG_PASSWORD} GATEHOUSE_REDIS_URL="$redis_url" GATEHOUSE_REDIS_PREFIX="$redis_prefix"
+fi
 wait_for "127.0.0.1:$up/"; wait_for "127.0.0.1:$nproxy/"
 wait_for "127.0.0.1:${gh_port[on.admin]}/healthz"; wait_for "127.0.0.1:${gh_port[off.admin]}/healthz"
+[ "$many" = 1 ] && wait_for "127.0.0.1:${gh_port[pg.admin]}/healthz"
 
 acurl() { curl -sf -H 'Content-Type: application/json' "$@"; }   # admin calls that change state
 json() { python3 -c "import json,sys;print(json.load(sys.stdin)$1)"; }
@@ -123,6 +149,7 @@ credentials() { # name: an account, its API key, an app and a client-credentials
         "127.0.0.1:${gh_port[$1]}/oauth/token" | json '["access_token"]')
 }
 credentials on; credentials off
+[ "$many" = 1 ] && credentials pg
 
 # --- the cases: name|server (nginx, on, off)|wrk arguments (tab-separated)
 T=$'\t'
@@ -136,6 +163,7 @@ CASES=(
     "gh-healthz-logoff|off|http://127.0.0.1:${gh_port[off]}/healthz"
     "gh-me-token-logoff|off|-H${T}Authorization: Bearer ${token[off]}${T}http://127.0.0.1:${gh_port[off]}/v1.0/me"
 )
+[ "$many" = 1 ] && CASES+=("gh-me-token-pg|pg|-H${T}Authorization: Bearer ${token[pg]}${T}http://127.0.0.1:${gh_port[pg]}/v1.0/me")
 if [ -n "${ONLY:-}" ]; then
     kept=(); for c in "${CASES[@]}"; do [[ " $ONLY " == *" ${c%%|*} "* ]] && kept+=("$c"); done; CASES=("${kept[@]}")
 fi
@@ -208,6 +236,7 @@ ratio "proxy: Gatehouse / nginx reverse proxy (log on)" gh-proxy nginx-proxy ">=
 ratio "proxy: Gatehouse / nginx reverse proxy (log off)" gh-proxy-logoff nginx-proxy ">= 0.6"
 ratio "GET /v1.0/me token / own /healthz (log on)" gh-me-token gh-healthz ">= 0.95"
 ratio "GET /v1.0/me key / own /healthz (log on)" gh-me-key gh-healthz "—"
+ratio "many-node: /v1.0/me token, PostgreSQL + Redis / embedded" gh-me-token-pg gh-me-token ">= 0.8"
 cost "access log cost, /v1.0/me with a token" gh-me-token gh-me-token-logoff
 cost "access log cost, /healthz" gh-healthz gh-healthz-logoff
 cost "access log cost, proxy" gh-proxy gh-proxy-logoff
