@@ -1,13 +1,13 @@
 package io.gatehouse.ratelimit;
 
+import io.gatehouse.redis.PipelinedScript;
 import io.gatehouse.redis.Redis;
 import java.util.ArrayList;
 import java.util.List;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * The cluster's limiter: one Lua script decides for every bucket of a request atomically, in one round
- * trip, with the same window rules as {@link InMemoryRateLimiter}. Time is Redis's own clock, so nodes
+ * trip (pipelined with the other requests in flight on one connection, see {@link PipelinedScript}), with the same window rules as {@link InMemoryRateLimiter}. Time is Redis's own clock, so nodes
  * with skewed clocks still share one window. Each bucket is a hash {s: window start ms, c: count} that
  * expires with its window.
  */
@@ -41,10 +41,12 @@ public final class RedisRateLimiter implements RateLimiter {
             """;
 
     private final Redis redis;
-    private volatile String sha;
+    /** Every request's decision goes through one pipelined connection, batched with the others in flight. */
+    private final PipelinedScript script;
 
     public RedisRateLimiter(Redis redis) {
         this.redis = redis;
+        this.script = redis.pipelined(SCRIPT);
     }
 
     @Override
@@ -79,22 +81,7 @@ public final class RedisRateLimiter implements RateLimiter {
     }
 
     private List<?> run(List<String> keys, List<String> args) {
-        String s = sha;
-        if (s == null) {
-            s = load();
-        }
-        try {
-            return (List<?>) redis.commands().evalsha(s, keys, args);
-        } catch (JedisNoScriptException e) {
-            // Redis restarted and forgot the script.
-            return (List<?>) redis.commands().evalsha(load(), keys, args);
-        }
-    }
-
-    private String load() {
-        String s = redis.commands().scriptLoad(SCRIPT);
-        sha = s;
-        return s;
+        return (List<?>) script.eval(keys, args);
     }
 
     private static long num(List<?> r, int i) {

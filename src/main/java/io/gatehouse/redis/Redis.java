@@ -10,8 +10,9 @@ import redis.clients.jedis.JedisPooled;
 
 /**
  * The node's connection to Redis ({@code GATEHOUSE_REDIS_URL}): a pool for commands, with short
- * timeouts so that an unreachable Redis turns into a fast fallback rather than stalled requests, and
- * dedicated connections for subscriptions. Every key and channel starts with the configured prefix.
+ * timeouts so that an unreachable Redis turns into a fast fallback rather than stalled requests,
+ * dedicated connections for subscriptions, and one pipelined connection per script that every request
+ * runs (the rate limiter's, see {@link PipelinedScript}). Every key and channel starts with the configured prefix.
  */
 public final class Redis implements AutoCloseable {
     private final HostAndPort address;
@@ -19,6 +20,8 @@ public final class Redis implements AutoCloseable {
     private final JedisClientConfig subscriberConfig;
     private final JedisPooled pool;
     private final String prefix;
+    private final Duration commandTimeout;
+    private final java.util.List<PipelinedScript> scripts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** How long a command (or connecting for one) may take before Redis counts as down: short, see above. */
     public static final Duration COMMAND_TIMEOUT = Duration.ofMillis(250);
@@ -54,10 +57,26 @@ public final class Redis implements AutoCloseable {
                 .user(config.getUser()).password(config.getPassword()).database(config.getDatabase()).build();
         this.pool = new JedisPooled(address, config);
         this.prefix = prefix;
+        this.commandTimeout = commandTimeout;
     }
 
     public JedisPooled commands() {
         return pool;
+    }
+
+    /** A new command connection of its own (the pool's timeouts), for a {@link PipelinedScript}'s sender. */
+    Jedis connection() {
+        return new Jedis(address, config);
+    }
+
+    /**
+     * A Lua script that request threads run over one shared, pipelined connection (see {@link PipelinedScript});
+     * a call not answered within the command timeout fails like any other command. Closed with this.
+     */
+    public PipelinedScript pipelined(String script) {
+        PipelinedScript s = new PipelinedScript(this, script, commandTimeout);
+        scripts.add(s);
+        return s;
     }
 
     /** A new connection of its own, for a blocking subscription. */
@@ -79,6 +98,7 @@ public final class Redis implements AutoCloseable {
 
     @Override
     public void close() {
+        scripts.forEach(PipelinedScript::close);
         pool.close();
     }
 }
