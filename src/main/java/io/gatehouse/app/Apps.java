@@ -7,6 +7,7 @@ import io.gatehouse.audit.AuditType;
 import io.gatehouse.auth.CredentialFormat;
 import io.gatehouse.auth.Secrets;
 import io.gatehouse.core.DomainException;
+import io.gatehouse.core.RefreshAhead;
 import io.gatehouse.revocation.Revocation;
 import io.gatehouse.revocation.Revocations;
 import io.gatehouse.store.StoreException;
@@ -30,6 +31,9 @@ import java.util.function.UnaryOperator;
  */
 public final class Apps {
     private static final long CACHE_MILLIS = 5_000;
+    /** An app in use is reloaded in the background this long after it was loaded, before it goes stale. */
+    private static final long REFRESH_MILLIS = 4_000;
+    private final RefreshAhead<String> refresh = new RefreshAhead<>("app");
     /** SPEC §11 v2: each app has its own bucket, so unlimited apps would be unlimited requests. */
     public static final int MAX_APPS_PER_ACCOUNT = 20;
 
@@ -94,7 +98,7 @@ public final class Apps {
         return new WithSecret(app, secret);
     }
 
-    /** The app, from this node's cache when fresh. */
+    /** The app, from this node's cache when fresh (5 s; one in use is reloaded in the background after 4 s). */
     public Optional<App> get(String clientId) {
         if (clientId == null || clientId.length() > 64 || clientId.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             return Optional.empty(); // no client id is that long or holds a control character (PostgreSQL refuses NUL)
@@ -102,6 +106,9 @@ public final class Apps {
         Cached c = cache.getIfPresent(clientId);
         long now = clock.millis();
         if (c != null && now - c.loadedAt < CACHE_MILLIS) {
+            if (now - c.loadedAt >= REFRESH_MILLIS) {
+                refresh.refresh(clientId, () -> reload(clientId, c));
+            }
             return Optional.of(c.app);
         }
         Optional<App> app;
@@ -121,6 +128,25 @@ public final class Apps {
             return app;
         }
         return Optional.of(keepNewest(new Cached(app.get(), now)).app);
+    }
+
+    /**
+     * The background reload of an entry still fresh: it replaces only that very entry, so a change marked
+     * meanwhile ({@link #markStale}, which puts a new entry) is never covered by a row read before it.
+     */
+    private void reload(String clientId, Cached seen) {
+        long now = clock.millis();
+        Optional<App> app = store.byClientId(clientId);
+        if (app.isEmpty()) {
+            cache.asMap().remove(clientId, seen);
+        } else if (app.get().version() >= seen.app.version()) {
+            cache.asMap().replace(clientId, seen, new Cached(app.get(), now));
+        }
+    }
+
+    /** Tests: reloads ahead of staleness run on this executor. */
+    void refreshOn(java.util.concurrent.Executor e) {
+        refresh.runOn(e);
     }
 
     /** The app as stored right now, bypassing the cache (for changes). */
