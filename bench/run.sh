@@ -23,6 +23,8 @@
 #   bench/run.sh [runs=3] [seconds=15] [warm-up seconds=10] [connections=32]
 #   ONLY="nginx-proxy gh-proxy" bench/run.sh 1 5 3     # a subset, short (see CASES below for the names)
 #   EXTRAS=1 bench/run.sh      # then also bench/grants.sh and bench/startup.sh, when present
+#   BASE=/tmp/main bench/run.sh  # also a many-node node run from another checkout (gh-me-token-pg-base), for
+#                              # before/after figures of a change in one interleaved run
 #   MANY=0 bench/run.sh        # skips the many-node case (gh-me-token-pg), which needs psql and redis-cli
 #   JFR=gh-proxy bench/run.sh  # records a JFR profile of the Gatehouse (log on) node during that case's
 #                              # measured runs into target/bench-<case>.jfr (summary: bench/jfr-top.py FILE)
@@ -57,11 +59,11 @@ fi
 
 work=$(mktemp -d)
 pids=()
-pg_db=""; redis_prefix=""
+pg_db=""; pg_db_base=""; redis_prefix=""
 cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
-    if [ -n "$pg_db" ]; then psql_ -q -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true; fi
+    for d in $pg_db $pg_db_base; do psql_ -q -c "DROP DATABASE IF EXISTS $d" >/dev/null 2>&1 || true; done
     if [ -n "$redis_prefix" ]; then
         redis-cli -u "$redis_url" --scan --pattern "$redis_prefix*" | xargs -r redis-cli -u "$redis_url" del >/dev/null 2>&1 || true
     fi
@@ -109,7 +111,7 @@ pids+=($!); nginx_pid=$!
 # --- Gatehouse, access log on (defaults) and off
 "$root/gatehouse" --version >/dev/null   # builds the jar (outside any timing)
 declare -A gh_pid gh_port
-start_gatehouse() { # name, extra env...
+start_gatehouse() { # name, extra env... (GH=another launcher)
     local name=$1; shift
     local port admin; port=$(free_port); admin=$(free_port)
     mkdir -p "$work/$name"
@@ -120,7 +122,7 @@ routes:
 YAML
     (cd "$work/$name" && exec env GATEHOUSE_PORT=$port GATEHOUSE_ADMIN_PORT=$admin GATEHOUSE_BIND=127.0.0.1 \
         GATEHOUSE_ROUTES="$work/$name/routes.yaml" GATEHOUSE_API_KEY_RATE_LIMIT=1000000000 "$@" \
-        "${pin_server[@]}" "$root/gatehouse" serve >"$work/$name/out.log" 2>&1) &
+        "${pin_server[@]}" "${GH:-$root/gatehouse}" serve >"$work/$name/out.log" 2>&1) &
     pids+=($!); gh_pid[$name]=$!; gh_port[$name]=$port; gh_port[$name.admin]=$admin
 }
 start_gatehouse on
@@ -130,10 +132,17 @@ if [ "$many" = 1 ]; then # many-node mode: a database and a Redis key prefix of 
     psql_ -q -c "CREATE DATABASE $pg_db" >/dev/null
     start_gatehouse pg GATEHOUSE_DB_URL="jdbc:postgresql://$pg_host:$pg_port/$pg_db" GATEHOUSE_DB_USER="$pg_user" \
         ${BENCH_PG_PASSWORD:+GATEHOUSE_DB_PASSWORD=$BENCH_PG_PASSWORD} GATEHOUSE_REDIS_URL="$redis_url" GATEHOUSE_REDIS_PREFIX="$redis_prefix"
+    if [ -n "${BASE:-}" ]; then
+        "$BASE/gatehouse" --version >/dev/null
+        pg_db_base=${pg_db}_base; psql_ -q -c "CREATE DATABASE $pg_db_base" >/dev/null
+        GH=$BASE/gatehouse start_gatehouse pgbase GATEHOUSE_DB_URL="jdbc:postgresql://$pg_host:$pg_port/$pg_db_base" GATEHOUSE_DB_USER="$pg_user" \
+            ${BENCH_PG_PASSWORD:+GATEHOUSE_DB_PASSWORD=$BENCH_PG_PASSWORD} GATEHOUSE_REDIS_URL="$redis_url" GATEHOUSE_REDIS_PREFIX="${redis_prefix}base:"
+    fi
 fi
 wait_for "127.0.0.1:$up/"; wait_for "127.0.0.1:$nproxy/"
 wait_for "127.0.0.1:${gh_port[on.admin]}/healthz"; wait_for "127.0.0.1:${gh_port[off.admin]}/healthz"
 [ "$many" = 1 ] && wait_for "127.0.0.1:${gh_port[pg.admin]}/healthz"
+[ -n "$pg_db_base" ] && wait_for "127.0.0.1:${gh_port[pgbase.admin]}/healthz"
 
 acurl() { curl -sf -H 'Content-Type: application/json' "$@"; }   # admin calls that change state
 json() { python3 -c "import json,sys;print(json.load(sys.stdin)$1)"; }
@@ -150,6 +159,7 @@ credentials() { # name: an account, its API key, an app and a client-credentials
 }
 credentials on; credentials off
 [ "$many" = 1 ] && credentials pg
+[ -n "$pg_db_base" ] && credentials pgbase
 
 # --- the cases: name|server (nginx, on, off)|wrk arguments (tab-separated)
 T=$'\t'
@@ -164,6 +174,7 @@ CASES=(
     "gh-me-token-logoff|off|-H${T}Authorization: Bearer ${token[off]}${T}http://127.0.0.1:${gh_port[off]}/v1.0/me"
 )
 [ "$many" = 1 ] && CASES+=("gh-me-token-pg|pg|-H${T}Authorization: Bearer ${token[pg]}${T}http://127.0.0.1:${gh_port[pg]}/v1.0/me")
+[ -n "$pg_db_base" ] && CASES+=("gh-me-token-pg-base|pgbase|-H${T}Authorization: Bearer ${token[pgbase]}${T}http://127.0.0.1:${gh_port[pgbase]}/v1.0/me")
 if [ -n "${ONLY:-}" ]; then
     kept=(); for c in "${CASES[@]}"; do [[ " $ONLY " == *" ${c%%|*} "* ]] && kept+=("$c"); done; CASES=("${kept[@]}")
 fi
@@ -237,6 +248,7 @@ ratio "proxy: Gatehouse / nginx reverse proxy (log off)" gh-proxy-logoff nginx-p
 ratio "GET /v1.0/me token / own /healthz (log on)" gh-me-token gh-healthz ">= 0.95"
 ratio "GET /v1.0/me key / own /healthz (log on)" gh-me-key gh-healthz "—"
 ratio "many-node: /v1.0/me token, PostgreSQL + Redis / embedded" gh-me-token-pg gh-me-token ">= 0.8"
+ratio "many-node: this checkout / BASE" gh-me-token-pg gh-me-token-pg-base "—"
 cost "access log cost, /v1.0/me with a token" gh-me-token gh-me-token-logoff
 cost "access log cost, /healthz" gh-healthz gh-healthz-logoff
 cost "access log cost, proxy" gh-proxy gh-proxy-logoff
