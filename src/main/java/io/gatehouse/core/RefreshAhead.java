@@ -3,8 +3,6 @@ package io.gatehouse.core;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reloads a cache entry off the request path, one reload per key at a time. A cache whose entries are
@@ -15,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * thread as before. A failed reload is logged at debug level and left to that path.
  */
 public final class RefreshAhead<K> {
-    private static final Logger LOG = LoggerFactory.getLogger(RefreshAhead.class);
+    /** The JDK's logger (java.util.logging underneath): the core depends on nothing outside the JDK. */
+    private static final System.Logger LOG = System.getLogger(RefreshAhead.class.getName());
     private final Set<K> running = ConcurrentHashMap.newKeySet();
     private final String what;
     private volatile Executor executor = r -> Thread.ofVirtual().name("gatehouse-refresh").start(r);
@@ -39,14 +38,15 @@ public final class RefreshAhead<K> {
                 try {
                     reload.run();
                 } catch (RuntimeException e) {
-                    LOG.debug("Reloading {} {} failed; the next request past its freshness loads it", what, key, e);
+                    LOG.log(System.Logger.Level.DEBUG, () -> "Reloading " + what + " " + key
+                            + " failed; the next request past its freshness loads it", e);
                 } finally {
                     running.remove(key);
                 }
             });
         } catch (RuntimeException e) {
             running.remove(key);
-            LOG.debug("Could not start reloading {} {}", what, key, e);
+            LOG.log(System.Logger.Level.DEBUG, () -> "Could not start reloading " + what + " " + key, e);
         }
     }
 }
