@@ -205,8 +205,8 @@ for r in $(seq 1 "$runs"); do
     for c in "${CASES[@]}"; do
         IFS='|' read -r name server args <<<"$c"; IFS=$T read -r -a a <<<"$args"
         jfr_on=0
-        if [ "${JFR:-}" = "$name" ] && [ "$server" != nginx ] && [ "$r" = 1 ]; then
-            "$JAVA_HOME/bin/jcmd" "${gh_pid[$server]}" JFR.start name=bench settings=profile filename="$root/target/bench-$name.jfr" >/dev/null; jfr_on=1
+        if [[ " ${JFR:-} " == *" $name "* ]] && [ "$server" != nginx ] && [ "$r" = 1 ]; then
+            "$JAVA_HOME/bin/jcmd" "${gh_pid[$server]}" JFR.start name=bench ${JFR_SETTINGS:-settings=profile} filename="$root/target/bench-$name.jfr" >/dev/null; jfr_on=1
         fi
         before=$(cpu_ticks "$server")
         read -r rps wcpu bad < <(wrk_once "$duration" "${a[@]}")

@@ -29,6 +29,11 @@ public final class Exchange {
     public static final HeaderName X_REQUEST_ID = HeaderNames.create("X-Request-Id");
     private static final HeaderName NOSNIFF = HeaderNames.create("X-Content-Type-Options");
     private static final HeaderName CACHE_CONTROL = HeaderNames.CACHE_CONTROL;
+    // Headers of every answer, made and checked once (OwnHeader): no per-response check or encoding.
+    private static final OwnHeader NOSNIFF_HEADER = OwnHeader.of(NOSNIFF, "nosniff");
+    private static final OwnHeader NO_STORE = OwnHeader.of(CACHE_CONTROL, "no-store");
+    private static final String JSON = "application/json";
+    private static final OwnHeader JSON_TYPE = OwnHeader.of(HeaderNames.CONTENT_TYPE, JSON);
     private static final byte[] NO_BODY = new byte[0];
     private static final HeaderName FORWARDED_FOR = HeaderNames.X_FORWARDED_FOR;
     private static final HeaderName FORWARDED = HeaderNames.FORWARDED;
@@ -310,14 +315,20 @@ public final class Exchange {
         return this;
     }
 
+    /** Sets a response header Gatehouse made and checked itself (see {@link OwnHeader}). */
+    public Exchange header(OwnHeader header) {
+        res.header(header);
+        return this;
+    }
+
     public void json(int status, Object body) {
         json(status, Json.bytes(body));
     }
 
     /** Sends JSON already serialized. */
     public void json(int status, byte[] body) {
-        res.header(CACHE_CONTROL, "no-store");
-        send(status, "application/json", body);
+        res.header(NO_STORE);
+        send(status, JSON, body);
     }
 
     public void noContent() {
@@ -327,9 +338,12 @@ public final class Exchange {
     public void send(int status, String contentType, byte[] bytes) {
         this.status = status;
         res.status(Status.create(status));
-        res.header(X_REQUEST_ID, requestId);
-        res.header(NOSNIFF, "nosniff");
-        if (contentType != null) {
+        // The request id is a client's that passed isSafe, or our own hex: OwnHeader.safe accepts both.
+        res.header(OwnHeader.safe(X_REQUEST_ID, requestId));
+        res.header(NOSNIFF_HEADER);
+        if (JSON.equals(contentType)) {
+            res.header(JSON_TYPE);
+        } else if (contentType != null) {
             res.header(HeaderNames.CONTENT_TYPE, contentType);
         }
         try {

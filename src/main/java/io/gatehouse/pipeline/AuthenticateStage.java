@@ -69,20 +69,20 @@ public final class AuthenticateStage implements Stage {
                     + "or Authorization: Bearer <access_token>.", false);
         }
         int space = header.indexOf(' ');
-        String scheme = space < 0 ? header : header.substring(0, space);
         String credential = space < 0 ? "" : header.substring(space + 1).strip();
         if (credential.isEmpty()) {
             throw ApiException.unauthorized("The Authorization header has no credential.", true);
         }
         boolean looksLikeKey = credential.startsWith(apiKeyPrefix);
         Principal principal;
-        if (scheme.equalsIgnoreCase("token")) {
+        // The scheme compared in place (no copy of it per request), case-insensitively as before.
+        if (isScheme(header, space, "token")) {
             if (!looksLikeKey && credential.startsWith("eyJ")) {
                 throw ApiException.unauthorized("This looks like an OAuth access token: send it as "
                         + "Authorization: Bearer <access_token>.", true);
             }
             principal = apiKeys.verify(credential);
-        } else if (scheme.equalsIgnoreCase("bearer")) {
+        } else if (isScheme(header, space, "bearer")) {
             if (looksLikeKey) {
                 throw ApiException.unauthorized("API keys are sent as Authorization: token <api_key>, not Bearer.", true);
             }
@@ -103,6 +103,10 @@ public final class AuthenticateStage implements Stage {
             // SPEC §4: scripts and CI can warn before the day the key stops.
             ex.header("Gatehouse-Key-Expires", principal.expiresAt().toString());
         }
+    }
+
+    private static boolean isScheme(String header, int space, String scheme) {
+        return space == scheme.length() && header.regionMatches(true, 0, scheme, 0, space);
     }
 
     /** A portal page: the session's account, or (for pages that need one) a redirect to log in and come back. */
