@@ -3,7 +3,8 @@
 # polls GET /readyz on the admin port every 5 ms, and prints the time from the launcher's exec to the
 # first 200 ("ready": SPEC §12, the node can serve; the public /healthz answers at the same moment, since
 # both listeners open together after the database was reached and migrated), then VmRSS at ready and
-# after IDLE seconds of idling. Two cases, alternating:
+# after IDLE seconds of idling, and the CPU time (user + system) the JVM had used when ready (steadier than
+# wall time on a busy machine). Two cases, alternating:
 #   fresh    a new, empty data folder (the embedded database is created and migrated, keys generated)
 #   existing the data folder of the first fresh run (nothing to migrate)
 # Each case can be run under several sets of JVM options, alternately in the same run (A/B):
@@ -39,6 +40,12 @@ def rss_mb(pid):
                 return int(line.split()[1]) / 1024
     return float("nan")
 
+def cpu_s(pid):
+    # user + system time of the JVM so far (fields 14 and 15 of /proc/PID/stat), in seconds
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 def ready(port):
     try:
         c = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
@@ -64,13 +71,14 @@ def start(data, extra_env):
             sys.exit("gatehouse exited %d:\n%s" % (p.returncode, open(os.path.join(work, "serve.log")).read()))
         time.sleep(0.005)
     took = time.monotonic() - t0
+    cpu_ready = cpu_s(p.pid)
     rss_ready = rss_mb(p.pid)
     time.sleep(idle)
     rss_idle = rss_mb(p.pid)
     p.send_signal(signal.SIGTERM)
     p.wait(60)
     log.close()
-    return took, rss_ready, rss_idle
+    return took, rss_ready, rss_idle, cpu_ready
 
 parsed = []
 for v in variants.split("|"):
@@ -95,11 +103,13 @@ for i in range(runs):
             if case == "fresh" and i > 0:
                 shutil.rmtree(data, ignore_errors=True)
 
-print(f"{'variant':<12} {'case':<11} {'ready (s), median [min-max]':<30} {'RSS at ready':>13} {'RSS idle ' + str(int(idle)) + ' s':>13}")
+print(f"{'variant':<12} {'case':<11} {'ready (s), median [min-max]':<28} {'CPU at ready (s)':<22} {'RSS at ready':>13} {'RSS idle ' + str(int(idle)) + ' s':>13}")
 for name, _ in parsed:
     for case in cases:
         r = results[(name, case)]
         t = [x[0] for x in r]
-        print(f"{name:<12} {case:<11} {statistics.median(t):>6.2f} [{min(t):.2f}-{max(t):.2f}]{'':<14} "
+        c = [x[3] for x in r]
+        print(f"{name:<12} {case:<11} {statistics.median(t):>6.2f} [{min(t):.2f}-{max(t):.2f}]{'':<12} "
+              f"{statistics.median(c):>5.2f} [{min(c):.2f}-{max(c):.2f}]{'':<6} "
               f"{statistics.median(x[1] for x in r):>10.0f} MB {statistics.median(x[2] for x in r):>10.0f} MB")
 PY

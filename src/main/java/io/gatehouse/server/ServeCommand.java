@@ -3,6 +3,7 @@ package io.gatehouse.server;
 import io.gatehouse.config.Settings;
 import io.gatehouse.config.SettingsException;
 import io.gatehouse.core.StartupFault;
+import io.gatehouse.core.StartupPhases;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -29,6 +30,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        StartupPhases.mark("command line parsed");
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         Logger log = LoggerFactory.getLogger(ServeCommand.class);
@@ -42,6 +44,7 @@ public final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         Settings.unknownVariables(System.getenv()).forEach(log::warn);
+        StartupPhases.mark("settings loaded");
         log.info("Starting Gatehouse: {}", settings.describe());
         GatehouseServer server;
         try {
