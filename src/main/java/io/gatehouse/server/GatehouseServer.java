@@ -17,6 +17,7 @@ import io.gatehouse.auth.Throttles;
 import io.gatehouse.backup.BackupEndpoints;
 import io.gatehouse.config.Settings;
 import io.gatehouse.core.StartupFault;
+import io.gatehouse.core.StartupPhases;
 import io.gatehouse.http.ClientDeadlines;
 import io.gatehouse.http.DirectErrors;
 import io.gatehouse.http.Route;
@@ -63,10 +64,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,9 +126,13 @@ public final class GatehouseServer implements AutoCloseable {
         // SPEC §1: a port that is taken stops the start before anything opens, with one line saying so.
         checkFree(settings.bind(), settings.port(), "GATEHOUSE_PORT");
         checkFree(settings.adminBind(), settings.adminPort(), "GATEHOUSE_ADMIN_PORT");
+        StartupPhases.mark("metrics registry, ports checked");
+        // A new data folder: its first RS256 key pair is made on another core while the schema is created.
+        Future<KeyPair> firstKeyPair = TokenModule.keyPairAhead(settings);
         Database db = Database.open(settings, registry);
+        StartupPhases.mark("database open and migrated");
         try {
-            return wire(settings, clock, registry, db, tuning);
+            return wire(settings, clock, registry, db, tuning, firstKeyPair);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -134,7 +141,7 @@ public final class GatehouseServer implements AutoCloseable {
 
     /** Assembles the features (each wires itself from settings and storage), the two pipelines and the jobs. */
     private static GatehouseServer wire(Settings settings, Clock clock, PrometheusMeterRegistry registry, Database db,
-                                        Tuning tuning) {
+                                        Tuning tuning, Future<KeyPair> firstKeyPair) {
         ClientDeadlines.Limits clientLimits = tuning.clientLimits();
         Jdbc jdbc = new Jdbc(db);
         IdGenerator ids = new IdGenerator(clock);
@@ -147,7 +154,9 @@ public final class GatehouseServer implements AutoCloseable {
         MailModule mail = new MailModule(settings);
         AccountModule accounts = new AccountModule(jdbc, ids, clock, mail.mailer, audit.audit);
         RevocationModule revocations = new RevocationModule(jdbc, clock, redis, redis != null || settings.usesPostgres());
-        TokenModule tokens = new TokenModule(settings, jdbc, clock, audit.audit);
+        StartupPhases.mark("audit, mail, accounts, revocations");
+        TokenModule tokens = new TokenModule(settings, jdbc, clock, audit.audit, firstKeyPair);
+        StartupPhases.mark("signing keys");
         ApiKeyModule apiKeys = new ApiKeyModule(jdbc, ids, clock, tokens.signingKeys, revocations.revocations, accounts.accounts,
                 audit.audit);
         AppModule apps = new AppModule(jdbc, ids, clock, revocations.revocations, accounts.accounts, audit.audit);
@@ -159,6 +168,7 @@ public final class GatehouseServer implements AutoCloseable {
         LifecycleModule lifecycle = new LifecycleModule(jdbc, revocations.revocations, accounts.accounts, apps.apps, clock, audit.audit);
         PortalModule portal = new PortalModule(settings, jdbc, clock, accounts, apps, apiKeys.apiKeys, oauth, limits.usage, throttles,
                 lifecycle.lifecycle);
+        StartupPhases.mark("modules");
         AtomicBoolean draining = new AtomicBoolean();
         AdminModule admin = new AdminModule(accounts, apps.apps, limits.usage, readiness(settings, db, redis, draining),
                 registry, oauth.issuer::url);
@@ -170,6 +180,7 @@ public final class GatehouseServer implements AutoCloseable {
         ClientDeadlines deadlines = new ClientDeadlines(clientLimits, tuning.nanoTime());
         background.atStop(deadlines::close);
 
+        StartupPhases.mark("admin module");
         // Public listener: OAuth, API, portal.
         Router publicRoutes = new Router();
         new MeEndpoints(accounts.accounts).register(publicRoutes);
@@ -188,6 +199,7 @@ public final class GatehouseServer implements AutoCloseable {
         OpenApi openApi = new OpenApi(publicRoutes, proxies.routes, apps.catalog, oauth.issuer::url, new Descriptions(),
                 new UpstreamDocs(Duration.ofSeconds(3)));
         new OpenApiEndpoint(openApi).register(publicRoutes);
+        StartupPhases.mark("public routes, API description");
         portal.registerDocs(publicRoutes, openApi);
         // SPEC §6 v2: authenticate (and resolve the buckets) → authorize → meter.
         MeterStage meter = new MeterStage(limits.limiter, limits.usage, clock);
@@ -222,6 +234,7 @@ public final class GatehouseServer implements AutoCloseable {
                 .actingAs(AuditContext.ADMIN)
                 .withDeadlines(deadlines);
 
+        StartupPhases.mark("pipelines");
         // Keys and tokens may arrive in long headers; a 100 kB header must reach us and be refused as a
         // bad credential, not cut off by the HTTP layer.
         Http1Config http1 = Http1Config.builder().maxHeadersSize(256 * 1024).maxPrologueLength(16 * 1024)
@@ -248,6 +261,7 @@ public final class GatehouseServer implements AutoCloseable {
                         .routing(r -> r.any(adminPipeline)))
                 .build()
                 .start();
+        StartupPhases.mark("listeners open");
         if (web.port() < 0 || web.port(ADMIN) < 0) {
             // Taken between the check and the start: Helidon logs it and carries on without the listener.
             web.stop();
@@ -264,6 +278,7 @@ public final class GatehouseServer implements AutoCloseable {
         if (redis != null) {
             background.atStop(redis::close);
         }
+        StartupPhases.mark("jobs scheduled");
         GatehouseServer server = new GatehouseServer(settings, db, web, inflight, draining, background);
         server.publicRoutes = publicRoutes;
         oauth.issuer.set(server.issuer);

@@ -71,6 +71,26 @@ public enum SigningAlgorithm {
         }
     }
 
+    /** RS256: a 2048-bit key pair as {@link #generate} makes it, without its kid yet (see {@link TokenModule#keyPairAhead}). */
+    static java.security.KeyPair newRsaKeyPair() {
+        try {
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            return g.generateKeyPair();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot generate an RS256 key", e);
+        }
+    }
+
+    /** RS256: the JWK of a key pair made ahead by {@link #newRsaKeyPair}, as {@link #generate} would give it. */
+    JWK rsaJwk(String kid, java.security.KeyPair pair) {
+        if (this != RS256) {
+            throw new IllegalStateException("not an RS256 key: " + name());
+        }
+        return new RSAKey.Builder((java.security.interfaces.RSAPublicKey) pair.getPublic()).privateKey(pair.getPrivate())
+                .keyID(kid).keyUse(KeyUse.SIGNATURE).algorithm(jws).build();
+    }
+
     /** The stored private JWK of a key of this algorithm. */
     JWK parseJwk(String json) throws ParseException {
         return switch (this) {

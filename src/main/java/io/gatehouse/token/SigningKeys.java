@@ -95,12 +95,24 @@ public final class SigningKeys {
     private final java.util.concurrent.locks.ReentrantLock loading = new java.util.concurrent.locks.ReentrantLock();
 
     private final Audit audit;
+    /** An RS256 key pair made ahead for the first access-token key; used once, then null. */
+    private java.util.concurrent.Future<java.security.KeyPair> spareRsaPair;
 
     public SigningKeys(SigningKeyStore store, MasterKey master, Clock clock, Audit audit) {
         this(store, master, clock, audit, SigningAlgorithm.RS256);
     }
 
     public SigningKeys(SigningKeyStore store, MasterKey master, Clock clock, Audit audit, SigningAlgorithm tokenAlgorithm) {
+        this(store, master, clock, audit, tokenAlgorithm, null);
+    }
+
+    /**
+     * As above; {@code firstRsaPair}, when set, is an RS256 key pair being made on another thread (a new node
+     * makes it while its schema is created), used for the first access-token key if one must be generated.
+     */
+    public SigningKeys(SigningKeyStore store, MasterKey master, Clock clock, Audit audit, SigningAlgorithm tokenAlgorithm,
+                       java.util.concurrent.Future<java.security.KeyPair> firstRsaPair) {
+        this.spareRsaPair = tokenAlgorithm == SigningAlgorithm.RS256 ? firstRsaPair : null;
         this.audit = audit;
         this.store = store;
         this.master = master;
@@ -267,7 +279,8 @@ public final class SigningKeys {
             secret = new byte[32];
             random.nextBytes(secret);
         } else {
-            JWK jwk = tokenAlgorithm.generate(kid);
+            java.security.KeyPair ahead = takeSpareRsaPair();
+            JWK jwk = ahead != null ? tokenAlgorithm.rsaJwk(kid, ahead) : tokenAlgorithm.generate(kid);
             secret = jwk.toJSONString().getBytes(StandardCharsets.UTF_8);
             publicJwk = jwk.toPublicJWK().toJSONString();
             algorithm = tokenAlgorithm.jws().getName();
@@ -276,6 +289,23 @@ public final class SigningKeys {
                 master.encrypt(secret, kid), publicJwk, now, null));
         LOG.info("Generated a new {} {} signing key, kid {}", algorithm, purpose.wire, kid);
         return kid;
+    }
+
+    /** The key pair made ahead, or null when there is none (or making it failed: then one is made here). */
+    private java.security.KeyPair takeSpareRsaPair() {
+        java.util.concurrent.Future<java.security.KeyPair> f = spareRsaPair;
+        spareRsaPair = null;
+        if (f == null) {
+            return null;
+        }
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return null;
+        }
     }
 
     private void load() {

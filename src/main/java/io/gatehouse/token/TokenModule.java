@@ -5,8 +5,12 @@ import io.gatehouse.config.Settings;
 import io.gatehouse.core.Jobs;
 import io.gatehouse.http.Router;
 import io.gatehouse.store.Jdbc;
+import java.nio.file.Files;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /** The server's signing keys (access tokens, API keys): shared through the database, reloaded, rotated by admins. */
 public final class TokenModule {
@@ -16,10 +20,34 @@ public final class TokenModule {
     private final Duration longestToken;
 
     public TokenModule(Settings settings, Jdbc jdbc, Clock clock, Audit audit) {
+        this(settings, jdbc, clock, audit, null);
+    }
+
+    /** As above, with the first access-token key pair made ahead ({@link #keyPairAhead}), or null. */
+    public TokenModule(Settings settings, Jdbc jdbc, Clock clock, Audit audit, Future<KeyPair> firstKeyPair) {
         this.clock = clock;
         this.longestToken = settings.accessTokenTtl().compareTo(Duration.ofHours(1)) > 0 ? settings.accessTokenTtl() : Duration.ofHours(1);
         this.signingKeys = new SigningKeys(new JdbcSigningKeyStore(jdbc), MasterKey.of(settings.masterKey(), settings.dataDir()), clock, audit,
-                java.util.Objects.requireNonNullElse(SigningAlgorithm.parse(settings.tokenSigningAlg()), SigningAlgorithm.RS256));
+                algorithm(settings), firstKeyPair);
+    }
+
+    private static SigningAlgorithm algorithm(Settings settings) {
+        return java.util.Objects.requireNonNullElse(SigningAlgorithm.parse(settings.tokenSigningAlg()), SigningAlgorithm.RS256);
+    }
+
+    /**
+     * A new embedded database (no file yet) gets its first keys at this start; making an RS256 key pair takes
+     * 0.1-0.5 s, so it is made on a thread of its own while the schema is created. Null when the node will
+     * not need it (an existing file, PostgreSQL, whose keys are likely there already, or another algorithm).
+     */
+    public static Future<KeyPair> keyPairAhead(Settings settings) {
+        if (settings.usesPostgres() || algorithm(settings) != SigningAlgorithm.RS256
+                || Files.exists(settings.dataDir().resolve("gatehouse.mv.db"))) {
+            return null;
+        }
+        FutureTask<KeyPair> task = new FutureTask<>(SigningAlgorithm::newRsaKeyPair);
+        Thread.ofPlatform().name("gatehouse-keygen").daemon().start(task);
+        return task;
     }
 
     public void registerAdmin(Router admin) {
