@@ -31,7 +31,8 @@ public final class UpstreamDocs {
     public record Result(JsonNode document, String problem) {
     }
 
-    private final HttpClient http;
+    /** Made on the first http(s) document: most nodes have none, and a client costs a thread and TLS set-up at start. */
+    private volatile HttpClient http;
     private final Duration timeout;
     private final Cache<String, Result> found = Caffeine.newBuilder().maximumSize(200)
             .expireAfterWrite(Duration.ofMinutes(5)).build();
@@ -40,7 +41,20 @@ public final class UpstreamDocs {
 
     public UpstreamDocs(Duration timeout) {
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    private HttpClient http() {
+        HttpClient c = http;
+        if (c == null) {
+            synchronized (this) {
+                c = http;
+                if (c == null) {
+                    c = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+                    http = c;
+                }
+            }
+        }
+        return c;
     }
 
     public Result get(String source) {
@@ -67,7 +81,7 @@ public final class UpstreamDocs {
         if (source.startsWith("http://") || source.startsWith("https://")) {
             HttpRequest req = HttpRequest.newBuilder(URI.create(source)).timeout(timeout).GET().build();
             try {
-                HttpResponse<InputStream> res = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> res = http().send(req, HttpResponse.BodyHandlers.ofInputStream());
                 try (InputStream in = res.body()) {
                     if (res.statusCode() != 200) {
                         throw new IOException("HTTP " + res.statusCode());
