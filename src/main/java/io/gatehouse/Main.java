@@ -75,7 +75,7 @@ public final class Main implements CliRoot {
     }
 
     /** {@code serve}, {@code serve --config FILE} or {@code serve --config=FILE}, nothing else. */
-    static boolean plainServe(String... args) {
+    public static boolean plainServe(String... args) {
         if (args.length == 0 || !args[0].equals("serve")) {
             return false;
         }

@@ -64,6 +64,22 @@ class CommandTreeTest {
     }
 
     @Test
+    void only_a_plain_serve_takes_the_short_way_past_the_command_tree_and_anything_else_gets_the_trees_messages() {
+        assertThat(Main.plainServe("serve")).isTrue();
+        assertThat(Main.plainServe("serve", "--config", "gatehouse.conf")).isTrue();
+        assertThat(Main.plainServe("serve", "--config=gatehouse.conf")).isTrue();
+        assertThat(Main.plainServe("serve", "--help")).isFalse();
+        assertThat(Main.plainServe("serve", "-h")).isFalse();
+        assertThat(Main.plainServe("serve", "--config")).isFalse();
+        assertThat(Main.plainServe("serve", "--config", "--help")).isFalse();
+        assertThat(Main.plainServe("serve", "--config=")).isFalse();
+        assertThat(Main.plainServe("serve", "--verbose")).isFalse();
+        assertThat(Main.plainServe("serve", "--config", "a", "--config", "b")).isFalse();
+        assertThat(Main.plainServe("--version")).isFalse();
+        assertThat(Main.plainServe()).isFalse();
+    }
+
+    @Test
     void every_command_and_subcommand_answers_dash_h_and_dash_dash_help_with_its_usage_and_exit_0() {
         List<List<String>> paths = paths();
         assertThat(paths).hasSizeGreaterThan(30).contains(List.of("auth", "status"), List.of("leads", "export"), List.of("keys", "create"));

@@ -42,6 +42,32 @@ class LauncherIT {
         }
     }
 
+    /**
+     * Issue 15: start to ready through the repository's launcher script (its JVM defaults), for a new data folder
+     * and again for the existing one. The times are printed for the record, never asserted (bench/startup.sh
+     * measures speed); the start-up cache is left out here, since making one takes a training run
+     * (ReleaseArchiveIT times the release launcher with and without it).
+     */
+    @Test
+    void the_launcher_script_becomes_ready_on_a_new_and_on_an_existing_data_folder_and_logs_its_phases() throws Exception {
+        Path launcher = Path.of(System.getProperty("user.dir"), "gatehouse");
+        Map<String, String> env = Map.of("GATEHOUSE_AOT_CACHE", "off", "GATEHOUSE_LOG_LEVEL", "DEBUG",
+                "GATEHOUSE_DATA_DIR", work.resolve("data").toString());
+        for (String folder : new String[] {"new", "existing"}) {
+            long started = System.nanoTime();
+            try (GatehouseProcess gh = GatehouseProcess.run(work, java.util.List.of(launcher.toString(), "serve"), env)) {
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+                        .until(() -> gh.admin.get("/readyz").status() == 200);
+                long ms = (System.nanoTime() - started) / 1_000_000;
+                System.out.printf("launcher script, %s data folder: start to ready %d ms (no start-up cache)%n", folder, ms);
+                assertThat(gh.output()).contains("start-up: listeners open at");
+                gh.process.destroy();
+                assertThat(gh.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(gh.process.exitValue()).isZero();
+            }
+        }
+    }
+
     @Test
     void sigterm_during_a_slow_request_lets_it_finish_and_exits_zero() throws Exception {
         try (GatehouseProcess gh = GatehouseProcess.start(work, Map.of(), "serve")) {

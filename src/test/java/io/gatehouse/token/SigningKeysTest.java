@@ -64,6 +64,27 @@ class SigningKeysTest {
     }
 
     @Test
+    void a_key_pair_made_ahead_becomes_the_first_access_token_key_and_signs_what_its_public_part_verifies() throws Exception {
+        java.security.KeyPair pair = SigningAlgorithm.newRsaKeyPair();
+        SigningKeys keys = new SigningKeys(new JdbcSigningKeyStore(jdbc), MasterKey.of(null, dir), clock, audit(),
+                SigningAlgorithm.RS256, java.util.concurrent.CompletableFuture.completedFuture(pair));
+        SigningKeys.Key key = keys.current(SigningKeys.Purpose.ACCESS_TOKEN);
+        assertThat(key.jwk().toRSAKey().toRSAPublicKey()).isEqualTo(pair.getPublic());
+        assertThat(key.jwk().getKeyID()).isEqualTo(key.kid());
+        assertThat(key.algorithmName()).isEqualTo("RS256");
+        // Stored and read back like any generated key: another node on the database verifies with it.
+        assertThat(keys(null).publicJwks().getKeys()).singleElement()
+                .satisfies(j -> assertThat(j.toRSAKey().toRSAPublicKey()).isEqualTo(pair.getPublic()));
+    }
+
+    @Test
+    void a_key_pair_made_ahead_that_failed_is_replaced_by_one_made_on_the_spot() {
+        SigningKeys keys = new SigningKeys(new JdbcSigningKeyStore(jdbc), MasterKey.of(null, dir), clock, audit(),
+                SigningAlgorithm.RS256, java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("no")));
+        assertThat(keys.current(SigningKeys.Purpose.ACCESS_TOKEN).jwk().isPrivate()).isTrue();
+    }
+
+    @Test
     void the_generated_master_key_file_is_readable_only_by_its_owner() throws Exception {
         keys(null);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("master.key")))).isEqualTo("rw-------");
