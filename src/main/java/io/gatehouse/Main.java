@@ -58,7 +58,7 @@ public final class Main implements CliRoot {
     }
 
     public static void main(String[] args) {
-        io.gatehouse.core.StartupPhases.main();
+        io.gatehouse.server.StartupPhases.main();
         System.exit(run(Terminal.system(), args));
     }
 

@@ -4,7 +4,6 @@ import io.gatehouse.auth.Principal;
 import io.gatehouse.auth.CredentialFormat;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
-import io.gatehouse.server.BatchingConsoleAppender;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.ConcurrentHashMap;

@@ -3,7 +3,6 @@ package io.gatehouse.server;
 import io.gatehouse.config.Settings;
 import io.gatehouse.config.SettingsException;
 import io.gatehouse.core.StartupFault;
-import io.gatehouse.core.StartupPhases;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -5,7 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.gatehouse.config.Settings;
 import io.gatehouse.core.StartupFault;
-import io.gatehouse.core.StartupPhases;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -80,7 +79,6 @@ public final class Database implements AutoCloseable {
             } catch (IOException ignored) {
                 // the folder's own mode still protects them
             }
-            StartupPhases.mark("embedded database file open");
             Database db = open(url, EMBEDDED_USER, "", metrics);
             db.dataDirLock = lock;
             db.syncEverySecond();
@@ -235,7 +233,6 @@ public final class Database implements AutoCloseable {
         Database db = new Database(ds, kind);
         try {
             db.awaitReachable(reachWithin);
-            StartupPhases.mark("pool connected");
             db.migrate();
         } catch (RuntimeException e) {
             ds.close();

@@ -8,7 +8,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import io.gatehouse.auth.CredentialFormat;
 import io.gatehouse.auth.Principal;
-import io.gatehouse.server.BatchingConsoleAppender;
+import io.gatehouse.pipeline.BatchingConsoleAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.gatehouse.core;
+package io.gatehouse.server;
 
 import java.lang.management.ManagementFactory;
 import org.slf4j.Logger;

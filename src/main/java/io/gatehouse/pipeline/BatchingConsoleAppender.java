@@ -1,4 +1,4 @@
-package io.gatehouse.server;
+package io.gatehouse.pipeline;
 
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;

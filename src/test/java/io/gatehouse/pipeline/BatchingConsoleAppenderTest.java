@@ -1,4 +1,4 @@
-package io.gatehouse.server;
+package io.gatehouse.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
