@@ -26,6 +26,9 @@
 #   BASE=/tmp/main bench/run.sh  # also a many-node node run from another checkout (gh-me-token-pg-base), for
 #                              # before/after figures of a change in one interleaved run
 #   MANY=0 bench/run.sh        # skips the many-node case (gh-me-token-pg), which needs psql and redis-cli
+#   VARIANTS=$'raw:-Dgatehouse.proxy.client=raw\nhelidon:-Dgatehouse.proxy.client=helidon' bench/run.sh
+#                              # one more Gatehouse node per line (name:GATEHOUSE_JAVA_OPTS, access log on), each
+#                              # measured as case gh-proxy-<name> in the same rounds (the proxy clients compared)
 #   JFR=gh-proxy bench/run.sh  # records a JFR profile of the Gatehouse (log on) node during that case's
 #                              # measured runs into target/bench-<case>.jfr (summary: bench/jfr-top.py FILE)
 set -euo pipefail
@@ -127,6 +130,11 @@ YAML
 }
 start_gatehouse on
 start_gatehouse off GATEHOUSE_ACCESS_LOG=OFF
+variants=()
+while IFS= read -r v; do
+    [ -n "$v" ] || continue
+    variants+=("${v%%:*}"); start_gatehouse "${v%%:*}" GATEHOUSE_JAVA_OPTS="${v#*:}"
+done <<<"${VARIANTS:-}"
 if [ "$many" = 1 ]; then # many-node mode: a database and a Redis key prefix of its own, defaults otherwise
     pg_db=gh_bench_$$_$RANDOM; redis_prefix="gh-bench-$$-$RANDOM:"
     psql_ -q -c "CREATE DATABASE $pg_db" >/dev/null
@@ -143,6 +151,7 @@ wait_for "127.0.0.1:$up/"; wait_for "127.0.0.1:$nproxy/"
 wait_for "127.0.0.1:${gh_port[on.admin]}/healthz"; wait_for "127.0.0.1:${gh_port[off.admin]}/healthz"
 [ "$many" = 1 ] && wait_for "127.0.0.1:${gh_port[pg.admin]}/healthz"
 [ -n "$pg_db_base" ] && wait_for "127.0.0.1:${gh_port[pgbase.admin]}/healthz"
+for n in ${variants[@]+"${variants[@]}"}; do wait_for "127.0.0.1:${gh_port[$n.admin]}/healthz"; done
 
 acurl() { curl -sf -H 'Content-Type: application/json' "$@"; }   # admin calls that change state
 json() { python3 -c "import json,sys;print(json.load(sys.stdin)$1)"; }
@@ -160,6 +169,7 @@ credentials() { # name: an account, its API key, an app and a client-credentials
 credentials on; credentials off
 [ "$many" = 1 ] && credentials pg
 [ -n "$pg_db_base" ] && credentials pgbase
+for n in ${variants[@]+"${variants[@]}"}; do credentials "$n"; done
 
 # --- the cases: name|server (nginx, on, off)|wrk arguments (tab-separated)
 T=$'\t'
@@ -175,6 +185,9 @@ CASES=(
 )
 [ "$many" = 1 ] && CASES+=("gh-me-token-pg|pg|-H${T}Authorization: Bearer ${token[pg]}${T}http://127.0.0.1:${gh_port[pg]}/v1.0/me")
 [ -n "$pg_db_base" ] && CASES+=("gh-me-token-pg-base|pgbase|-H${T}Authorization: Bearer ${token[pgbase]}${T}http://127.0.0.1:${gh_port[pgbase]}/v1.0/me")
+for n in ${variants[@]+"${variants[@]}"}; do
+    CASES+=("gh-proxy-$n|$n|-H${T}Authorization: token ${key[$n]}${T}http://127.0.0.1:${gh_port[$n]}/v1.0/up/ping")
+done
 if [ -n "${ONLY:-}" ]; then
     kept=(); for c in "${CASES[@]}"; do [[ " $ONLY " == *" ${c%%|*} "* ]] && kept+=("$c"); done; CASES=("${kept[@]}")
 fi
@@ -252,6 +265,7 @@ ratio "many-node: this checkout / BASE" gh-me-token-pg gh-me-token-pg-base "—"
 cost "access log cost, /v1.0/me with a token" gh-me-token gh-me-token-logoff
 cost "access log cost, /healthz" gh-healthz gh-healthz-logoff
 cost "access log cost, proxy" gh-proxy gh-proxy-logoff
+for n in ${variants[@]+"${variants[@]}"}; do ratio "proxy: Gatehouse $n / nginx reverse proxy" "gh-proxy-$n" nginx-proxy ">= 0.6"; done
 
 if [ "${EXTRAS:-0}" = 1 ]; then
     cleanup; trap - EXIT

@@ -143,6 +143,10 @@ public final class Pipeline implements Handler {
             } else {
                 fail(ex, new ApiException(ApiError.INVALID_PARAMETER, "The request body is not valid HTTP."));
             }
+        } catch (CloseConnectionException e) {
+            // A stage that already sent the status line cannot finish its answer (the proxy, when the upstream's
+            // body ends early): the connection must close so that the client sees the answer cut short.
+            throw e;
         } catch (Throwable t) {
             ClientGoneException gone = ClientGoneException.in(t);
             if (gone != null) {

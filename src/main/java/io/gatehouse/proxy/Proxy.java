@@ -31,6 +31,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,7 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class Proxy {
     private static final Logger LOG = LoggerFactory.getLogger(Proxy.class);
     /** RFC 9110 §7.6.1 hop-by-hop headers, plus those the JDK client sets itself. */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
+    static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "proxy-connection");
     /** Set by Gatehouse itself, or describing the client (replaced by Gatehouse's own). */
     private static final Set<String> NOT_FORWARDED = Set.of("authorization", "host", "content-length", "expect",
@@ -60,6 +61,12 @@ public final class Proxy {
      * never pays for it, and one with them makes it after its listeners opened.
      */
     private volatile Http1Client client;
+
+    /** Which HTTP client forwards (the system property {@code gatehouse.proxy.client}: raw, helidon, jdk); for the comparison in bench/README.md. */
+    enum Kind { RAW, HELIDON, JDK }
+
+    static final Kind KIND = Kind.valueOf(System.getProperty("gatehouse.proxy.client", "raw").toUpperCase(Locale.ROOT));
+    private final RawUpstream raw = new RawUpstream();
 
     private Http1Client client() {
         Http1Client c = client;
@@ -118,10 +125,8 @@ public final class Proxy {
             // desynchronise the upstream connection.
             throw ApiException.invalid("a HEAD request cannot have a body");
         }
-        Http1ClientRequest out = client().method(Method.create(ex.method())).uri(target(ex, route)).skipUriEncoding(true)
-                .readTimeout(route.timeout()).followRedirects(false);
+        List<String> headers = new ArrayList<>(40);
         List<String> connectionTokens = req.headers().values(HeaderNames.CONNECTION);
-        boolean userAgent = false;
         for (Header h : req.headers()) {
             String name = canonical(h.name());
             if (HOP_BY_HOP.contains(name) || NOT_FORWARDED.contains(name) || name.contains("gatehouse-")
@@ -131,32 +136,69 @@ public final class Proxy {
             if (name.equals("cookie")) {
                 String kept = withoutOurCookies(h.get());
                 if (!kept.isEmpty()) {
-                    out.header(HeaderValues.create(HeaderNames.COOKIE, kept));
+                    headers.add(h.name());
+                    headers.add(kept);
                 }
                 continue;
             }
-            userAgent |= name.equals("user-agent");
-            out.header(h);
+            for (String v : h.allValues()) {
+                headers.add(h.name());
+                headers.add(v);
+            }
         }
-        if (!userAgent) {
-            out.property(NO_USER_AGENT, "true");
-        }
-        out.header(HeaderValues.create("Gatehouse-Account-Id", Long.toString(p.accountId())));
+        headers.add("Gatehouse-Account-Id");
+        headers.add(Long.toString(p.accountId()));
         if (p.clientId() != null) {
-            out.header(HeaderValues.create("Gatehouse-Client-Id", p.clientId()));
+            headers.add("Gatehouse-Client-Id");
+            headers.add(p.clientId());
         }
-        out.header(HeaderValues.create("Gatehouse-Scope", p.scopeText()));
-        out.header(HeaderValues.create("X-Request-Id", ex.requestId()));
+        headers.add("Gatehouse-Scope");
+        headers.add(p.scopeText());
+        headers.add("X-Request-Id");
+        headers.add(ex.requestId());
         // Gatehouse's own view of the client (SPEC §11 "Upstream headers"); whatever the client sent is dropped above.
         String client = ex.remoteAddress();
         String proto = req.isSecure() ? "https" : "http";
         String host = req.authority();
-        out.header(HeaderValues.create("Forwarded", "for=" + forwardedNode(client) + ";proto=" + proto
-                + ";host=\"" + host.replace("\\", "").replace("\"", "") + "\""));
-        out.header(HeaderValues.create("X-Forwarded-For", client));
-        out.header(HeaderValues.create("X-Forwarded-Proto", proto));
-        out.header(HeaderValues.create("X-Forwarded-Host", host));
-        out.header(HeaderValues.create("X-Real-IP", client));
+        headers.add("Forwarded");
+        headers.add("for=" + forwardedNode(client) + ";proto=" + proto + ";host=\"" + host.replace("\\", "").replace("\"", "") + "\"");
+        headers.add("X-Forwarded-For");
+        headers.add(client);
+        headers.add("X-Forwarded-Proto");
+        headers.add(proto);
+        headers.add("X-Forwarded-Host");
+        headers.add(host);
+        headers.add("X-Real-IP");
+        headers.add(client);
+        for (int i = 1; i < headers.size(); i += 2) {
+            if (!RawUpstream.validValue(headers.get(i), 0)) {
+                // Helidon validates request headers as they arrive; this only guards what we write ourselves.
+                throw ApiException.invalid("a header value holds control characters");
+            }
+        }
+        switch (KIND) {
+            case RAW -> raw.forward(ex, route, new RawUpstream.Outgoing(ex.method(), requestTarget(ex, route), headers,
+                    hasBody, hasBody ? ex.declaredContentLength() : 0));
+            case JDK -> JdkUpstream.forward(ex, route, requestTarget(ex, route), headers, hasBody);
+            default -> helidon(ex, route, headers, hasBody);
+        }
+    }
+
+    private void helidon(Exchange ex, ProxyRoute route, List<String> headers, boolean hasBody) {
+        Http1ClientRequest out = client().method(Method.create(ex.method())).uri(target(ex, route)).skipUriEncoding(true)
+                .readTimeout(route.timeout()).followRedirects(false);
+        boolean userAgent = false;
+        for (int i = 0; i < headers.size(); i += 2) {
+            userAgent |= headers.get(i).equalsIgnoreCase("user-agent");
+        }
+        out.headers(hs -> {
+            for (int i = 0; i < headers.size(); i += 2) {
+                hs.add(HeaderValues.create(headers.get(i), headers.get(i + 1)));
+            }
+        });
+        if (!userAgent) {
+            out.property(NO_USER_AGENT, "true");
+        }
 
         Http1ClientResponse upstream;
         try {
@@ -191,6 +233,18 @@ public final class Proxy {
      * writes unchanged.
      */
     static ClientUri target(Exchange ex, ProxyRoute route) {
+        URI up = route.upstream();
+        UriInfo info = UriInfo.builder()
+                .scheme(up.getScheme())
+                .host(up.getHost())
+                .port(up.getPort() > 0 ? up.getPort() : "https".equals(up.getScheme()) ? 443 : 80)
+                .path(UriPath.createFromDecoded(requestTarget(ex, route)))
+                .build();
+        return ClientUri.create(info);
+    }
+
+    /** The request target written on the upstream request line: the route's base path, the one path, the query. */
+    static String requestTarget(Exchange ex, ProxyRoute route) {
         String path = ex.path();
         if (!route.matchesPath(path)) {
             // Cannot happen: the route was chosen by this very path. Refuse rather than forward elsewhere.
@@ -202,14 +256,14 @@ public final class Proxy {
         }
         URI up = route.upstream();
         String basePath = up.getRawPath() == null ? "" : up.getRawPath();
-        String requestTarget = basePath + path + (query == null || query.isEmpty() ? "" : "?" + query);
-        UriInfo info = UriInfo.builder()
-                .scheme(up.getScheme())
-                .host(up.getHost())
-                .port(up.getPort() > 0 ? up.getPort() : "https".equals(up.getScheme()) ? 443 : 80)
-                .path(UriPath.createFromDecoded(requestTarget))
-                .build();
-        return ClientUri.create(info);
+        String target = basePath + path + (query == null || query.isEmpty() ? "" : "?" + query);
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c <= 0x20 || c >= 0x7f) {
+                throw ApiException.invalid("the request path holds characters that cannot be sent in a URL");
+            }
+        }
+        return target;
     }
 
     /** RFC 3986 §3.4: a query holds pchar, '/' and '?', with well-formed escapes. */
@@ -297,7 +351,7 @@ public final class Proxy {
         return false;
     }
 
-    private static boolean mentioned(List<String> connectionTokens, String name) {
+    static boolean mentioned(List<String> connectionTokens, String name) {
         for (String v : connectionTokens) {
             for (String t : v.split(",")) {
                 if (t.strip().equalsIgnoreCase(name)) {

@@ -1,0 +1,662 @@
+package io.gatehouse.proxy;
+
+import io.gatehouse.http.ApiError;
+import io.gatehouse.http.ApiException;
+import io.gatehouse.http.ClientGoneException;
+import io.gatehouse.http.Exchange;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A minimal HTTP/1.1 client for the proxy: one blocking socket per exchange, used from the request's own
+ * virtual thread, kept alive in a small pool per upstream. It writes the request head in one write, parses
+ * the status line and headers straight from its read buffer (validating every relayed name and value:
+ * no response splitting through an upstream), and relays the body (Content-Length, chunked, or up to the
+ * close) to the client through that one buffer. Measured against Helidon WebClient and the JDK HttpClient
+ * in bench/README.md ("Issue 15: proxy clients compared").
+ *
+ * <p>A connection taken from the pool may have been closed by the upstream meanwhile. The request is sent
+ * again on a new connection only when that is safe: the failure came before any byte of an answer, and
+ * either writing the request head failed (the upstream never read it) or the request is idempotent and has
+ * no body (RFC 9110 §9.2.2).
+ */
+final class RawUpstream {
+    private static final Logger LOG = LoggerFactory.getLogger(RawUpstream.class);
+    static final int BUFFER = 16 * 1024;
+    /** Status line and headers of an answer, together. */
+    static final int MAX_HEAD = 64 * 1024;
+    static final int MAX_HEADERS = 256;
+    /** An idle connection older than this is closed, not reused (Node.js closes idle ones after 5 s). */
+    static final long MAX_IDLE_NANOS = 4_000_000_000L;
+    static final int MAX_IDLE_PER_UPSTREAM = 256;
+    private static final int CONNECT_TIMEOUT_MS = 5_000;
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
+
+    /** Experiment (bench/README.md): yield once after writing the request, so the answer is likely there before the first read. */
+    private static final boolean YIELD = Boolean.getBoolean("gatehouse.proxy.yield");
+    private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+
+    /** Thrown when the upstream's answer breaks HTTP/1.1 or our limits: 502 for the client. */
+    static final class BadAnswer extends IOException {
+        BadAnswer(String message) {
+            super(message);
+        }
+    }
+
+    private static final class Pool {
+        final ConcurrentLinkedDeque<Conn> idle = new ConcurrentLinkedDeque<>();
+        final AtomicInteger size = new AtomicInteger();
+    }
+
+    static final class Conn {
+        final Socket socket;
+        final InputStream in;
+        final OutputStream out;
+        byte[] buf = new byte[BUFFER];
+        int pos;
+        int lim;
+        long idleSince;
+        boolean reused;
+        /** Bytes read from the upstream for the current request. */
+        long received;
+
+        Conn(Socket socket) throws IOException {
+            this.socket = socket;
+            this.in = socket.getInputStream();
+            this.out = socket.getOutputStream();
+        }
+
+        /** Reads more after what is buffered; false at the end of the stream. */
+        boolean fill() throws IOException {
+            if (pos > 0 && pos == lim) {
+                pos = 0;
+                lim = 0;
+            }
+            if (lim == buf.length) {
+                if (pos > 0) {
+                    System.arraycopy(buf, pos, buf, 0, lim - pos);
+                    lim -= pos;
+                    pos = 0;
+                } else {
+                    if (buf.length >= MAX_HEAD) {
+                        throw new BadAnswer("the upstream's answer head is larger than " + MAX_HEAD + " bytes");
+                    }
+                    buf = java.util.Arrays.copyOf(buf, Math.min(MAX_HEAD, buf.length * 2));
+                }
+            }
+            int n = in.read(buf, lim, buf.length - lim);
+            if (n < 0) {
+                return false;
+            }
+            lim += n;
+            received += n;
+            return true;
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // nothing left to do
+            }
+        }
+    }
+
+    /** What to send: the request line's method and target, and the header lines (name, value, name, value…). */
+    record Outgoing(String method, String target, List<String> headers, boolean hasBody, long contentLength) {
+    }
+
+    void forward(Exchange ex, ProxyRoute route, Outgoing req) {
+        URI up = route.upstream();
+        boolean https = "https".equals(up.getScheme());
+        int port = up.getPort() > 0 ? up.getPort() : https ? 443 : 80;
+        String host = up.getHost();
+        String key = up.getScheme() + "://" + host + ":" + port;
+        Pool pool = pools.computeIfAbsent(key, k -> new Pool());
+        byte[] head = head(req, host, port, https);
+        int timeout = (int) Math.min(Integer.MAX_VALUE, Math.max(1, route.timeout().toMillis()));
+        boolean idempotent = switch (req.method) {
+            case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
+            default -> false;
+        };
+
+        Conn conn = null;
+        Answer answer = null;
+        for (int attempt = 0; answer == null; attempt++) {
+            conn = attempt == 0 ? take(pool) : null;
+            boolean headSent = false;
+            try {
+                if (conn == null) {
+                    conn = connect(host, port, https);
+                }
+                conn.socket.setSoTimeout(timeout);
+                conn.out.write(head);
+                headSent = true;
+                if (req.hasBody) {
+                    sendBody(ex, conn, req.contentLength);
+                }
+                if (YIELD) {
+                    Thread.yield();
+                }
+                answer = readHead(conn, "HEAD".equals(req.method));
+            } catch (ClientGoneException e) {
+                close(conn);
+                throw e;
+            } catch (SocketTimeoutException e) {
+                close(conn);
+                throw new ApiException(ApiError.GATEWAY_TIMEOUT, "The upstream service did not answer in time.", Map.of(),
+                        new IOException("upstream " + up + " for " + route.path() + " timed out", e));
+            } catch (IOException e) {
+                boolean retry = conn != null && conn.reused && attempt == 0 && conn.received == 0
+                        && !(e instanceof BadAnswer)
+                        && (!headSent || (idempotent && !req.hasBody));
+                close(conn);
+                if (!retry) {
+                    throw new ApiException(ApiError.BAD_GATEWAY, "The upstream service could not be reached.", Map.of(),
+                            new IOException("upstream " + up + " for " + route.path() + ": " + e.getMessage(), e));
+                }
+                LOG.debug("request {}: kept-alive upstream connection was closed ({}); sending again", ex.requestId(), e.toString());
+            }
+        }
+        relay(ex, conn, answer, pool);
+    }
+
+    private static byte[] head(Outgoing req, String host, int port, boolean https) {
+        StringBuilder sb = new StringBuilder(512);
+        sb.append(req.method).append(' ').append(req.target).append(" HTTP/1.1\r\nHost: ").append(host);
+        if (port != (https ? 443 : 80)) {
+            sb.append(':').append(port);
+        }
+        sb.append("\r\n");
+        List<String> h = req.headers;
+        for (int i = 0; i < h.size(); i += 2) {
+            sb.append(h.get(i)).append(": ").append(h.get(i + 1)).append("\r\n");
+        }
+        if (!req.hasBody) {
+            sb.append("Content-Length: 0\r\n");
+        } else if (req.contentLength >= 0) {
+            sb.append("Content-Length: ").append(req.contentLength).append("\r\n");
+        } else {
+            sb.append("Transfer-Encoding: chunked\r\n");
+        }
+        sb.append("Connection: keep-alive\r\n\r\n");
+        // Header values arrive from Helidon as ISO-8859-1 decoded bytes: written back byte for byte.
+        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static void sendBody(Exchange ex, Conn conn, long length) throws IOException {
+        byte[] buf = conn.buf;
+        boolean chunked = length < 0;
+        try (InputStream in = ex.clientBody()) {
+            while (true) {
+                int n;
+                try {
+                    n = in.read(buf, 0, chunked ? buf.length - 16 : buf.length);
+                } catch (IOException | UncheckedIOException e) {
+                    throw new ClientGoneException(e);
+                }
+                if (n < 0) {
+                    break;
+                }
+                if (n == 0) {
+                    continue;
+                }
+                if (chunked) {
+                    conn.out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    conn.out.write(buf, 0, n);
+                    conn.out.write(CRLF);
+                } else {
+                    conn.out.write(buf, 0, n);
+                }
+            }
+        }
+        if (chunked) {
+            conn.out.write(LAST_CHUNK);
+        }
+    }
+
+    private Conn take(Pool pool) {
+        long now = System.nanoTime();
+        Conn c;
+        while ((c = pool.idle.pollFirst()) != null) {
+            pool.size.decrementAndGet();
+            if (now - c.idleSince < MAX_IDLE_NANOS && !c.socket.isClosed()) {
+                c.reused = true;
+                return c;
+            }
+            c.close();
+        }
+        return null;
+    }
+
+    private static void giveBack(Pool pool, Conn c) {
+        if (pool.size.incrementAndGet() > MAX_IDLE_PER_UPSTREAM) {
+            pool.size.decrementAndGet();
+            c.close();
+            return;
+        }
+        c.pos = 0;
+        c.lim = 0;
+        c.received = 0;
+        c.idleSince = System.nanoTime();
+        pool.idle.offerFirst(c);
+    }
+
+    private static void close(Conn c) {
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    private static Conn connect(String host, int port, boolean https) throws IOException {
+        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        Socket s = new Socket();
+        try {
+            s.setTcpNoDelay(true);
+            s.connect(new InetSocketAddress(h, port), CONNECT_TIMEOUT_MS);
+            if (https) {
+                SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(s, h, port, true);
+                SSLParameters p = ssl.getSSLParameters();
+                p.setEndpointIdentificationAlgorithm("HTTPS");
+                ssl.setSSLParameters(p);
+                ssl.startHandshake();
+                return new Conn(ssl);
+            }
+            return new Conn(s);
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /** The parsed head of an answer: status, relayed headers (name, value, …) and how its body is framed. */
+    record Answer(int status, List<String> headers, long contentLength, boolean chunked, boolean untilClose,
+                  boolean noBody, boolean reusable) {
+    }
+
+    /** Reads answers until one that is not 1xx-informational. */
+    static Answer readHead(Conn c, boolean head) throws IOException {
+        while (true) {
+            Answer a = readOneHead(c, head);
+            if (a != null) {
+                return a;
+            }
+        }
+    }
+
+    private static Answer readOneHead(Conn c, boolean headRequest) throws IOException {
+        int lineStart = c.pos;
+        int status = -1;
+        boolean http10 = false;
+        List<String> headers = new ArrayList<>(16);
+        long contentLength = -1;
+        boolean chunked = false;
+        boolean close = false;
+        boolean keepAlive10 = false;
+        boolean teSeen = false;
+        int scan = c.pos;
+        while (true) {
+            // find the end of the line
+            int eol = -1;
+            for (int i = scan; i < c.lim; i++) {
+                if (c.buf[i] == '\n') {
+                    eol = i;
+                    break;
+                }
+            }
+            if (eol < 0) {
+                int offset = scan - lineStart;
+                // keep what we have of this line at the front while reading more
+                c.pos = lineStart;
+                if (!c.fill()) {
+                    if (c.received == 0) {
+                        throw new EOFException("the upstream closed the connection before answering");
+                    }
+                    throw new BadAnswer("the upstream closed the connection in the middle of its answer's head");
+                }
+                lineStart = c.pos;
+                scan = lineStart + offset;
+                continue;
+            }
+            int end = eol > lineStart && c.buf[eol - 1] == '\r' ? eol - 1 : eol;
+            String line = new String(c.buf, lineStart, end - lineStart, StandardCharsets.ISO_8859_1);
+            lineStart = eol + 1;
+            scan = lineStart;
+            if (status < 0) {
+                if (line.length() < 12 || !line.startsWith("HTTP/1.") || line.charAt(8) != ' '
+                        || (line.length() > 12 && line.charAt(12) != ' ')) {
+                    throw new BadAnswer("malformed status line from the upstream");
+                }
+                char minor = line.charAt(7);
+                if (minor != '0' && minor != '1') {
+                    throw new BadAnswer("unsupported HTTP version from the upstream");
+                }
+                http10 = minor == '0';
+                status = 0;
+                for (int i = 9; i < 12; i++) {
+                    char d = line.charAt(i);
+                    if (d < '0' || d > '9') {
+                        throw new BadAnswer("malformed status code from the upstream");
+                    }
+                    status = status * 10 + (d - '0');
+                }
+                if (status < 100 || status > 599) {
+                    throw new BadAnswer("status code out of range from the upstream");
+                }
+                if (!validValue(line, 12)) {
+                    throw new BadAnswer("control characters in the upstream's reason phrase");
+                }
+                continue;
+            }
+            if (line.isEmpty()) {
+                break;
+            }
+            if (headers.size() >= MAX_HEADERS * 2) {
+                throw new BadAnswer("more than " + MAX_HEADERS + " headers from the upstream");
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0 || !isToken(line, colon)) {
+                // also an obs-folded line (starts with SP/HT): refused, as RFC 9112 §5.2 allows a proxy
+                throw new BadAnswer("malformed header line from the upstream");
+            }
+            int vs = colon + 1;
+            int ve = line.length();
+            while (vs < ve && (line.charAt(vs) == ' ' || line.charAt(vs) == '\t')) {
+                vs++;
+            }
+            while (ve > vs && (line.charAt(ve - 1) == ' ' || line.charAt(ve - 1) == '\t')) {
+                ve--;
+            }
+            if (!validValue(line, vs)) {
+                throw new BadAnswer("control characters in a header value from the upstream");
+            }
+            String name = line.substring(0, colon);
+            String value = line.substring(vs, ve);
+            switch (name.length()) {
+                case 10 -> {
+                    if (name.equalsIgnoreCase("connection")) {
+                        for (String t : value.split(",")) {
+                            String tok = t.strip();
+                            close |= tok.equalsIgnoreCase("close");
+                            keepAlive10 |= tok.equalsIgnoreCase("keep-alive");
+                        }
+                    }
+                }
+                case 14 -> {
+                    if (name.equalsIgnoreCase("content-length")) {
+                        long n = parseLength(value);
+                        if (contentLength >= 0 && contentLength != n) {
+                            throw new BadAnswer("conflicting Content-Length headers from the upstream");
+                        }
+                        contentLength = n;
+                    }
+                }
+                case 17 -> {
+                    if (name.equalsIgnoreCase("transfer-encoding")) {
+                        teSeen = true;
+                        String last = value;
+                        int comma = value.lastIndexOf(',');
+                        if (comma >= 0) {
+                            last = value.substring(comma + 1);
+                        }
+                        if (!last.strip().equalsIgnoreCase("chunked") || comma >= 0) {
+                            throw new BadAnswer("unsupported Transfer-Encoding from the upstream: " + value);
+                        }
+                        chunked = true;
+                    }
+                }
+                default -> {
+                }
+            }
+            headers.add(name);
+            headers.add(value);
+        }
+        c.pos = lineStart;
+        if (status >= 100 && status < 200) {
+            if (status == 101) {
+                throw new BadAnswer("the upstream switched protocols, which was not asked for");
+            }
+            return null; // 100, 102, 103: informational, the real answer follows
+        }
+        boolean reusable = !close && (!http10 || keepAlive10);
+        if (teSeen && contentLength >= 0) {
+            // RFC 9112 §6.3: Transfer-Encoding wins, and the connection must not be reused.
+            contentLength = -1;
+            reusable = false;
+        }
+        if (headRequest || status == 204 || status == 304) {
+            return new Answer(status, headers, contentLength, false, false, true, reusable);
+        }
+        boolean untilClose = !chunked && contentLength < 0;
+        return new Answer(status, headers, contentLength, chunked, untilClose, false, reusable && !untilClose);
+    }
+
+    private static long parseLength(String v) throws BadAnswer {
+        if (v.isEmpty() || v.length() > 18) {
+            throw new BadAnswer("malformed Content-Length from the upstream");
+        }
+        long n = 0;
+        for (int i = 0; i < v.length(); i++) {
+            char d = v.charAt(i);
+            if (d < '0' || d > '9') {
+                throw new BadAnswer("malformed Content-Length from the upstream");
+            }
+            n = n * 10 + (d - '0');
+        }
+        return n;
+    }
+
+    /** RFC 9110 §5.6.2 tchar. */
+    static boolean isToken(String s, int end) {
+        for (int i = 0; i < end; i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** RFC 9110 §5.5 field-value: HTAB, SP, VCHAR and obs-text; never CR, LF, NUL or another control. */
+    static boolean validValue(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 && c != '\t' || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void relay(Exchange ex, Conn conn, Answer a, Pool pool) {
+        ServerResponse res = ex.rawResponse();
+        List<String> h = a.headers;
+        List<String> connectionTokens = List.of();
+        for (int i = 0; i < h.size(); i += 2) {
+            if (h.get(i).equalsIgnoreCase("connection")) {
+                connectionTokens = connectionTokens.isEmpty() ? new ArrayList<>() : connectionTokens;
+                connectionTokens.add(h.get(i + 1));
+            }
+        }
+        for (int i = 0; i < h.size(); i += 2) {
+            String name = h.get(i);
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (Proxy.HOP_BY_HOP.contains(lower) || lower.equals("x-request-id") || lower.startsWith("x-ratelimit-")
+                    || lower.startsWith("ratelimit") || Proxy.mentioned(connectionTokens, lower)
+                    || lower.equals("content-length")) {
+                // Content-Length: the server frames its own hop (set below, or by send)
+                continue;
+            }
+            res.headers().add(HeaderValues.create(HeaderNames.create(name), h.get(i + 1)));
+        }
+        res.header(Exchange.X_REQUEST_ID, ex.requestId());
+        res.status(a.status);
+        ex.markStreamed(a.status);
+        boolean complete = false;
+        try {
+            if (a.noBody) {
+                complete = true;
+                if (a.contentLength >= 0 && a.status != 204) {
+                    res.headers().contentLength(a.contentLength); // HEAD and 304: the length a GET would have had
+                }
+                res.outputStream().close();
+            } else if (a.contentLength >= 0 && a.contentLength <= conn.lim - conn.pos) {
+                // All of the body is already in the buffer (the common case for small answers): one write.
+                int n = (int) a.contentLength;
+                int at = conn.pos;
+                conn.pos += n;
+                complete = true;
+                res.send(conn.buf, at, n);
+            } else {
+                if (a.contentLength >= 0) {
+                    res.headers().contentLength(a.contentLength);
+                }
+                try (OutputStream out = res.outputStream()) {
+                    if (a.chunked) {
+                        complete = relayChunked(conn, out);
+                    } else if (a.untilClose) {
+                        relayUntilClose(conn, out);
+                    } else {
+                        complete = relayLength(conn, out, a.contentLength);
+                    }
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // The status line is gone; all we can do is end the response early, and close the client's
+            // connection so that it sees the answer cut short rather than wait for the rest.
+            LOG.debug("request {}: stream from upstream ended early: {}", ex.requestId(), e.toString());
+            conn.close();
+            throw new CloseConnectionException("request " + ex.requestId() + ": the upstream's answer ended early", e);
+        } finally {
+            if (complete && a.reusable && conn.pos == conn.lim) {
+                giveBack(pool, conn);
+            } else {
+                conn.close();
+            }
+        }
+    }
+
+    private static boolean relayLength(Conn c, OutputStream out, long length) throws IOException {
+        long left = length;
+        while (left > 0) {
+            if (c.pos == c.lim) {
+                c.pos = 0;
+                c.lim = 0;
+                if (!c.fill()) {
+                    throw new EOFException("the upstream closed the connection " + left + " bytes before the end of the body");
+                }
+            }
+            int n = (int) Math.min(left, c.lim - c.pos);
+            writeToClient(out, c.buf, c.pos, n);
+            c.pos += n;
+            left -= n;
+        }
+        return true;
+    }
+
+    private static void relayUntilClose(Conn c, OutputStream out) throws IOException {
+        while (true) {
+            if (c.pos < c.lim) {
+                writeToClient(out, c.buf, c.pos, c.lim - c.pos);
+            }
+            c.pos = 0;
+            c.lim = 0;
+            if (!c.fill()) {
+                return;
+            }
+        }
+    }
+
+    /** Decodes chunked framing; the client side frames the data again itself. Trailers are dropped. */
+    private static boolean relayChunked(Conn c, OutputStream out) throws IOException {
+        while (true) {
+            String sizeLine = line(c);
+            int semi = sizeLine.indexOf(';');
+            String hex = (semi >= 0 ? sizeLine.substring(0, semi) : sizeLine).strip();
+            if (hex.isEmpty() || hex.length() > 15) {
+                throw new BadAnswer("malformed chunk size from the upstream");
+            }
+            long size;
+            try {
+                size = Long.parseLong(hex, 16);
+            } catch (NumberFormatException e) {
+                throw new BadAnswer("malformed chunk size from the upstream");
+            }
+            if (size < 0 || hex.charAt(0) == '+' || hex.charAt(0) == '-') {
+                throw new BadAnswer("malformed chunk size from the upstream");
+            }
+            if (size == 0) {
+                // trailers, up to the empty line
+                while (!line(c).isEmpty()) {
+                    // dropped
+                }
+                return true;
+            }
+            relayLength(c, out, size);
+            if (!line(c).isEmpty()) {
+                throw new BadAnswer("malformed chunk end from the upstream");
+            }
+        }
+    }
+
+    /** One CRLF- (or LF-) terminated line from the buffer, reading more as needed. */
+    private static String line(Conn c) throws IOException {
+        int scan = c.pos;
+        while (true) {
+            for (int i = scan; i < c.lim; i++) {
+                if (c.buf[i] == '\n') {
+                    int end = i > c.pos && c.buf[i - 1] == '\r' ? i - 1 : i;
+                    String s = new String(c.buf, c.pos, end - c.pos, StandardCharsets.ISO_8859_1);
+                    c.pos = i + 1;
+                    return s;
+                }
+            }
+            int have = c.lim - c.pos;
+            if (have > 4096) {
+                throw new BadAnswer("a chunk line from the upstream is too long");
+            }
+            if (c.pos > 0) {
+                System.arraycopy(c.buf, c.pos, c.buf, 0, have);
+                c.pos = 0;
+                c.lim = have;
+            }
+            scan = c.lim;
+            if (!c.fill()) {
+                throw new EOFException("the upstream closed the connection inside a chunked body");
+            }
+        }
+    }
+
+    private static void writeToClient(OutputStream out, byte[] b, int off, int len) {
+        try {
+            out.write(b, off, len);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,292 @@
+package io.gatehouse.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.testing.Backend;
+import io.gatehouse.testing.Fixtures;
+import io.gatehouse.testing.RawHttp;
+import io.gatehouse.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The proxy's HTTP client against an upstream that answers byte for byte what each test needs: framing
+ * (chunked, none, to the close, 1xx, 204, 304, HEAD), kept-alive connections the upstream closed, and answers
+ * that break HTTP (response splitting, conflicting lengths), which are 502 and never reach the client.
+ */
+class UpstreamAnswersTest {
+    private static ServerSocket upstream;
+    private static TestServer server;
+    private static int port;
+    private static String key;
+    /** Each request the upstream read: "connection-number method target", then its body if any. */
+    private static final ConcurrentLinkedQueue<String> SEEN = new ConcurrentLinkedQueue<>();
+    private static final AtomicInteger CONNECTIONS = new AtomicInteger();
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = new ServerSocket();
+        upstream.bind(new InetSocketAddress("127.0.0.1", 0));
+        Thread.ofVirtual().start(UpstreamAnswersTest::acceptLoop);
+        Path routes = Files.createTempFile("routes", ".yaml");
+        Files.writeString(routes, """
+                routes:
+                  - path: /v1.0/raw/**
+                    upstream: http://127.0.0.1:%d
+                """.formatted(upstream.getLocalPort()));
+        server = TestServer.start(Backend.H2, Map.of("GATEHOUSE_ROUTES", routes.toString()));
+        port = server.server.port();
+        key = Fixtures.apiKey(server.admin, Fixtures.account(server).id());
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        server.close();
+        upstream.close();
+    }
+
+    @BeforeEach
+    void forget() {
+        SEEN.clear();
+    }
+
+    private static void acceptLoop() {
+        while (!upstream.isClosed()) {
+            try {
+                Socket s = upstream.accept();
+                int n = CONNECTIONS.incrementAndGet();
+                Thread.ofVirtual().start(() -> serve(s, n));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private static void serve(Socket s, int connection) {
+        try (s) {
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            while (true) {
+                String head = head(in);
+                if (head == null) {
+                    return;
+                }
+                String[] lines = head.split("\r\n");
+                String[] requestLine = lines[0].split(" ");
+                String method = requestLine[0];
+                String target = requestLine[1];
+                long length = 0;
+                boolean chunked = false;
+                for (String l : lines) {
+                    String lower = l.toLowerCase(Locale.ROOT);
+                    if (lower.startsWith("content-length:")) {
+                        length = Long.parseLong(l.substring(15).strip());
+                    }
+                    chunked |= lower.equals("transfer-encoding: chunked");
+                }
+                String body = chunked ? dechunk(in) : new String(in.readNBytes((int) length), StandardCharsets.UTF_8);
+                SEEN.add(connection + " " + method + " " + target + (body.isEmpty() ? "" : " " + body));
+                String path = target.substring("/v1.0/raw/".length());
+                String answer = switch (path) {
+                    case "chunked" -> "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            + "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n";
+                    case "continue" -> "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+                            + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal";
+                    case "no-content" -> "HTTP/1.1 204 No Content\r\nX-A: 1\r\n\r\n";
+                    case "not-modified" -> "HTTP/1.1 304 Not Modified\r\nETag: \"e\"\r\n\r\n";
+                    case "head" -> "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: 1\r\n\r\n" + ("HEAD".equals(method) ? "" : "hello");
+                    case "cookies" -> "HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 2\r\n\r\nok";
+                    case "until-close" -> "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nall of it";
+                    case "split" -> "HTTP/1.1 200 OK\r\nX-A: a\rInjected: yes\r\nContent-Length: 2\r\n\r\nok";
+                    case "bad-name" -> "HTTP/1.1 200 OK\r\nBad Name: x\r\nContent-Length: 2\r\n\r\nok";
+                    case "folded" -> "HTTP/1.1 200 OK\r\nX-A: a\r\n Injected: yes\r\nContent-Length: 2\r\n\r\nok";
+                    case "two-lengths" -> "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nokk";
+                    case "nul" -> "HTTP/1.1 200 OK\r\nX-A: a\0b\r\nContent-Length: 2\r\n\r\nok";
+                    case "garbage" -> "SSH-2.0-OpenSSH\r\n\r\n";
+                    case "short" -> "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc";
+                    default -> "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+                };
+                out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                if (path.equals("then-close") || path.equals("until-close") || path.equals("short")
+                        || path.equals("garbage")) {
+                    return; // closes a connection the client was told it could keep
+                }
+            }
+        } catch (IOException ignored) {
+            // the proxy went away
+        }
+    }
+
+    private static String head(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int state = 0;
+        for (int c; (c = in.read()) >= 0; ) {
+            b.write(c);
+            state = (c == '\r' && (state == 0 || state == 2)) || (c == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+            if (state == 4) {
+                return b.toString(StandardCharsets.ISO_8859_1);
+            }
+        }
+        return null;
+    }
+
+    private static String dechunk(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        while (true) {
+            String size = line(in);
+            int n = Integer.parseInt(size.split(";")[0].strip(), 16);
+            if (n == 0) {
+                while (!line(in).isEmpty()) {
+                    // trailers
+                }
+                return b.toString(StandardCharsets.UTF_8);
+            }
+            b.writeBytes(in.readNBytes(n));
+            line(in);
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int c; (c = in.read()) >= 0 && c != '\n'; ) {
+            if (c != '\r') {
+                b.write(c);
+            }
+        }
+        return b.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static RawHttp.Resp get(String path) {
+        return RawHttp.send(port, "GET", "/v1.0/raw/" + path, null, "Authorization", "token " + key);
+    }
+
+    /** The whole answer as text (all header lines, in order), for what RawHttp.Resp folds away. */
+    private static String whole(String method, String path, String... extra) {
+        StringBuilder req = new StringBuilder(method + " /v1.0/raw/" + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Connection: close\r\nAuthorization: token " + key + "\r\n");
+        for (String e : extra) {
+            req.append(e).append("\r\n");
+        }
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(req.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = s.getInputStream();
+            String head = head(in);
+            assertThat(head).as("an answer").isNotNull();
+            String lower = head.toLowerCase(Locale.ROOT);
+            int cl = lower.indexOf("\r\ncontent-length:");
+            String body = "";
+            if (method.equals("HEAD") || lower.startsWith("http/1.1 204") || lower.startsWith("http/1.1 304")) {
+                body = "";
+            } else if (cl >= 0) {
+                int n = Integer.parseInt(lower.substring(cl + 17, lower.indexOf("\r\n", cl + 2)).strip());
+                body = new String(in.readNBytes(n), StandardCharsets.ISO_8859_1);
+            } else if (lower.contains("\r\ntransfer-encoding: chunked")) {
+                body = dechunk(in);
+            }
+            return head + body;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void a_chunked_answer_is_relayed_whole() {
+        RawHttp.Resp r = get("chunked");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.text()).isEqualTo("hello world");
+    }
+
+    @Test
+    void informational_answers_are_skipped() {
+        RawHttp.Resp r = get("continue");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.text()).isEqualTo("final");
+    }
+
+    @Test
+    void answers_without_a_body_keep_the_connection_usable() {
+        assertThat(get("no-content").status()).isEqualTo(204);
+        RawHttp.Resp nm = get("not-modified");
+        assertThat(nm.status()).isEqualTo(304);
+        assertThat(nm.header("ETag")).isEqualTo("\"e\"");
+        String head = whole("HEAD", "head");
+        assertThat(head).startsWith("HTTP/1.1 200").containsIgnoringCase("x-a: 1").doesNotContain("hello");
+        RawHttp.Resp after = get("plain");
+        assertThat(after.status()).isEqualTo(200);
+        assertThat(after.text()).isEqualTo("ok");
+        // every one of them went over the same upstream connection
+        assertThat(SEEN).hasSize(4);
+        assertThat(SEEN.stream().map(s -> s.split(" ")[0]).distinct()).hasSize(1);
+    }
+
+    @Test
+    void repeated_headers_are_all_relayed() {
+        String r = whole("GET", "cookies");
+        assertThat(r).contains("Set-Cookie: a=1").contains("Set-Cookie: b=2");
+    }
+
+    @Test
+    void an_answer_that_ends_with_the_connection_is_relayed_to_its_end() {
+        RawHttp.Resp r = get("until-close");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.text()).isEqualTo("all of it");
+        assertThat(get("plain").text()).isEqualTo("ok");
+    }
+
+    @Test
+    void a_kept_alive_connection_the_upstream_closed_is_replaced_for_an_idempotent_request() {
+        assertThat(get("then-close").status()).isEqualTo(200);
+        RawHttp.Resp r = get("plain");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.text()).isEqualTo("ok");
+        List<String> seen = List.copyOf(SEEN);
+        assertThat(seen.getLast()).endsWith("GET /v1.0/raw/plain");
+        assertThat(seen.getLast().split(" ")[0]).isNotEqualTo(seen.getFirst().split(" ")[0]);
+    }
+
+    @Test
+    void a_chunked_request_body_is_forwarded_chunked() {
+        byte[] req = ("POST /v1.0/raw/plain HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: token " + key
+                + "\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        RawHttp.Resp r = RawHttp.exchange(port, req, true);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(SEEN).anyMatch(s -> s.endsWith("POST /v1.0/raw/plain abcde"));
+    }
+
+    @Test
+    void answers_that_break_http_are_502_and_nothing_of_them_reaches_the_client() {
+        for (String path : List.of("split", "bad-name", "folded", "two-lengths", "nul", "garbage")) {
+            String r = whole("GET", path);
+            assertThat(r).as(path).startsWith("HTTP/1.1 502");
+            assertThat(r.toLowerCase(Locale.ROOT)).as(path).doesNotContain("injected").doesNotContain("bad name");
+        }
+        assertThat(get("plain").status()).isEqualTo(200);
+    }
+
+    @Test
+    void a_body_cut_short_ends_the_answer_early_without_a_second_status() {
+        String r = whole("GET", "short");
+        assertThat(r).startsWith("HTTP/1.1 200").doesNotContain("502");
+        assertThat(get("plain").status()).isEqualTo(200);
+    }
+}
