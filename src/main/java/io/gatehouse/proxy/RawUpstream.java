@@ -57,8 +57,13 @@ final class RawUpstream {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
 
-    /** Experiment (bench/README.md): yield once after writing the request, so the answer is likely there before the first read. */
-    private static final boolean YIELD = Boolean.getBoolean("gatehouse.proxy.yield");
+    /**
+     * Yield once after writing the request (on by default; {@code -Dgatehouse.proxy.yield=false} turns it off):
+     * the other requests ready to run go first, and by the time this one reads, the upstream has usually
+     * answered, so the read neither fails with EAGAIN nor parks on the poller (bench/README.md: ~20% less CPU
+     * per proxied request). With nothing else to run, the yield returns at once.
+     */
+    private static final boolean YIELD = !"false".equals(System.getProperty("gatehouse.proxy.yield"));
     private final Map<String, Pool> pools = new ConcurrentHashMap<>();
 
     /** Thrown when the upstream's answer breaks HTTP/1.1 or our limits: 502 for the client. */
