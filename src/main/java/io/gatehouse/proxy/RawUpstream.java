@@ -325,6 +325,7 @@ final class RawUpstream {
         boolean keepAlive10 = false;
         boolean teSeen = false;
         int scan = c.pos;
+        int headBytes = 0;
         while (true) {
             // find the end of the line
             int eol = -1;
@@ -347,6 +348,10 @@ final class RawUpstream {
                 lineStart = c.pos;
                 scan = lineStart + offset;
                 continue;
+            }
+            headBytes += eol + 1 - lineStart;
+            if (headBytes > MAX_HEAD) {
+                throw new BadAnswer("the upstream's answer head is larger than " + MAX_HEAD + " bytes");
             }
             int end = eol > lineStart && c.buf[eol - 1] == '\r' ? eol - 1 : eol;
             String line = new String(c.buf, lineStart, end - lineStart, StandardCharsets.ISO_8859_1);
