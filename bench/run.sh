@@ -70,7 +70,7 @@ cleanup() {
     if [ -n "$redis_prefix" ]; then
         redis-cli -u "$redis_url" --scan --pattern "$redis_prefix*" | xargs -r redis-cli -u "$redis_url" del >/dev/null 2>&1 || true
     fi
-    rm -rf "$work"
+    if [ "${KEEP:-0}" = 1 ]; then echo "bench/run.sh: kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
