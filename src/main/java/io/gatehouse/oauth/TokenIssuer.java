@@ -1,37 +1,95 @@
 package io.gatehouse.oauth;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.gatehouse.auth.CredentialFormat;
 import io.gatehouse.auth.Secrets;
+import io.gatehouse.token.SigningAlgorithm;
 import io.gatehouse.token.SigningKeys;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Mints tokens: RFC 9068 access tokens (JWT, {@code typ: at+jwt}; RS256 unless the operator chose ES256
  * or EdDSA) and opaque refresh tokens.
- * Signing is the one expensive step of the token endpoint; everything else here is cheap.
+ * Signing is the one expensive step of the token endpoint; everything else here is cheap: the JOSE header
+ * of each key is encoded once, the claims are written straight to bytes (Jackson's generator), and RS256
+ * signs with a reused JDK {@link Signature} over those bytes (what Nimbus' {@code SignedJWT} did with
+ * more copies, a JSON map and a new {@code Signature} per token). ES256 and EdDSA sign through their
+ * Nimbus {@link JWSSigner} over the same bytes (it turns ECDSA's DER signature into JOSE's r||s).
  */
 public final class TokenIssuer {
     /** Private claim: the grant the token belongs to, so that revoking the grant revokes the token. */
     public static final String GRANT_CLAIM = "gid";
     private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+    /** Reused RS256 {@link Signature}s kept per key: more than the threads that sign at once is waste. */
+    private static final int POOLED_SIGNATURES = 32;
 
     private final SigningKeys keys;
     private final Issuer issuer;
     private final Clock clock;
     private final Duration accessTtl;
     private final Duration refreshTtl;
-    private final ConcurrentHashMap<String, JWSSigner> signers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Prepared> prepared = new ConcurrentHashMap<>();
+
+    /**
+     * A signing key made ready once: its header as it goes in every token ({@code base64url(header) + "."}),
+     * and its signer. For RS256, initialised JDK {@link Signature}s of its private key, reused: after
+     * {@code sign()} a Signature is ready to sign again with the same key, so a token costs no provider
+     * lookup and no key set-up. A Signature is used by one thread at a time (taken from the pool, put back).
+     */
+    private record Prepared(JWSHeader header, byte[] headerDot, JWSSigner signer, PrivateKey rsaKey,
+                            ArrayBlockingQueue<Signature> pool) {
+        static Prepared of(SigningKeys.Key key) {
+            JWSHeader header = new JWSHeader.Builder(key.algorithm().jws()).type(AT_JWT).keyID(key.kid()).build();
+            byte[] headerDot = (header.toBase64URL() + ".").getBytes(StandardCharsets.US_ASCII);
+            PrivateKey rsaKey = null;
+            if (key.algorithm() == SigningAlgorithm.RS256) {
+                try {
+                    rsaKey = key.jwk().toRSAKey().toPrivateKey(); // with its CRT parameters, as stored
+                } catch (JOSEException e) {
+                    throw new IllegalStateException("signing key " + key.kid() + " cannot sign", e);
+                }
+            }
+            return new Prepared(header, headerDot, rsaKey == null ? key.signer() : null, rsaKey,
+                    new ArrayBlockingQueue<>(POOLED_SIGNATURES));
+        }
+
+        /** The signature of {@code input}, base64url-encoded. */
+        byte[] sign(byte[] input) throws GeneralSecurityException, JOSEException {
+            if (rsaKey == null) {
+                return signer.sign(header, input).toString().getBytes(StandardCharsets.US_ASCII);
+            }
+            Signature s = pool.poll();
+            if (s == null) {
+                s = Signature.getInstance("SHA256withRSA");
+                s.initSign(rsaKey);
+            }
+            s.update(input);
+            byte[] signature = s.sign(); // resets s to its state after initSign: reusable
+            pool.offer(s);
+            return B64URL.encode(signature);
+        }
+    }
 
     public record AccessToken(String value, String jti, Instant issuedAt, Instant expiresAt) {
         @Override
@@ -53,25 +111,44 @@ public final class TokenIssuer {
         Instant now = clock.instant();
         Instant exp = now.plus(accessTtl);
         String jti = Secrets.randomText(16);
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(issuer.url())
-                .subject(Long.toString(grant.accountId()))
-                .audience(issuer.url())
-                .claim("client_id", grant.clientId())
-                .claim("scope", String.join(" ", scope))
-                .issueTime(Date.from(now))
-                .expirationTime(Date.from(exp))
-                .jwtID(jti)
-                .claim(GRANT_CLAIM, grant.id())
-                .build();
         SigningKeys.Key key = keys.current(SigningKeys.Purpose.ACCESS_TOKEN);
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(key.algorithm().jws()).type(AT_JWT).keyID(key.kid()).build(), claims);
+        Prepared p = prepared.computeIfAbsent(key.kid(), k -> Prepared.of(key));
+        // JWS compact serialisation (RFC 7515 §7.1): base64url(header).base64url(claims).base64url(signature)
+        byte[] claims = B64URL.encode(claims(grant, scope, now, exp, jti));
+        byte[] input = new byte[p.headerDot.length + claims.length];
+        System.arraycopy(p.headerDot, 0, input, 0, p.headerDot.length);
+        System.arraycopy(claims, 0, input, p.headerDot.length, claims.length);
+        byte[] signature;
         try {
-            jwt.sign(signers.computeIfAbsent(key.kid(), k -> key.signer()));
-        } catch (JOSEException e) {
+            signature = p.sign(input);
+        } catch (GeneralSecurityException | JOSEException e) {
             throw new IllegalStateException("cannot sign an access token", e);
         }
-        return new AccessToken(jwt.serialize(), jti, now, exp);
+        byte[] token = Arrays.copyOf(input, input.length + 1 + signature.length);
+        token[input.length] = '.';
+        System.arraycopy(signature, 0, token, input.length + 1, signature.length);
+        return new AccessToken(new String(token, StandardCharsets.US_ASCII), jti, now, exp);
+    }
+
+    /** The claims set as JSON, in the order Nimbus wrote it; times in seconds (RFC 7519 NumericDate). */
+    private byte[] claims(Grant grant, List<String> scope, Instant now, Instant exp, String jti) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(320);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("iss", issuer.url());
+            g.writeStringField("sub", Long.toString(grant.accountId()));
+            g.writeStringField("aud", issuer.url());
+            g.writeStringField("client_id", grant.clientId());
+            g.writeStringField("scope", String.join(" ", scope));
+            g.writeNumberField("iat", now.getEpochSecond());
+            g.writeNumberField("exp", exp.getEpochSecond());
+            g.writeStringField("jti", jti);
+            g.writeNumberField(GRANT_CLAIM, grant.id());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // writing to memory
+        }
+        return out.toByteArray();
     }
 
     public String newRefreshToken() {
