@@ -96,23 +96,28 @@ public final class AccessTokenCost {
                 cases.add(0, bare);
             }
             ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            var alloc = (com.sun.management.ThreadMXBean) mx;
             double[][] micros = new double[cases.size()][rounds];
+            double[] bytes = new double[cases.size()];
             for (int r = -2; r < rounds; r++) { // two rounds of warm-up
                 for (int c = 0; c < cases.size(); c++) {
                     long cpu = mx.getCurrentThreadCpuTime();
+                    long allocated = alloc.getCurrentThreadAllocatedBytes();
                     for (int i = 0; i < perRound; i++) {
                         cases.get(c).get();
                     }
                     if (r >= 0) {
                         micros[c][r] = (mx.getCurrentThreadCpuTime() - cpu) / 1000.0 / perRound;
+                        bytes[c] = (alloc.getCurrentThreadAllocatedBytes() - allocated) / (double) perRound;
                     }
                 }
             }
-            System.out.printf("%s, %d rounds of %d tokens, CPU µs per token (median [min–max]):%n", alg, rounds, perRound);
+            System.out.printf("%s, %d rounds of %d tokens, CPU µs per token (median [min–max]), bytes allocated per token:%n",
+                    alg, rounds, perRound);
             for (int c = 0; c < cases.size(); c++) {
                 double[] m = micros[c].clone();
                 java.util.Arrays.sort(m);
-                System.out.printf("  %-28s %7.1f [%.1f–%.1f]%n", names.get(c), m[rounds / 2], m[0], m[rounds - 1]);
+                System.out.printf("  %-28s %7.1f [%.1f–%.1f]  %,8.0f B%n", names.get(c), m[rounds / 2], m[0], m[rounds - 1], bytes[c]);
             }
         }
     }
