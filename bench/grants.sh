@@ -10,7 +10,7 @@
 # at the start of the run; also per CPU second: grants per server CPU s / signs per CPU s).
 # With two or more cores, wrk runs on the last core and the servers (and the ceiling) on the others (taskset);
 # PIN=0 turns that off.
-#   bench/grants.sh [runs=3] [seconds=15] [warm-up seconds=30]  (on one core C2 is still compiling after 10 s: bench/README.md)
+#   bench/grants.sh [runs=3] [seconds=15] [warm-up seconds=10]  (the method; on one core C2 is still compiling after 10 s, so 30 shows the steady state: bench/README.md)
 #   KEYCLOAK=1 bench/grants.sh          # also Keycloak
 #   ONLY="spring gh-rs256" bench/grants.sh   # a subset (spring gh-rs256 gh-es256 gh-eddsa keycloak base-rs256 base-es256)
 #   BASE_JAR=/tmp/old/gatehouse.jar ONLY="base-rs256 gh-rs256" bench/grants.sh   # an older build (its jar) as base-*
@@ -19,7 +19,7 @@ root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 . "$root/scripts/find-jdk.sh"
 runs=${1:-3}
 duration=${2:-15}
-warm=${3:-30}
+warm=${3:-10}
 command -v wrk >/dev/null || { echo "bench/grants.sh: wrk is needed (apt-get install wrk)" >&2; exit 1; }
 kc_version=26.7.3
 only=${ONLY:-spring gh-rs256 gh-es256 $([ "${KEYCLOAK:-0}" = 1 ] && echo keycloak)}
