@@ -14,7 +14,12 @@ public final class OAuthException extends RuntimeException {
     }
 
     public OAuthException(String error, String description, int status, java.util.Map<String, String> headers) {
-        super(description, null, false, false);
+        this(error, description, status, headers, null);
+    }
+
+    /** With the failure behind it, which the pipeline logs for a 5xx (SPEC §11); never rendered. */
+    public OAuthException(String error, String description, int status, java.util.Map<String, String> headers, Throwable cause) {
+        super(description, cause, false, false);
         this.error = error;
         this.status = status;
         this.headers = headers;
@@ -32,6 +37,14 @@ public final class OAuthException extends RuntimeException {
         return status;
     }
 
+    /**
+     * Whether this is an overload answer (our own bound on work, not a failure), which the log reports
+     * sparingly instead of per request, as for the API's overload 503s.
+     */
+    public boolean overloaded() {
+        return getCause() instanceof io.gatehouse.core.DomainException d && d.overloaded();
+    }
+
     /** The RFC 6749 §5.2 error body. */
     public Body body() {
         return new Body(error, getMessage());
@@ -40,14 +53,17 @@ public final class OAuthException extends RuntimeException {
     public record Body(String error, @com.fasterxml.jackson.annotation.JsonProperty("error_description") String errorDescription) {
     }
 
-    /** The OAuth answer to a domain error raised while serving an OAuth endpoint. */
+    /**
+     * The OAuth answer to a domain error raised while serving an OAuth endpoint; the domain error is kept
+     * as the cause, so a 503 is logged with what was away.
+     */
     public static OAuthException of(io.gatehouse.core.DomainException e) {
         return switch (e.kind()) {
-            case INVALID -> invalidRequest(e.getMessage());
-            case NOT_FOUND, UNAUTHENTICATED, CONFLICT -> invalidGrant(e.getMessage());
-            case FORBIDDEN -> new OAuthException("access_denied", e.getMessage(), 403);
+            case INVALID -> new OAuthException("invalid_request", e.getMessage(), 400, java.util.Map.of(), e);
+            case NOT_FOUND, UNAUTHENTICATED, CONFLICT -> new OAuthException("invalid_grant", e.getMessage(), 400, java.util.Map.of(), e);
+            case FORBIDDEN -> new OAuthException("access_denied", e.getMessage(), 403, java.util.Map.of(), e);
             case UNAVAILABLE -> new OAuthException("temporarily_unavailable", e.getMessage(), 503,
-                    java.util.Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
+                    java.util.Map.of("Retry-After", Long.toString(e.retryAfterSeconds())), e);
         };
     }
 

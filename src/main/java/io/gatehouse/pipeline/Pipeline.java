@@ -129,11 +129,7 @@ public final class Pipeline implements Handler {
         } catch (DomainException e) {
             fail(ex, ApiException.of(e));
         } catch (OAuthException e) {
-            try {
-                ex.fail(e.status(), e.headers(), e.body());
-            } catch (ClientGoneException gone) {
-                ex.markStreamed(CLIENT_GONE);
-            }
+            failOAuth(ex, e);
         } catch (StoreException e) {
             failStore(ex, e);
         } catch (RequestException e) {
@@ -172,6 +168,25 @@ public final class Pipeline implements Handler {
                 fail(ex, ApiException.of(e.toDomain()));
             }
             case BROKEN -> fail(ex, internal(ex, e));
+        }
+    }
+
+    /**
+     * Renders an OAuth error (RFC 6749 §5.2) and logs it as {@link #fail} does: a 5xx at ERROR with its
+     * request id and the failure behind it (SPEC §11), an overload 503 through {@link OverloadLog}.
+     */
+    private static void failOAuth(Exchange ex, OAuthException e) {
+        if (e.overloaded()) {
+            OVERLOAD.answered(ex.requestId(), ex.method(), RequestLog.safePath(ex.path()), e.getMessage());
+        } else if (e.status() >= 500) {
+            LOG.error("request {} {} {} answered {}: {}", ex.requestId(), ex.method(), RequestLog.safePath(ex.path()),
+                    e.status(), e.getMessage(), e.getCause() == null ? e : e.getCause());
+        }
+        try {
+            ex.fail(e.status(), e.headers(), e.body());
+        } catch (ClientGoneException gone) {
+            LOG.debug("request {}: {}", ex.requestId(), gone.getMessage());
+            ex.markStreamed(CLIENT_GONE);
         }
     }
 
