@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start-up time and idle memory of `./gatehouse serve` (issue 15). For each run it starts the launcher,
 # polls GET /readyz on the admin port every 5 ms, and prints the time from the launcher's exec to the
-# first 200 ("ready": SPEC §12, the node can serve; the public /healthz answers at the same moment, since
+# first 200 ("ready": SPEC §9, the node can serve; the public /healthz answers at the same moment, since
 # both listeners open together after the database was reached and migrated), then VmRSS at ready and
 # after IDLE seconds of idling, and the CPU time (user + system) the JVM had used when ready (steadier than
 # wall time on a busy machine). Two cases, alternating:

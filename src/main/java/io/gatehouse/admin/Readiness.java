@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
- * SPEC §12 v2: whether a load balancer should send this node traffic. A node that can still serve stays
+ * SPEC §9 v2: whether a load balancer should send this node traffic. A node that can still serve stays
  * ready while a dependency is down and says {@code degraded}; it is not ready only while draining, before
  * the database was first reached, or while a dependency it cannot serve without is down. A shared outage
  * (Redis, PostgreSQL) must not take every node out of the load balancer at once.

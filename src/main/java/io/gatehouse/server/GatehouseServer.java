@@ -287,7 +287,7 @@ public final class GatehouseServer implements AutoCloseable {
         return server;
     }
 
-    /** SPEC §12 v2: ready while the node can serve; Redis refuses only when limits deny without it. */
+    /** SPEC §9 v2: ready while the node can serve; Redis refuses only when limits deny without it. */
     private static Readiness readiness(Settings settings, Database db, Redis redis, AtomicBoolean draining) {
         List<Readiness.Dependency> deps = new ArrayList<>();
         deps.add(new Readiness.Dependency("database", db::isReachable, Readiness.WhenDown.DEGRADES_ONCE_REACHED));

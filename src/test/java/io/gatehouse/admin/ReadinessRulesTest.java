@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** SPEC §12 v2, the rules alone: which dependency states make a node degraded and which not ready. */
+/** SPEC §9 v2, the rules alone: which dependency states make a node degraded and which not ready. */
 class ReadinessRulesTest {
     private final AtomicBoolean database = new AtomicBoolean(false);
     private final AtomicBoolean redis = new AtomicBoolean(true);

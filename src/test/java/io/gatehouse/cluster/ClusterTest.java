@@ -174,7 +174,7 @@ class ClusterTest {
         Resp needsDb = a.post("/v1.0/leads", Map.of("firstName", "x"), token(used));
         assertThat(needsDb.status()).isEqualTo(503);
         assertThat(needsDb.json().get("code").asInt()).isEqualTo(20503);
-        // SPEC §12 v2: the node still serves from its caches, so it stays ready and says what is down.
+        // SPEC §9 v2: the node still serves from its caches, so it stays ready and says what is down.
         Resp ready = cluster.node(0).admin.get("/readyz");
         assertThat(ready.status()).isEqualTo(200);
         assertThat(ready.json().get("status").asText()).isEqualTo("degraded");

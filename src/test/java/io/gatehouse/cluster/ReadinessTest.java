@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * SPEC §12 v2: a node that can serve stays ready (200, {@code degraded}) when a shared dependency is down,
+ * SPEC §9 v2: a node that can serve stays ready (200, {@code degraded}) when a shared dependency is down,
  * so a load balancer never removes the whole cluster at once; 503 only when the node refuses traffic.
  */
 class ReadinessTest {
