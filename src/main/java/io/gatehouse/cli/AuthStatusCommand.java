@@ -75,6 +75,13 @@ final class AuthStatusCommand extends CliCommand {
             s.put("problem", e.getMessage() + (cred.kind() == Credentials.Kind.API_KEY
                     ? ". Store a working key: gatehouse auth set <customer-key>" : ""));
         }
+        if (cred.kind() == Credentials.Kind.CACHED_TOKEN && cred.file() != null) {
+            // The call above may have renewed a token the server refused (ApiClient): show what is stored now.
+            ObjectNode stored = c.tokens().cached(cred.file());
+            if (stored != null) {
+                describeToken(s, stored);
+            }
+        }
         s.put("server", g().baseUrl());
         print(s);
     }

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -123,6 +124,30 @@ class CliAuthTest {
                 .as("the request sent again after the 401 made one lead").containsOnlyOnce("\"Once\"");
         assertThat(ok(c.inProcess("leads", "list")).err()).isEmpty();
         assertThat(storedToken().get("access_token").asText()).as("the renewed token is used as it is").isEqualTo(second);
+    }
+
+    @Test
+    void auth_status_after_renewing_a_refused_token_shows_the_renewed_tokens_expiry() throws Exception {
+        Cli c = cli(clocked);
+        Fixtures.Account a = Fixtures.account(clocked);
+        Cli.App app = Cli.app(clocked, a.id(), "confidential", List.of("https://a.example.com/cb"));
+        ok(c.inProcess("auth", "set", Fixtures.apiKey(clocked.admin, a.id())));
+        ok(c.inProcess(Map.of("GATEHOUSE_CLIENT_ID", app.clientId(), "GATEHOUSE_CLIENT_SECRET", app.secret()), "", "auth", "login"));
+        String first = storedToken().get("access_token").asText();
+        // The stored token says it lives an hour longer than the server's 2 s (as a token from a server whose
+        // TTL was then cut would): its expiry is told apart from the renewed one's, and it is not due for renewal.
+        com.fasterxml.jackson.databind.node.ObjectNode doctored = (com.fasterxml.jackson.databind.node.ObjectNode) storedToken();
+        doctored.put("expires_at", doctored.get("expires_at").asLong() + 3600).put("expires_in", 3602);
+        Files.writeString(home.resolve(".config/gatehouse/token.json"), CliJson.MAPPER.writeValueAsString(doctored));
+        String firstExpiry = Instant.ofEpochSecond(storedToken().get("expires_at").asLong()).toString();
+        revoke(app, first);
+
+        Cli.Result status = ok(c.inProcess(Map.of(), "", "--verbose", "auth", "status"));
+        assertThat(status.err()).contains("refused the cached access token", "renewed");
+        assertThat(storedToken().get("access_token").asText()).isNotEqualTo(first);
+        String renewedExpiry = Instant.ofEpochSecond(storedToken().get("expires_at").asLong()).toString();
+        assertThat(renewedExpiry).isNotEqualTo(firstExpiry);
+        assertThat(status.out()).contains(renewedExpiry).doesNotContain(firstExpiry).doesNotContain("Problem");
     }
 
     @Test
