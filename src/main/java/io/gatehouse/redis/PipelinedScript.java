@@ -30,30 +30,49 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * {@link JedisConnectionException} (the next batch connects again), a call not answered within
  * {@code timeout} (the node's Redis command timeout) fails the same way, and a Redis that forgot the
  * script (a restart) gets it again and the calls it refused are sent once more.
+ *
+ * <p>Nothing waits unbounded while Redis is unreachable: the queue holds at most {@link #MAX_QUEUED} calls and
+ * a call finding it full fails at once (the same {@link JedisConnectionException}, so the limiter falls back);
+ * a call not sent within {@code timeout} of being queued is failed instead of sent, and a caller that gives up
+ * (after {@code 2 × timeout}: the batch before its own, then its own) fails its call, so the sender skips it.
+ * A Redis that comes back therefore never runs calls whose requests were already answered locally.
  */
 public final class PipelinedScript implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelinedScript.class);
     /** Calls per pipeline at most: bounds one write and the sender's reply buffer. */
     static final int MAX_BATCH = 256;
+    /** Calls queued at most; one more fails at once. */
+    static final int MAX_QUEUED = 4 * MAX_BATCH;
 
     private final Redis redis;
     private final String script;
+    private final long timeoutNanos;
     private final long waitNanos;
-    private final LinkedBlockingQueue<Call> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Call> queue;
+    /** Test hook: run by the sender with each batch taken, before it looks at deadlines and sends. */
+    private volatile Runnable beforeSend;
     private final Thread sender;
     private volatile boolean closed;
     /** The sender's connection and the script's SHA on it; touched by the sender thread only. */
     private Jedis connection;
     private String sha;
 
-    private record Call(List<String> keys, List<String> args, CompletableFuture<Object> result) {
+    /** One call; {@code deadline} (nanoTime) is when it is failed instead of sent if still queued. */
+    private record Call(List<String> keys, List<String> args, long deadline, CompletableFuture<Object> result) {
     }
 
     PipelinedScript(Redis redis, String script, Duration timeout) {
+        this(redis, script, timeout, MAX_QUEUED);
+    }
+
+    PipelinedScript(Redis redis, String script, Duration timeout, int maxQueued) {
         this.redis = redis;
         this.script = script;
-        // A call may wait for the batch before it (one timeout) and its own (another), plus connecting.
-        this.waitNanos = timeout.multipliedBy(3).toNanos();
+        this.queue = new LinkedBlockingQueue<>(maxQueued);
+        this.timeoutNanos = timeout.toNanos();
+        // A call may wait for the batch before it (one timeout) and its own (another); one not sent within
+        // the first timeout is failed by the sender, so nobody waits behind a backlog.
+        this.waitNanos = timeout.multipliedBy(2).toNanos();
         this.sender = Thread.ofPlatform().daemon().name("gatehouse-redis-pipeline").unstarted(this::run);
         sender.start();
     }
@@ -63,15 +82,36 @@ public final class PipelinedScript implements AutoCloseable {
         if (closed) {
             throw new JedisConnectionException("The Redis connection is closed");
         }
-        Call call = new Call(keys, args, new CompletableFuture<>());
-        queue.add(call);
+        Call call = new Call(keys, args, System.nanoTime() + timeoutNanos, new CompletableFuture<>());
+        if (!queue.offer(call)) {
+            throw new JedisConnectionException("Redis is not keeping up: " + queue.size() + " calls queued");
+        }
         try {
-            return call.result.get(waitNanos, TimeUnit.NANOSECONDS);
+            return answer(call, waitNanos);
         } catch (TimeoutException e) {
-            throw new JedisConnectionException("Redis did not answer in time");
+            return giveUp(call, new JedisConnectionException("Redis did not answer in time"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new JedisConnectionException("Interrupted while waiting for Redis", e);
+            return giveUp(call, new JedisConnectionException("Interrupted while waiting for Redis", e));
+        }
+    }
+
+    /** Fails the caller's own call so the sender skips it, unless its answer came meanwhile. */
+    private Object giveUp(Call call, JedisConnectionException e) {
+        if (call.result.completeExceptionally(e)) {
+            queue.remove(call); // frees its place at once (at most MAX_QUEUED to look through)
+            throw e;
+        }
+        try {
+            return answer(call, 0);
+        } catch (TimeoutException | InterruptedException impossible) { // the result is already there
+            throw e;
+        }
+    }
+
+    private static Object answer(Call call, long nanos) throws TimeoutException, InterruptedException {
+        try {
+            return call.result.get(nanos, TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             // A new exception per caller (the cause is shared by the whole batch), of the same family.
             Throwable cause = e.getCause();
@@ -104,7 +144,42 @@ public final class PipelinedScript implements AutoCloseable {
         }
     }
 
-    private void send(List<Call> batch) {
+    /** Test hook: see {@link #beforeSend}. */
+    void beforeSend(Runnable hook) {
+        this.beforeSend = hook;
+    }
+
+    /** Calls waiting in the queue (tests). */
+    int queued() {
+        return queue.size();
+    }
+
+    private void send(List<Call> taken) {
+        Runnable hook = beforeSend;
+        if (hook != null) {
+            hook.run();
+        }
+        // Skip what its caller gave up on, and fail what waited past its deadline: its request was answered
+        // (or is about to be) without Redis, so running it now would charge the app twice.
+        long now = System.nanoTime();
+        List<Call> batch = new ArrayList<>(taken.size());
+        JedisConnectionException late = null;
+        for (Call c : taken) {
+            if (c.result.isDone()) {
+                continue;
+            }
+            if (now - c.deadline >= 0) {
+                if (late == null) {
+                    late = new JedisConnectionException("Redis did not answer in time");
+                }
+                c.result.completeExceptionally(late);
+                continue;
+            }
+            batch.add(c);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
         try {
             Jedis j = connection;
             if (j == null) {

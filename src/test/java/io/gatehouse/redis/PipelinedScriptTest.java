@@ -9,7 +9,9 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -97,5 +99,70 @@ class PipelinedScriptTest {
     void a_closed_script_refuses_calls() {
         script.close();
         assertThatThrownBy(() -> incr("x", 1)).isInstanceOf(JedisConnectionException.class);
+    }
+
+    /** A script on the same Redis whose sender stops at its first batch until {@code release} opens. */
+    private PipelinedScript held(Duration timeout, int maxQueued, CountDownLatch entered, CountDownLatch release) {
+        PipelinedScript s = new PipelinedScript(redis, SCRIPT, timeout, maxQueued);
+        s.beforeSend(() -> {
+            s.beforeSend(null);
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return s;
+    }
+
+    private long incr(PipelinedScript s, String key, long by) {
+        return (Long) s.eval(List.of(prefix + key), List.of(Long.toString(by)));
+    }
+
+    @Test
+    void a_full_queue_fails_the_call_at_once_and_it_never_runs() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        PipelinedScript s = held(Duration.ofMinutes(5), 4, entered, release);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Long>> waiting = new ArrayList<>();
+            waiting.add(pool.submit(() -> incr(s, "q", 1)));
+            entered.await(); // the sender holds the first call
+            for (int i = 0; i < 4; i++) {
+                waiting.add(pool.submit(() -> incr(s, "q", 1)));
+            }
+            while (s.queued() < 4) {
+                Thread.onSpinWait();
+            }
+            assertThatThrownBy(() -> incr(s, "q", 100)).isInstanceOf(JedisConnectionException.class)
+                    .hasMessageContaining("not keeping up");
+            release.countDown();
+            for (Future<Long> f : waiting) {
+                assertThat(f.get()).isBetween(1L, 5L);
+            }
+        } finally {
+            s.close();
+        }
+        assertThat(incr("q", 0)).isEqualTo(5); // the refused call never ran
+    }
+
+    @Test
+    void a_call_whose_caller_gave_up_is_never_sent() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        PipelinedScript s = held(Duration.ofMillis(200), 16, entered, release);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Long> first = pool.submit(() -> incr(s, "g", 1));
+            entered.await(); // the sender holds the first call, as a Redis that stopped answering would
+            assertThatThrownBy(() -> incr(s, "g", 10)).isInstanceOf(JedisConnectionException.class)
+                    .hasMessageContaining("in time");
+            assertThatThrownBy(first::get).hasCauseInstanceOf(JedisConnectionException.class);
+            assertThat(s.queued()).isZero(); // the caller took its call out of the queue
+            release.countDown();
+            assertThat(incr(s, "g", 0)).isZero(); // neither the held call nor the queued one ran
+        } finally {
+            s.close();
+        }
     }
 }
