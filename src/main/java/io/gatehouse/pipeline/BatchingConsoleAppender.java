@@ -4,7 +4,6 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,6 +32,11 @@ import java.util.concurrent.locks.LockSupport;
  * line, and only then does a request unpark it. Lines are never dropped: a full ring makes the request wait
  * for a free slot (only if standard output stalls). {@link #flushAll} writes out what is queued before the
  * process exits, and {@link #stop} writes out the ring before the writer ends.
+ *
+ * <p>A line the writer cannot format (any {@link Throwable}, an {@link Error} such as running out of memory
+ * included) is left out and reported to Logback's status; the writer goes on with the next. Should the writer
+ * thread end anyway, a request never waits for it: the line it would have waited for is dropped and counted
+ * ({@link #dropped}, one line on standard error the first time).
  */
 public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
     /** The pattern of every line on standard output (logback.xml); {@link #access} formats it without Logback. */
@@ -83,6 +87,9 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
     private volatile boolean sleeping;
     private volatile boolean closing;
     private volatile Runnable onFull;
+    /** Test hook: run by the writer before it formats each line (inside its error handling). */
+    private volatile Runnable onFormat;
+    private final AtomicLong dropped = new AtomicLong();
     private Thread writer;
 
     public void setEncoder(Encoder<ILoggingEvent> encoder) {
@@ -102,6 +109,16 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
     /** Test hook: run by a request thread each time it finds the ring full and starts waiting for a slot. */
     void onFull(Runnable hook) {
         this.onFull = hook;
+    }
+
+    /** Test hook: see {@link #onFormat}. */
+    void onFormat(Runnable hook) {
+        this.onFormat = hook;
+    }
+
+    /** Lines dropped because the writer thread had ended; 0 while it runs. */
+    public long dropped() {
+        return dropped.get();
     }
 
     /** Whether {@link #access} writes what the configured pattern would: only with {@link #PATTERN}. */
@@ -146,6 +163,9 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
         event.getThreadName(); // the one lazily computed field that depends on the calling thread
         long pos = claimed.getAndIncrement();
         Slot s = slotFor(pos);
+        if (s == null) {
+            return;
+        }
         s.event = event;
         publish(s, pos);
     }
@@ -159,6 +179,9 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
         long millis = System.currentTimeMillis();
         long pos = claimed.getAndIncrement();
         Slot s = slotFor(pos);
+        if (s == null) {
+            return;
+        }
         s.millis = millis;
         s.listener = listener;
         s.method = method;
@@ -173,7 +196,10 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
         publish(s, pos);
     }
 
-    /** The slot for a claimed position, once the writer has freed it: a full ring makes the caller wait. */
+    /**
+     * The slot for a claimed position, once the writer has freed it: a full ring makes the caller wait. Null if
+     * the writer thread has ended: the line is dropped and counted rather than the request held forever.
+     */
     private Slot slotFor(long pos) {
         Slot s = slots[(int) pos & mask];
         if (s.seq != pos) {
@@ -181,11 +207,31 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
             if (hook != null) {
                 hook.run();
             }
-            while (s.seq != pos) {
-                LockSupport.parkNanos(FULL_WAIT_NANOS);
+            boolean interrupted = false;
+            try {
+                while (s.seq != pos) {
+                    if (!writer.isAlive()) {
+                        drop();
+                        return null;
+                    }
+                    LockSupport.parkNanos(FULL_WAIT_NANOS);
+                    // A pending interrupt makes parkNanos return at once: clear it while waiting (no spinning),
+                    // and give it back to the caller afterwards.
+                    interrupted |= Thread.interrupted();
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         return s;
+    }
+
+    private void drop() {
+        if (dropped.getAndIncrement() == 0) {
+            System.err.println("gatehouse: the access-log writer thread has ended; log lines are being dropped");
+        }
     }
 
     private void publish(Slot s, long pos) {
@@ -230,14 +276,20 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
         while (true) {
             Slot s = slots[(int) next & mask];
             if (s.seq == next + 1) {
+                int lineStart = len;
                 try {
+                    Runnable hook = onFormat;
+                    if (hook != null) {
+                        hook.run();
+                    }
                     if (s.event != null) {
                         bytes(encoder.encode(s.event));
                     } else {
                         line(s);
                     }
-                } catch (RuntimeException failed) {
-                    addError("cannot encode an access-log line", failed);
+                } catch (Throwable failed) { // an Error too: the writer must outlive any one line
+                    len = lineStart;
+                    report("cannot encode an access-log line", failed);
                 }
                 s.clear();
                 s.seq = next + slots.length;
@@ -274,11 +326,18 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
             // other appenders on standard output never land inside one of ours.
             out.write(buf, 0, len);
             out.flush();
-        } catch (IOException | RuntimeException e) {
-            addError("cannot write the access log", e);
+        } catch (Throwable e) { // an Error too: the writer must go on
+            report("cannot write the access log", e);
         }
         len = 0;
         written = upTo;
+    }
+
+    private void report(String what, Throwable failed) {
+        try {
+            addError(what, failed);
+        } catch (Throwable ignored) { // out of memory again, say: the next line is what matters
+        }
     }
 
     /** Formats an access line as {@link #PATTERN} would. */

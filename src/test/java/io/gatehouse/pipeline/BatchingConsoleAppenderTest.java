@@ -217,4 +217,50 @@ class BatchingConsoleAppenderTest {
         logger(64);
         assertThat(appender.formatsAccess()).isFalse();
     }
+
+    @Test
+    void an_error_while_formatting_a_line_costs_that_line_only_and_the_writer_goes_on() {
+        Logger log = logger(16, BatchingConsoleAppender.PATTERN);
+        java.util.concurrent.atomic.AtomicBoolean thrown = new java.util.concurrent.atomic.AtomicBoolean();
+        appender.onFormat(() -> {
+            if (thrown.compareAndSet(false, true)) {
+                throw new OutOfMemoryError("test: formatting fails once");
+            }
+        });
+        appender.access("public", "GET", "/lost", 200, 1_000_000, "r0", "127.0.0.1", false, 0, null);
+        // Far more lines than slots: a dead writer would leave the caller waiting for a slot forever.
+        for (int i = 1; i <= 100; i++) {
+            appender.access("public", "GET", "/kept", 200, 1_000_000, "r" + i, "127.0.0.1", false, 0, null);
+        }
+        log.info("an ordinary event after it");
+        assertThat(appender.flush(Duration.ofSeconds(30))).isTrue();
+        assertThat(thrown).isTrue();
+        List<String> lines = lines();
+        assertThat(lines).hasSize(101).noneMatch(l -> l.contains("/lost"));
+        assertThat(lines.getFirst()).contains("GET /kept 200 1.00ms rid=r1 ");
+        assertThat(lines.getLast()).endsWith("gatehouse.access - an ordinary event after it");
+        assertThat(appender.dropped()).isZero();
+    }
+
+    @Test
+    void a_caller_with_a_pending_interrupt_waits_for_a_slot_and_keeps_its_interrupt() throws Exception {
+        logger(16, BatchingConsoleAppender.PATTERN);
+        gate = new CountDownLatch(1); // the writer's next write waits: the ring fills
+        CountDownLatch waiting = new CountDownLatch(1);
+        appender.onFull(waiting::countDown);
+        java.util.concurrent.atomic.AtomicBoolean keptInterrupt = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread caller = Thread.ofPlatform().start(() -> {
+            Thread.currentThread().interrupt();
+            for (int i = 0; i < 64; i++) {
+                appender.access("public", "GET", "/i", 200, 1_000_000, "r" + i, "127.0.0.1", false, 0, null);
+            }
+            keptInterrupt.set(Thread.currentThread().isInterrupted());
+        });
+        waiting.await();
+        gate.countDown();
+        caller.join();
+        assertThat(keptInterrupt).isTrue();
+        assertThat(appender.flush(Duration.ofSeconds(30))).isTrue();
+        assertThat(lines()).hasSize(64);
+    }
 }
