@@ -112,9 +112,16 @@ public final class RequestLog {
 
     /** Paths are logged, but a segment that looks like a token or key is masked, in case a client put one there. */
     static String safePath(String path) {
-        if (path.length() > 200) {
-            path = path.substring(0, 200) + "...";
-        }
+        // Masked first, then cut: cutting first would shorten a secret near the end below the length that
+        // marks it as one, and log its first characters.
+        return truncated(masked(path));
+    }
+
+    private static String truncated(String path) {
+        return path.length() > 200 ? path.substring(0, 200) + "..." : path;
+    }
+
+    private static String masked(String path) {
         if (path.indexOf("eyJ") < 0 && path.indexOf('_') < 0) {
             return path; // no access token or API key (a JWT), and no prefix of CredentialFormat (all end in '_')
         }
