@@ -192,10 +192,11 @@ public final class Accounts {
         try {
             a = store.byId(id);
         } catch (StoreException e) {
-            if (c != null && e.failure() == StoreException.Failure.UNAVAILABLE) {
+            // Re-stamping resets Caffeine's expiry, so the hour is counted from the last read here.
+            if (c != null && e.failure() == StoreException.Failure.UNAVAILABLE && now - c.readAt < STALE_MILLIS) {
                 // The database is away: serve what this node knew, and look again only after CACHE_MILLIS, or
                 // every request for this account would wait for the pool's timeout (2 s on PostgreSQL) first.
-                cache.asMap().replace(id, c, new Cached(c.account, now));
+                cache.asMap().replace(id, c, new Cached(c.account, now, c.readAt));
                 return Optional.of(c.account);
             }
             throw e;
@@ -223,8 +224,19 @@ public final class Accounts {
         refresh.runOn(e);
     }
 
-    private record Cached(Account account, long loadedAt) {
+    /**
+     * {@code loadedAt}: when the entry was last checked (read, or the database found away); {@code readAt}: when
+     * it was last read from the database. A stale copy is served during an outage only for
+     * {@link #STALE_MILLIS} after {@code readAt}.
+     */
+    private record Cached(Account account, long loadedAt, long readAt) {
+        Cached(Account account, long loadedAt) {
+            this(account, loadedAt, loadedAt);
+        }
     }
+
+    /** How long after its last read a cached account may still be served while the database is away. */
+    private static final long STALE_MILLIS = 60 * 60 * 1000L; // an hour
 
     private static final long CACHE_MILLIS = 5_000;
     /** An account in use is reloaded in the background this long after it was loaded, before it goes stale. */
@@ -232,7 +244,7 @@ public final class Accounts {
     private final RefreshAhead<Long> refresh = new RefreshAhead<>("account");
     /** Fresh for {@link #CACHE_MILLIS}; kept an hour to serve while the database is away; at most 100,000. */
     private final Cache<Long, Cached> cache = Caffeine.newBuilder()
-            .maximumSize(100_000).expireAfterWrite(Duration.ofHours(1)).build();
+            .maximumSize(100_000).expireAfterWrite(Duration.ofMillis(STALE_MILLIS)).build();
 
     /** The account as stored right now, bypassing this node's cache (for changes). */
     public Optional<Account> fresh(long id) {

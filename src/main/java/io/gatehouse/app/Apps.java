@@ -46,10 +46,21 @@ public final class Apps {
      * never leave an older app in place.
      */
     private final Cache<String, Cached> cache = Caffeine.newBuilder()
-            .maximumSize(100_000).expireAfterWrite(Duration.ofHours(1)).build();
+            .maximumSize(100_000).expireAfterWrite(Duration.ofMillis(STALE_MILLIS)).build();
 
-    private record Cached(App app, long loadedAt) {
+    /**
+     * {@code loadedAt}: when the entry was last checked (read, or the database found away; 0 once marked
+     * stale); {@code readAt}: when it was last read or saved. A stale copy is served during an outage only for
+     * {@link #STALE_MILLIS} after {@code readAt}.
+     */
+    private record Cached(App app, long loadedAt, long readAt) {
+        Cached(App app, long loadedAt) {
+            this(app, loadedAt, loadedAt);
+        }
     }
+
+    /** How long after its last read a cached app may still be served while the database is away. */
+    private static final long STALE_MILLIS = 60 * 60 * 1000L; // an hour
 
     /** The app with its secret, which exists outside the client only in this answer. */
     public record WithSecret(App app, String secret) {
@@ -115,10 +126,11 @@ public final class Apps {
         try {
             app = store.byClientId(clientId);
         } catch (StoreException e) {
-            if (c != null && e.failure() == StoreException.Failure.UNAVAILABLE) {
+            // Re-stamping resets Caffeine's expiry, so the hour is counted from the last read here.
+            if (c != null && e.failure() == StoreException.Failure.UNAVAILABLE && now - c.readAt < STALE_MILLIS) {
                 // The database is away: a stale app beats refusing every call. Look again only after CACHE_MILLIS,
                 // or every call with this app would wait for the pool's timeout (2 s on PostgreSQL) first.
-                cache.asMap().replace(clientId, c, new Cached(c.app, now));
+                cache.asMap().replace(clientId, c, new Cached(c.app, now, c.readAt));
                 return Optional.of(c.app);
             }
             throw e;
@@ -399,7 +411,7 @@ public final class Apps {
      * and it can still be served while the database is away.
      */
     public void markStale(String clientId) {
-        cache.asMap().computeIfPresent(clientId, (id, c) -> new Cached(c.app, 0));
+        cache.asMap().computeIfPresent(clientId, (id, c) -> new Cached(c.app, 0, c.readAt));
     }
 
     private static List<String> distinct(List<String> list) {

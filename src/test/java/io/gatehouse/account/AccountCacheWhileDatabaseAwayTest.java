@@ -1,6 +1,7 @@
 package io.gatehouse.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.audit.Audit;
 import io.gatehouse.store.IdGenerator;
@@ -61,5 +62,24 @@ class AccountCacheWhileDatabaseAwayTest {
         clock.advance(Duration.ofSeconds(6));
         assertThat(accounts.byId(7)).contains(ann);
         assertThat(asked).hasValue(4);
+    }
+
+    @Test
+    void a_stale_copy_is_served_for_at_most_an_hour_after_its_last_read_however_often_the_outage_is_noticed() {
+        assertThat(accounts.byId(7)).contains(ann);
+        away.set(true);
+        for (int minute = 1; minute < 60; minute++) { // each look at the database re-stamps the entry
+            clock.advance(Duration.ofMinutes(1));
+            assertThat(accounts.byId(7)).contains(ann);
+        }
+        clock.advance(Duration.ofMinutes(1)); // an hour after the last read
+        assertThatThrownBy(() -> accounts.byId(7)).isInstanceOfSatisfying(StoreException.class,
+                e -> assertThat(e.failure()).isEqualTo(StoreException.Failure.UNAVAILABLE));
+
+        away.set(false); // back: a read starts a new hour
+        assertThat(accounts.byId(7)).contains(ann);
+        away.set(true);
+        clock.advance(Duration.ofMinutes(30));
+        assertThat(accounts.byId(7)).contains(ann);
     }
 }
