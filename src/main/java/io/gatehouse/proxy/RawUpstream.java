@@ -17,6 +17,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +82,8 @@ final class RawUpstream {
 
     static final class Conn {
         final Socket socket;
+        /** The plain TCP channel under {@link #socket} (under its TLS layer for https), for the idle check. */
+        final SocketChannel channel;
         final InputStream in;
         final OutputStream out;
         byte[] buf = new byte[BUFFER];
@@ -90,8 +94,9 @@ final class RawUpstream {
         /** Bytes read from the upstream for the current request. */
         long received;
 
-        Conn(Socket socket) throws IOException {
+        Conn(Socket socket, SocketChannel channel) throws IOException {
             this.socket = socket;
+            this.channel = channel;
             this.in = socket.getInputStream();
             this.out = socket.getOutputStream();
         }
@@ -250,13 +255,41 @@ final class RawUpstream {
         Conn c;
         while ((c = pool.idle.pollFirst()) != null) {
             pool.size.decrementAndGet();
-            if (now - c.idleSince < MAX_IDLE_NANOS && !c.socket.isClosed()) {
+            if (now - c.idleSince < MAX_IDLE_NANOS && !c.socket.isClosed() && quiet(c)) {
                 c.reused = true;
                 return c;
             }
             c.close();
         }
         return null;
+    }
+
+    /**
+     * Whether an idle connection is still open and has sent nothing since its last answer, checked without
+     * blocking. Bytes that arrive while idle belong to no request (a body after a HEAD/204/304 answer, more
+     * than the Content-Length): reading them as the next answer would hand one user another's answer. An end
+     * of stream means the upstream closed it; a new connection is safer than a retry that may not be allowed.
+     * Over TLS only the bytes already decrypted can be seen: reading raw bytes would break the record layer.
+     */
+    private static boolean quiet(Conn c) {
+        try {
+            if (c.socket instanceof SSLSocket) {
+                return c.in.available() == 0;
+            }
+            ByteBuffer one = ByteBuffer.wrap(c.buf, 0, 1);
+            int n;
+            synchronized (c.channel.blockingLock()) {
+                c.channel.configureBlocking(false);
+                try {
+                    n = c.channel.read(one);
+                } finally {
+                    c.channel.configureBlocking(true);
+                }
+            }
+            return n == 0;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static void giveBack(Pool pool, Conn c) {
@@ -280,7 +313,8 @@ final class RawUpstream {
 
     private static Conn connect(String host, int port, boolean https) throws IOException {
         String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        Socket s = new Socket();
+        SocketChannel ch = SocketChannel.open();
+        Socket s = ch.socket();
         try {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(h, port), CONNECT_TIMEOUT_MS);
@@ -290,9 +324,9 @@ final class RawUpstream {
                 p.setEndpointIdentificationAlgorithm("HTTPS");
                 ssl.setSSLParameters(p);
                 ssl.startHandshake();
-                return new Conn(ssl);
+                return new Conn(ssl, ch);
             }
-            return new Conn(s);
+            return new Conn(s, ch);
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
@@ -563,7 +597,9 @@ final class RawUpstream {
             conn.close();
             throw new CloseConnectionException("request " + ex.requestId() + ": the upstream's answer ended early", e);
         } finally {
-            if (complete && a.reusable && conn.pos == conn.lim) {
+            // After an answer without a body the upstream may still send one (a HEAD answered like a GET, a
+            // 204 with content): bytes that would be read as the next request's answer. Not worth the risk.
+            if (complete && a.reusable && !a.noBody && conn.pos == conn.lim) {
                 giveBack(pool, conn);
             } else {
                 conn.close();

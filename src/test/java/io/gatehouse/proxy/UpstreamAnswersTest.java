@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +42,8 @@ class UpstreamAnswersTest {
     /** Each request the upstream read: "connection-number method target", then its body if any. */
     private static final ConcurrentLinkedQueue<String> SEEN = new ConcurrentLinkedQueue<>();
     private static final AtomicInteger CONNECTIONS = new AtomicInteger();
+    /** The number of each connection once the upstream has closed it. */
+    private static final LinkedBlockingQueue<Integer> CLOSED = new LinkedBlockingQueue<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -112,7 +116,7 @@ class UpstreamAnswersTest {
                             + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal";
                     case "no-content" -> "HTTP/1.1 204 No Content\r\nX-A: 1\r\n\r\n";
                     case "not-modified" -> "HTTP/1.1 304 Not Modified\r\nETag: \"e\"\r\n\r\n";
-                    case "head" -> "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: 1\r\n\r\n" + ("HEAD".equals(method) ? "" : "hello");
+                    case "head", "head-then-more" -> "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: 1\r\n\r\n" + ("HEAD".equals(method) ? "" : "hello");
                     case "cookies" -> "HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 2\r\n\r\nok";
                     case "until-close" -> "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nall of it";
                     case "split" -> "HTTP/1.1 200 OK\r\nX-A: a\rInjected: yes\r\nContent-Length: 2\r\n\r\nok";
@@ -126,6 +130,11 @@ class UpstreamAnswersTest {
                 };
                 out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
+                if (path.equals("head-then-more")) {
+                    // a second segment no request asked for, shaped like an answer
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nwrong".getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                }
                 if (path.equals("then-close") || path.equals("until-close") || path.equals("short")
                         || path.equals("garbage")) {
                     return; // closes a connection the client was told it could keep
@@ -133,6 +142,8 @@ class UpstreamAnswersTest {
             }
         } catch (IOException ignored) {
             // the proxy went away
+        } finally {
+            CLOSED.add(connection);
         }
     }
 
@@ -234,9 +245,35 @@ class UpstreamAnswersTest {
         RawHttp.Resp after = get("plain");
         assertThat(after.status()).isEqualTo(200);
         assertThat(after.text()).isEqualTo("ok");
-        // every one of them went over the same upstream connection
+        // connections are not kept after answers without a body (the upstream might still send one)
         assertThat(SEEN).hasSize(4);
-        assertThat(SEEN.stream().map(s -> s.split(" ")[0]).distinct()).hasSize(1);
+    }
+
+    @Test
+    void bytes_an_upstream_sends_after_an_answer_without_a_body_never_reach_the_next_request() {
+        assertThat(whole("HEAD", "head-then-more")).startsWith("HTTP/1.1 200").doesNotContain("wrong");
+        for (int i = 0; i < 3; i++) {
+            RawHttp.Resp r = get("plain");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.text()).isEqualTo("ok");
+        }
+    }
+
+    @Test
+    void a_kept_alive_connection_the_upstream_closed_is_not_used_for_a_post() throws InterruptedException {
+        CLOSED.clear();
+        assertThat(get("then-close").status()).isEqualTo(200);
+        int first = Integer.parseInt(List.copyOf(SEEN).getLast().split(" ")[0]);
+        // wait until the upstream has closed that connection (an event, not a delay)
+        Integer closed;
+        do {
+            closed = CLOSED.poll(30, TimeUnit.SECONDS);
+            assertThat(closed).as("the upstream closed a connection").isNotNull();
+        } while (closed != first);
+        RawHttp.Resp r = RawHttp.send(port, "POST", "/v1.0/raw/plain", "abc".getBytes(StandardCharsets.UTF_8),
+                "Authorization", "token " + key);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(SEEN).anyMatch(s -> s.endsWith("POST /v1.0/raw/plain abc"));
     }
 
     @Test
