@@ -26,6 +26,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -67,6 +70,22 @@ final class RawUpstream {
      */
     private static final boolean YIELD = !"false".equals(System.getProperty("gatehouse.proxy.yield"));
     private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+    /**
+     * Java sockets have no write timeout: an upstream that stops reading a request body would hold the request
+     * forever. While a body is sent, one daemon thread closes the socket of a write that has not finished
+     * within the route's timeout (the request then answers 504).
+     */
+    private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
+
+    private static ScheduledThreadPoolExecutor watchdog() {
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "gatehouse-upstream-write-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        e.setRemoveOnCancelPolicy(true); // a cancelled check does not hold its connection until it was due
+        return e;
+    }
 
     /** Thrown when the upstream's answer breaks HTTP/1.1 or our limits: 502 for the client. */
     static final class BadAnswer extends IOException {
@@ -93,6 +112,45 @@ final class RawUpstream {
         boolean reused;
         /** Bytes read from the upstream for the current request. */
         long received;
+        /** System.nanoTime() when the write under way began; 0 when none is. */
+        volatile long writingSince;
+        /** Set by the watchdog when it closed the socket of a write that took longer than the timeout. */
+        volatile boolean writeTimedOut;
+        volatile boolean bodySent;
+        volatile ScheduledFuture<?> watch;
+
+        void write(byte[] b, int off, int len) throws IOException {
+            writingSince = System.nanoTime() | 1;
+            try {
+                out.write(b, off, len);
+            } finally {
+                writingSince = 0;
+            }
+        }
+
+        void write(byte[] b) throws IOException {
+            write(b, 0, b.length);
+        }
+
+        /** Closes the socket if a write has been under way for timeoutNanos; else looks again when one could. */
+        void watch(long timeoutNanos) {
+            if (bodySent) {
+                return;
+            }
+            long since = writingSince;
+            long now = System.nanoTime();
+            if (since != 0 && now - since >= timeoutNanos) {
+                writeTimedOut = true;
+                try {
+                    channel.close(); // the TCP channel, also under TLS: closing the TLS layer would write to it
+                } catch (IOException ignored) {
+                    // closed anyway
+                }
+                return;
+            }
+            long next = since == 0 ? timeoutNanos : timeoutNanos - (now - since);
+            watch = WATCHDOG.schedule(() -> watch(timeoutNanos), next, TimeUnit.NANOSECONDS);
+        }
 
         Conn(Socket socket, SocketChannel channel) throws IOException {
             this.socket = socket;
@@ -162,13 +220,22 @@ final class RawUpstream {
             boolean headSent = false;
             try {
                 if (conn == null) {
-                    conn = connect(host, port, https);
+                    conn = connect(host, port, https, timeout);
                 }
                 conn.socket.setSoTimeout(timeout);
                 conn.out.write(head);
                 headSent = true;
                 if (req.hasBody) {
-                    sendBody(ex, conn, req.contentLength);
+                    Conn c = conn;
+                    long nanos = TimeUnit.MILLISECONDS.toNanos(timeout);
+                    c.bodySent = false;
+                    c.watch = WATCHDOG.schedule(() -> c.watch(nanos), nanos, TimeUnit.NANOSECONDS);
+                    try {
+                        sendBody(ex, conn, req.contentLength);
+                    } finally {
+                        c.bodySent = true;
+                        c.watch.cancel(false);
+                    }
                 }
                 if (YIELD) {
                     Thread.yield();
@@ -182,6 +249,11 @@ final class RawUpstream {
                 throw new ApiException(ApiError.GATEWAY_TIMEOUT, "The upstream service did not answer in time.", Map.of(),
                         new IOException("upstream " + up + " for " + route.path() + " timed out", e));
             } catch (IOException e) {
+                if (conn != null && conn.writeTimedOut) {
+                    close(conn);
+                    throw new ApiException(ApiError.GATEWAY_TIMEOUT, "The upstream service did not answer in time.", Map.of(),
+                            new IOException("upstream " + up + " for " + route.path() + " did not read the request in time", e));
+                }
                 boolean retry = conn != null && conn.reused && attempt == 0 && conn.received == 0
                         && !(e instanceof BadAnswer)
                         && (!headSent || (idempotent && !req.hasBody));
@@ -237,16 +309,16 @@ final class RawUpstream {
                     continue;
                 }
                 if (chunked) {
-                    conn.out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                    conn.out.write(buf, 0, n);
-                    conn.out.write(CRLF);
+                    conn.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    conn.write(buf, 0, n);
+                    conn.write(CRLF);
                 } else {
-                    conn.out.write(buf, 0, n);
+                    conn.write(buf, 0, n);
                 }
             }
         }
         if (chunked) {
-            conn.out.write(LAST_CHUNK);
+            conn.write(LAST_CHUNK);
         }
     }
 
@@ -311,13 +383,14 @@ final class RawUpstream {
         }
     }
 
-    private static Conn connect(String host, int port, boolean https) throws IOException {
+    private static Conn connect(String host, int port, boolean https, int timeoutMs) throws IOException {
         String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         SocketChannel ch = SocketChannel.open();
         Socket s = ch.socket();
         try {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(h, port), CONNECT_TIMEOUT_MS);
+            s.setSoTimeout(timeoutMs); // before the handshake: an upstream that stalls in it is 504, not a hang
             if (https) {
                 SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(s, h, port, true);
                 SSLParameters p = ssl.getSSLParameters();

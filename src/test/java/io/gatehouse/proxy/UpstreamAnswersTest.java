@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.testing.Backend;
 import io.gatehouse.testing.Fixtures;
+import io.gatehouse.testing.Ports;
 import io.gatehouse.testing.RawHttp;
 import io.gatehouse.testing.TestServer;
 import java.io.ByteArrayOutputStream;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The proxy's HTTP client against an upstream that answers byte for byte what each test needs: framing
@@ -36,12 +38,16 @@ import org.junit.jupiter.api.Test;
  */
 class UpstreamAnswersTest {
     private static ServerSocket upstream;
+    /** Accepts connections (the kernel does) and never reads from them. */
+    private static ServerSocket silent;
     private static TestServer server;
     private static int port;
     private static String key;
     /** Each request the upstream read: "connection-number method target", then its body if any. */
     private static final ConcurrentLinkedQueue<String> SEEN = new ConcurrentLinkedQueue<>();
     private static final AtomicInteger CONNECTIONS = new AtomicInteger();
+    /** Far more than the socket buffers on both sides of a loopback connection hold. */
+    private static final int BIG_BODY = 64 << 20;
     /** The number of each connection once the upstream has closed it. */
     private static final LinkedBlockingQueue<Integer> CLOSED = new LinkedBlockingQueue<>();
 
@@ -50,13 +56,18 @@ class UpstreamAnswersTest {
         upstream = new ServerSocket();
         upstream.bind(new InetSocketAddress("127.0.0.1", 0));
         Thread.ofVirtual().start(UpstreamAnswersTest::acceptLoop);
+        silent = Ports.silent();
         Path routes = Files.createTempFile("routes", ".yaml");
         Files.writeString(routes, """
                 routes:
                   - path: /v1.0/raw/**
                     upstream: http://127.0.0.1:%d
-                """.formatted(upstream.getLocalPort()));
-        server = TestServer.start(Backend.H2, Map.of("GATEHOUSE_ROUTES", routes.toString()));
+                  - path: /v1.0/silent/**
+                    upstream: http://127.0.0.1:%d
+                    timeout_seconds: 1
+                """.formatted(upstream.getLocalPort(), silent.getLocalPort()));
+        server = TestServer.start(Backend.H2, Map.of("GATEHOUSE_ROUTES", routes.toString(),
+                "GATEHOUSE_MAX_BODY_BYTES", String.valueOf(BIG_BODY)));
         port = server.server.port();
         key = Fixtures.apiKey(server.admin, Fixtures.account(server).id());
     }
@@ -65,6 +76,7 @@ class UpstreamAnswersTest {
     static void stop() throws IOException {
         server.close();
         upstream.close();
+        silent.close();
     }
 
     @BeforeEach
@@ -325,5 +337,29 @@ class UpstreamAnswersTest {
         String r = whole("GET", "short");
         assertThat(r).startsWith("HTTP/1.1 200").doesNotContain("502");
         assertThat(get("plain").status()).isEqualTo(200);
+    }
+
+    @Test
+    @Timeout(120)
+    void an_upstream_that_stops_reading_a_large_body_is_504_not_a_hang() throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(90_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /v1.0/silent/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: token "
+                    + key + "\r\nContent-Length: " + BIG_BODY + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            Thread writer = Thread.ofVirtual().start(() -> {
+                byte[] chunk = new byte[64 * 1024];
+                try {
+                    for (int sent = 0; sent < BIG_BODY; sent += chunk.length) {
+                        out.write(chunk);
+                    }
+                } catch (IOException ignored) {
+                    // the server stopped reading after it answered
+                }
+            });
+            RawHttp.Resp r = RawHttp.read(s.getInputStream(), true);
+            assertThat(r.status()).isEqualTo(504);
+            writer.interrupt();
+        }
     }
 }
