@@ -244,6 +244,11 @@ final class RawUpstream {
             } catch (ClientGoneException e) {
                 close(conn);
                 throw e;
+            } catch (RuntimeException e) {
+                // e.g. Helidon's RequestException for a malformed chunk or a body over the limit: the
+                // upstream has part of a request, so the connection can never be used again
+                close(conn);
+                throw e;
             } catch (SocketTimeoutException e) {
                 close(conn);
                 throw new ApiException(ApiError.GATEWAY_TIMEOUT, "The upstream service did not answer in time.", Map.of(),

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,8 @@ class UpstreamAnswersTest {
     private static final int BIG_BODY = 64 << 20;
     /** The number of each connection once the upstream has closed it. */
     private static final LinkedBlockingQueue<Integer> CLOSED = new LinkedBlockingQueue<>();
+    /** Each connection's last request line ("method target"), known before its body is read. */
+    private static final ConcurrentHashMap<Integer, String> LAST = new ConcurrentHashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -109,6 +112,7 @@ class UpstreamAnswersTest {
                 String[] requestLine = lines[0].split(" ");
                 String method = requestLine[0];
                 String target = requestLine[1];
+                LAST.put(connection, method + " " + target);
                 long length = 0;
                 boolean chunked = false;
                 for (String l : lines) {
@@ -361,5 +365,28 @@ class UpstreamAnswersTest {
             assertThat(r.status()).isEqualTo(504);
             writer.interrupt();
         }
+    }
+
+    @Test
+    @Timeout(120)
+    void a_malformed_client_body_closes_the_upstream_connection() throws InterruptedException {
+        byte[] req = ("POST /v1.0/raw/bad-body HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: token " + key
+                + "\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nzz\r\nnot hex\r\n0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        try {
+            RawHttp.Resp r = RawHttp.exchange(port, req, true);
+            assertThat(r.status()).isLessThan(500);
+        } catch (UncheckedIOException closedByServer) {
+            // the server may also just close the client's connection
+        }
+        assertThat(SEEN).noneMatch(s -> s.contains("bad-body"));
+        // the upstream connection that got part of the request is closed: the upstream sees its end
+        while (true) {
+            Integer closed = CLOSED.poll(60, TimeUnit.SECONDS);
+            assertThat(closed).as("the upstream connection that got part of the request was closed").isNotNull();
+            if ("POST /v1.0/raw/bad-body".equals(LAST.get(closed))) {
+                break;
+            }
+        }
+        assertThat(get("plain").text()).isEqualTo("ok");
     }
 }
