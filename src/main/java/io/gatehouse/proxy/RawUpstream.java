@@ -416,14 +416,18 @@ final class RawUpstream {
                   boolean noBody, boolean reusable) {
     }
 
+    /** Informational (1xx) answers skipped before the real one; more is 502 (else data that keeps coming holds the thread). */
+    static final int MAX_INFORMATIONAL = 8;
+
     /** Reads answers until one that is not 1xx-informational. */
     static Answer readHead(Conn c, boolean head) throws IOException {
-        while (true) {
+        for (int i = 0; i <= MAX_INFORMATIONAL; i++) {
             Answer a = readOneHead(c, head);
             if (a != null) {
                 return a;
             }
         }
+        throw new BadAnswer("more than " + MAX_INFORMATIONAL + " informational answers from the upstream");
     }
 
     private static Answer readOneHead(Conn c, boolean headRequest) throws IOException {

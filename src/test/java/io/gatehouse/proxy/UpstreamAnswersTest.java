@@ -130,6 +130,10 @@ class UpstreamAnswersTest {
                             + "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n";
                     case "continue" -> "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
                             + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal";
+                    case "many-1xx" -> "HTTP/1.1 103 Early Hints\r\n\r\n".repeat(9)
+                            + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal";
+                    case "eight-1xx" -> "HTTP/1.1 103 Early Hints\r\n\r\n".repeat(8)
+                            + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal";
                     case "no-content" -> "HTTP/1.1 204 No Content\r\nX-A: 1\r\n\r\n";
                     case "not-modified" -> "HTTP/1.1 304 Not Modified\r\nETag: \"e\"\r\n\r\n";
                     case "head", "head-then-more" -> "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: 1\r\n\r\n" + ("HEAD".equals(method) ? "" : "hello");
@@ -387,6 +391,13 @@ class UpstreamAnswersTest {
                 break;
             }
         }
+        assertThat(get("plain").text()).isEqualTo("ok");
+    }
+
+    @Test
+    void more_than_eight_informational_answers_are_502() {
+        assertThat(get("eight-1xx").text()).isEqualTo("final");
+        assertThat(whole("GET", "many-1xx")).startsWith("HTTP/1.1 502").doesNotContain("final");
         assertThat(get("plain").text()).isEqualTo("ok");
     }
 }
