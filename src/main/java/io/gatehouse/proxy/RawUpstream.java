@@ -329,6 +329,7 @@ final class RawUpstream {
 
     private Conn take(Pool pool) {
         long now = System.nanoTime();
+        reap(pool, now);
         Conn c;
         while ((c = pool.idle.pollFirst()) != null) {
             pool.size.decrementAndGet();
@@ -339,6 +340,24 @@ final class RawUpstream {
             c.close();
         }
         return null;
+    }
+
+    /**
+     * The pool is taken from the top (LIFO: the warmest connection), so one at the bottom may never be taken
+     * again after a burst and sit there in CLOSE_WAIT once the upstream closed it. A few expired ones are
+     * closed from the bottom on every take: cheap (the bottom is usually not expired), and bounded.
+     */
+    private static void reap(Pool pool, long now) {
+        for (int i = 0; i < 4; i++) {
+            Conn t = pool.idle.peekLast();
+            if (t == null || now - t.idleSince < MAX_IDLE_NANOS) {
+                return;
+            }
+            if (pool.idle.removeLastOccurrence(t)) {
+                pool.size.decrementAndGet();
+                t.close();
+            }
+        }
     }
 
     /**
