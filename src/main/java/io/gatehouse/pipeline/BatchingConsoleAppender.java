@@ -7,7 +7,8 @@ import ch.qos.logback.core.encoder.Encoder;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.LocalDateTime;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -268,6 +269,7 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
     private byte[] buf = new byte[BATCH_BYTES * 2];
     private int len;
     private long second = Long.MIN_VALUE;
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
     private final byte[] date = new byte[24]; // yyyy-MM-ddTHH:mm:ss.SSSZ
 
     private void run() {
@@ -381,18 +383,8 @@ public final class BatchingConsoleAppender extends UnsynchronizedAppenderBase<IL
     private void date(long millis) {
         long sec = Math.floorDiv(millis, 1000);
         if (sec != second) {
-            LocalDateTime t = LocalDateTime.ofEpochSecond(sec, 0, ZoneOffset.UTC);
-            digits(date, 0, t.getYear(), 4);
-            date[4] = '-';
-            digits(date, 5, t.getMonthValue(), 2);
-            date[7] = '-';
-            digits(date, 8, t.getDayOfMonth(), 2);
-            date[10] = 'T';
-            digits(date, 11, t.getHour(), 2);
-            date[13] = ':';
-            digits(date, 14, t.getMinute(), 2);
-            date[16] = ':';
-            digits(date, 17, t.getSecond(), 2);
+            byte[] whole = SECONDS.format(Instant.ofEpochSecond(sec)).getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(whole, 0, date, 0, 19); // once a second: the library formats, the line copies
             date[19] = '.';
             date[23] = 'Z';
             second = sec;
