@@ -23,8 +23,9 @@
 #   bench/run.sh [runs=3] [seconds=15] [warm-up seconds=10] [connections=32]
 #   ONLY="nginx-proxy gh-proxy" bench/run.sh 1 5 3     # a subset, short (see CASES below for the names)
 #   EXTRAS=1 bench/run.sh      # then also bench/grants.sh and bench/startup.sh, when present
-#   BASE=/tmp/main bench/run.sh  # also a many-node node run from another checkout (gh-me-token-pg-base), for
-#                              # before/after figures of a change in one interleaved run
+#   BASE=/tmp/main bench/run.sh  # also nodes run from another checkout (its jar built): a proxying one, case
+#                              # gh-proxy-base, and a many-node one (gh-me-token-pg-base), for before/after
+#                              # figures of a change in one interleaved run
 #   MANY=0 bench/run.sh        # skips the many-node case (gh-me-token-pg), which needs psql and redis-cli
 #   VARIANTS=$'raw:-Dgatehouse.proxy.client=raw\nhelidon:-Dgatehouse.proxy.client=helidon' bench/run.sh
 #                              # one more Gatehouse node per line (name:GATEHOUSE_JAVA_OPTS, access log on), each
@@ -135,6 +136,10 @@ while IFS= read -r v; do
     [ -n "$v" ] || continue
     variants+=("${v%%:*}"); start_gatehouse "${v%%:*}" GATEHOUSE_JAVA_OPTS="${v#*:}"
 done <<<"${VARIANTS:-}"
+if [ -n "${BASE:-}" ]; then # the proxy as built in another checkout, access log on
+    "$BASE/gatehouse" --version >/dev/null
+    GH=$BASE/gatehouse start_gatehouse base
+fi
 if [ "$many" = 1 ]; then # many-node mode: a database and a Redis key prefix of its own, defaults otherwise
     pg_db=gh_bench_$$_$RANDOM; redis_prefix="gh-bench-$$-$RANDOM:"
     psql_ -q -c "CREATE DATABASE $pg_db" >/dev/null
@@ -151,6 +156,7 @@ wait_for "127.0.0.1:$up/"; wait_for "127.0.0.1:$nproxy/"
 wait_for "127.0.0.1:${gh_port[on.admin]}/healthz"; wait_for "127.0.0.1:${gh_port[off.admin]}/healthz"
 [ "$many" = 1 ] && wait_for "127.0.0.1:${gh_port[pg.admin]}/healthz"
 [ -n "$pg_db_base" ] && wait_for "127.0.0.1:${gh_port[pgbase.admin]}/healthz"
+[ -n "${BASE:-}" ] && wait_for "127.0.0.1:${gh_port[base.admin]}/healthz"
 for n in ${variants[@]+"${variants[@]}"}; do wait_for "127.0.0.1:${gh_port[$n.admin]}/healthz"; done
 
 acurl() { curl -sf -H 'Content-Type: application/json' "$@"; }   # admin calls that change state
@@ -169,6 +175,7 @@ credentials() { # name: an account, its API key, an app and a client-credentials
 credentials on; credentials off
 [ "$many" = 1 ] && credentials pg
 [ -n "$pg_db_base" ] && credentials pgbase
+[ -n "${BASE:-}" ] && credentials base
 for n in ${variants[@]+"${variants[@]}"}; do credentials "$n"; done
 
 # --- the cases: name|server (nginx, on, off)|wrk arguments (tab-separated)
@@ -184,6 +191,7 @@ CASES=(
     "gh-me-token-logoff|off|-H${T}Authorization: Bearer ${token[off]}${T}http://127.0.0.1:${gh_port[off]}/v1.0/me"
 )
 [ "$many" = 1 ] && CASES+=("gh-me-token-pg|pg|-H${T}Authorization: Bearer ${token[pg]}${T}http://127.0.0.1:${gh_port[pg]}/v1.0/me")
+[ -n "${BASE:-}" ] && CASES+=("gh-proxy-base|base|-H${T}Authorization: token ${key[base]}${T}http://127.0.0.1:${gh_port[base]}/v1.0/up/ping")
 [ -n "$pg_db_base" ] && CASES+=("gh-me-token-pg-base|pgbase|-H${T}Authorization: Bearer ${token[pgbase]}${T}http://127.0.0.1:${gh_port[pgbase]}/v1.0/me")
 for n in ${variants[@]+"${variants[@]}"}; do
     CASES+=("gh-proxy-$n|$n|-H${T}Authorization: token ${key[$n]}${T}http://127.0.0.1:${gh_port[$n]}/v1.0/up/ping")
@@ -262,6 +270,7 @@ ratio "GET /v1.0/me token / own /healthz (log on)" gh-me-token gh-healthz ">= 0.
 ratio "GET /v1.0/me key / own /healthz (log on)" gh-me-key gh-healthz "—"
 ratio "many-node: /v1.0/me token, PostgreSQL + Redis / embedded" gh-me-token-pg gh-me-token ">= 0.8"
 ratio "many-node: this checkout / BASE" gh-me-token-pg gh-me-token-pg-base "—"
+ratio "proxy: this checkout / BASE" gh-proxy gh-proxy-base "—"
 cost "access log cost, /v1.0/me with a token" gh-me-token gh-me-token-logoff
 cost "access log cost, /healthz" gh-healthz gh-healthz-logoff
 cost "access log cost, proxy" gh-proxy gh-proxy-logoff
