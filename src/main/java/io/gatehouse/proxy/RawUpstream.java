@@ -4,6 +4,7 @@ import io.gatehouse.http.ApiError;
 import io.gatehouse.http.ApiException;
 import io.gatehouse.http.ClientGoneException;
 import io.gatehouse.http.Exchange;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.CloseConnectionException;
@@ -69,7 +70,8 @@ final class RawUpstream {
      * per proxied request). With nothing else to run, the yield returns at once.
      */
     private static final boolean YIELD = !"false".equals(System.getProperty("gatehouse.proxy.yield"));
-    private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+    /** Per upstream URI (a route's, so a handful): its pool and the request head's fixed part. */
+    private final Map<URI, Upstream> upstreams = new ConcurrentHashMap<>();
     /**
      * Java sockets have no write timeout: an upstream that stops reading a request body would hold the request
      * forever. While a body is sent, one daemon thread closes the socket of a write that has not finished
@@ -201,12 +203,12 @@ final class RawUpstream {
 
     void forward(Exchange ex, ProxyRoute route, Outgoing req) {
         URI up = route.upstream();
-        boolean https = "https".equals(up.getScheme());
-        int port = up.getPort() > 0 ? up.getPort() : https ? 443 : 80;
-        String host = up.getHost();
-        String key = up.getScheme() + "://" + host + ":" + port;
-        Pool pool = pools.computeIfAbsent(key, k -> new Pool());
-        byte[] head = head(req, host, port, https);
+        Upstream u = upstreams.computeIfAbsent(up, Upstream::of);
+        Pool pool = u.pool;
+        boolean https = u.https;
+        int port = u.port;
+        String host = u.host;
+        Head head = head(req, u.hostLine);
         int timeout = (int) Math.min(Integer.MAX_VALUE, Math.max(1, route.timeout().toMillis()));
         boolean idempotent = switch (req.method) {
             case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
@@ -223,7 +225,7 @@ final class RawUpstream {
                     conn = connect(host, port, https, timeout);
                 }
                 conn.socket.setSoTimeout(timeout);
-                conn.out.write(head);
+                conn.out.write(head.bytes, 0, head.length);
                 headSent = true;
                 if (req.hasBody) {
                     Conn c = conn;
@@ -273,28 +275,75 @@ final class RawUpstream {
         relay(ex, conn, answer, pool);
     }
 
-    private static byte[] head(Outgoing req, String host, int port, boolean https) {
-        StringBuilder sb = new StringBuilder(512);
-        sb.append(req.method).append(' ').append(req.target).append(" HTTP/1.1\r\nHost: ").append(host);
-        if (port != (https ? 443 : 80)) {
-            sb.append(':').append(port);
+    /** What is the same for every request to one upstream: where it is, its pool, and its {@code Host} line. */
+    private record Upstream(String host, int port, boolean https, Pool pool, byte[] hostLine) {
+        static Upstream of(URI up) {
+            boolean https = "https".equals(up.getScheme());
+            int port = up.getPort() > 0 ? up.getPort() : https ? 443 : 80;
+            String host = up.getHost();
+            String line = " HTTP/1.1\r\nHost: " + host + (port != (https ? 443 : 80) ? ":" + port : "") + "\r\n";
+            return new Upstream(host, port, https, new Pool(), line.getBytes(StandardCharsets.ISO_8859_1));
         }
-        sb.append("\r\n");
-        List<String> h = req.headers;
-        for (int i = 0; i < h.size(); i += 2) {
-            sb.append(h.get(i)).append(": ").append(h.get(i + 1)).append("\r\n");
+    }
+
+    /** A request head, written byte by byte into one array and sent with one write. */
+    static final class Head {
+        byte[] bytes = new byte[1024];
+        int length;
+
+        private void room(int more) {
+            if (length + more > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+            }
+        }
+
+        Head add(byte[] b) {
+            room(b.length);
+            System.arraycopy(b, 0, bytes, length, b.length);
+            length += b.length;
+            return this;
+        }
+
+        /** ISO-8859-1, as {@code String.getBytes} would (a char it cannot hold becomes '?'): header values arrive from Helidon decoded that way. */
+        Head add(String s) {
+            int n = s.length();
+            room(n);
+            byte[] b = bytes;
+            int at = length;
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                b[at++] = c <= 0xff ? (byte) c : (byte) '?';
+            }
+            length = at;
+            return this;
+        }
+    }
+
+    private static final byte[] COLON_SP = {':', ' '};
+    private static final byte[] CONTENT_LENGTH_0 = "Content-Length: 0\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONTENT_LENGTH = "Content-Length: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHUNKED = "Transfer-Encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEEP_ALIVE_END = "Connection: keep-alive\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    /** The request line and headers; {@code hostLine} is the request line's end and the Host header. */
+    static Head head(Outgoing req, byte[] hostLine) {
+        Head h = new Head();
+        h.add(req.method).add(SP_).add(req.target).add(hostLine);
+        List<String> hs = req.headers;
+        for (int i = 0; i < hs.size(); i += 2) {
+            h.add(hs.get(i)).add(COLON_SP).add(hs.get(i + 1)).add(CRLF);
         }
         if (!req.hasBody) {
-            sb.append("Content-Length: 0\r\n");
+            h.add(CONTENT_LENGTH_0);
         } else if (req.contentLength >= 0) {
-            sb.append("Content-Length: ").append(req.contentLength).append("\r\n");
+            h.add(CONTENT_LENGTH).add(Long.toString(req.contentLength)).add(CRLF);
         } else {
-            sb.append("Transfer-Encoding: chunked\r\n");
+            h.add(CHUNKED);
         }
-        sb.append("Connection: keep-alive\r\n\r\n");
-        // Header values arrive from Helidon as ISO-8859-1 decoded bytes: written back byte for byte.
-        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        return h.add(KEEP_ALIVE_END);
     }
+
+    private static final byte[] SP_ = {' '};
 
     private static void sendBody(Exchange ex, Conn conn, long length) throws IOException {
         byte[] buf = conn.buf;
@@ -489,22 +538,23 @@ final class RawUpstream {
                 throw new BadAnswer("the upstream's answer head is larger than " + MAX_HEAD + " bytes");
             }
             int end = eol > lineStart && c.buf[eol - 1] == '\r' ? eol - 1 : eol;
-            String line = new String(c.buf, lineStart, end - lineStart, StandardCharsets.ISO_8859_1);
+            byte[] b = c.buf;
+            int ls = lineStart;
             lineStart = eol + 1;
             scan = lineStart;
             if (status < 0) {
-                if (line.length() < 12 || !line.startsWith("HTTP/1.") || line.charAt(8) != ' '
-                        || (line.length() > 12 && line.charAt(12) != ' ')) {
+                int len = end - ls;
+                if (len < 12 || !startsWith(b, ls, HTTP_1_) || b[ls + 8] != ' ' || (len > 12 && b[ls + 12] != ' ')) {
                     throw new BadAnswer("malformed status line from the upstream");
                 }
-                char minor = line.charAt(7);
+                byte minor = b[ls + 7];
                 if (minor != '0' && minor != '1') {
                     throw new BadAnswer("unsupported HTTP version from the upstream");
                 }
                 http10 = minor == '0';
                 status = 0;
-                for (int i = 9; i < 12; i++) {
-                    char d = line.charAt(i);
+                for (int i = ls + 9; i < ls + 12; i++) {
+                    byte d = b[i];
                     if (d < '0' || d > '9') {
                         throw new BadAnswer("malformed status code from the upstream");
                     }
@@ -513,35 +563,42 @@ final class RawUpstream {
                 if (status < 100 || status > 599) {
                     throw new BadAnswer("status code out of range from the upstream");
                 }
-                if (!validValue(line, 12)) {
+                if (!validValue(b, ls + 12, end)) {
                     throw new BadAnswer("control characters in the upstream's reason phrase");
                 }
                 continue;
             }
-            if (line.isEmpty()) {
+            if (end == ls) {
                 break;
             }
             if (headers.size() >= MAX_HEADERS * 2) {
                 throw new BadAnswer("more than " + MAX_HEADERS + " headers from the upstream");
             }
-            int colon = line.indexOf(':');
-            if (colon <= 0 || !isToken(line, colon)) {
+            int colon = -1;
+            for (int i = ls; i < end; i++) {
+                if (b[i] == ':') {
+                    colon = i;
+                    break;
+                }
+            }
+            if (colon <= ls || !isToken(b, ls, colon)) {
                 // also an obs-folded line (starts with SP/HT): refused, as RFC 9112 §5.2 allows a proxy
                 throw new BadAnswer("malformed header line from the upstream");
             }
             int vs = colon + 1;
-            int ve = line.length();
-            while (vs < ve && (line.charAt(vs) == ' ' || line.charAt(vs) == '\t')) {
+            int ve = end;
+            while (vs < ve && (b[vs] == ' ' || b[vs] == '\t')) {
                 vs++;
             }
-            while (ve > vs && (line.charAt(ve - 1) == ' ' || line.charAt(ve - 1) == '\t')) {
+            while (ve > vs && (b[ve - 1] == ' ' || b[ve - 1] == '\t')) {
                 ve--;
             }
-            if (!validValue(line, vs)) {
+            if (!validValue(b, colon + 1, end)) {
                 throw new BadAnswer("control characters in a header value from the upstream");
             }
-            String name = line.substring(0, colon);
-            String value = line.substring(vs, ve);
+            // Strings only for what is relayed: the name and the trimmed value, ISO-8859-1 byte for byte.
+            String name = new String(b, ls, colon - ls, StandardCharsets.ISO_8859_1);
+            String value = new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1);
             switch (name.length()) {
                 case 10 -> {
                     if (name.equalsIgnoreCase("connection")) {
@@ -616,6 +673,39 @@ final class RawUpstream {
         return n;
     }
 
+    private static final byte[] HTTP_1_ = "HTTP/1.".getBytes(StandardCharsets.US_ASCII);
+
+    private static boolean startsWith(byte[] b, int at, byte[] prefix) {
+        for (int i = 0; i < prefix.length; i++) {
+            if (b[at + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #isToken(String, int)} over the bytes from..to of an answer's head. */
+    static boolean isToken(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            int c = b[i] & 0xff;
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #validValue(String, int)} over the bytes from..to of an answer's head. */
+    static boolean validValue(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            int c = b[i] & 0xff;
+            if (c < 0x20 && c != '\t' || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** RFC 9110 §5.6.2 tchar. */
     static boolean isToken(String s, int end) {
         for (int i = 0; i < end; i++) {
@@ -649,15 +739,16 @@ final class RawUpstream {
             }
         }
         for (int i = 0; i < h.size(); i += 2) {
-            String name = h.get(i);
-            String lower = name.toLowerCase(Locale.ROOT);
+            // Helidon's HeaderName of a well-known header is a constant with its lower case already made
+            HeaderName name = HeaderNames.create(h.get(i));
+            String lower = name.lowerCase();
             if (Proxy.HOP_BY_HOP.contains(lower) || lower.equals("x-request-id") || lower.startsWith("x-ratelimit-")
                     || lower.startsWith("ratelimit") || Proxy.mentioned(connectionTokens, lower)
                     || lower.equals("content-length")) {
                 // Content-Length: the server frames its own hop (set below, or by send)
                 continue;
             }
-            res.headers().add(HeaderValues.create(HeaderNames.create(name), h.get(i + 1)));
+            res.headers().add(HeaderValues.create(name, h.get(i + 1)));
         }
         res.header(Exchange.X_REQUEST_ID, ex.requestId());
         res.status(a.status);
