@@ -237,7 +237,10 @@ public final class GatehouseServer implements AutoCloseable {
         StartupPhases.mark("pipelines");
         // Keys and tokens may arrive in long headers; a 100 kB header must reach us and be refused as a
         // bad credential, not cut off by the HTTP layer.
+        // No wire logging (Helidon's default adds a logging listener both ways): it costs every request a few
+        // events with their argument arrays even when off, and at TRACE it would print credentials.
         Http1Config http1 = Http1Config.builder().maxHeadersSize(256 * 1024).maxPrologueLength(16 * 1024)
+                .sendLog(false).receiveLog(false)
                 .addReceiveListener(deadlines.headerDeadline()).build();
         WebServer web = WebServer.builder()
                 .host(settings.bind())
