@@ -128,7 +128,7 @@ public final class Proxy {
         List<String> headers = new ArrayList<>(40);
         List<String> connectionTokens = req.headers().values(HeaderNames.CONNECTION);
         for (Header h : req.headers()) {
-            String name = h.headerName().lowerCase().replace('_', '-'); // canonical(), with Helidon's lower case
+            String name = canonical(h.headerName().lowerCase()); // Helidon's lower case: toLowerCase finds nothing to do
             if (HOP_BY_HOP.contains(name) || NOT_FORWARDED.contains(name) || name.contains("gatehouse-")
                     || name.startsWith("x-forwarded-") || mentioned(connectionTokens, name)) {
                 continue;
