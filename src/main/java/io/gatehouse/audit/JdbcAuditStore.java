@@ -24,7 +24,7 @@ public final class JdbcAuditStore implements AuditStore {
 
     @Override
     public void insert(AuditEvent e) {
-        jdbc.update("INSERT INTO audit_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        jdbc.insert("INSERT INTO audit_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 e.id(), e.time(), e.type(), e.actor(), e.accountId(), e.clientId(), e.ip(), e.requestId(),
                 write(e.details()));
     }

@@ -13,6 +13,9 @@ import java.util.Optional;
 
 public final class JdbcGrantStore implements GrantStore {
     private static final String GRANT_COLUMNS = "id, client_id, account_id, grant_type, scope, api_key_id, created_at, revoked_at";
+    private static final String INSERT_GRANT = "INSERT INTO grants (" + GRANT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_REFRESH =
+            "INSERT INTO refresh_tokens (token_hash, grant_id, created_at, expires_at) VALUES (?, ?, ?, ?)";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
 
     private final Jdbc jdbc;
@@ -69,18 +72,20 @@ public final class JdbcGrantStore implements GrantStore {
     }
 
     @Override
-    public void createGrant(Grant grant, String refreshHash, Instant refreshExpiresAt) {
-        jdbc.inTransaction(c -> {
-            insertGrant(c, grant, refreshHash, refreshExpiresAt);
+    public void createGrant(Grant g, String refreshHash, Instant refreshExpiresAt) {
+        // Inserts: inside a group commit's batch (Jdbc.batched) the rows join one batch per table, grants first.
+        jdbc.inTransaction(() -> {
+            jdbc.insert(INSERT_GRANT, g.id(), g.clientId(), g.accountId(), g.grantType(), Json.string(g.scope()), g.apiKeyId(),
+                    g.createdAt(), null);
+            jdbc.insert(INSERT_REFRESH, refreshHash, g.id(), g.createdAt(), refreshExpiresAt);
             return null;
         });
     }
 
     private static void insertGrant(Connection c, Grant g, String refreshHash, Instant refreshExpiresAt) throws SQLException {
-        Jdbc.update(c, "INSERT INTO grants (" + GRANT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)", g.id(), g.clientId(),
-                g.accountId(), g.grantType(), Json.string(g.scope()), g.apiKeyId(), g.createdAt(), null);
-        Jdbc.update(c, "INSERT INTO refresh_tokens (token_hash, grant_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                refreshHash, g.id(), g.createdAt(), refreshExpiresAt);
+        Jdbc.update(c, INSERT_GRANT, g.id(), g.clientId(), g.accountId(), g.grantType(), Json.string(g.scope()), g.apiKeyId(),
+                g.createdAt(), null);
+        Jdbc.update(c, INSERT_REFRESH, refreshHash, g.id(), g.createdAt(), refreshExpiresAt);
     }
 
     @Override
@@ -108,7 +113,7 @@ public final class JdbcGrantStore implements GrantStore {
             }
             Instant newExpiresAt = check.approve(grant);
             Jdbc.update(c, "UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ?", now, oldHash);
-            Jdbc.update(c, "INSERT INTO refresh_tokens (token_hash, grant_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            Jdbc.update(c, INSERT_REFRESH,
                     newHash, grantId, now, newExpiresAt);
             return new Refresh(RefreshOutcome.ROTATED, grant);
         });

@@ -16,7 +16,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * again in a transaction of its own, so one bad write fails only its caller.
  * <p>
  * A write may run on another caller's thread: it must only write through the stores (which join the
- * leader's transaction) and must not read the caller's thread-locals (audit context, request).
+ * leader's transaction) and must not read the caller's thread-locals (audit context, request). A group of
+ * more than one write runs {@link Jdbc#batched}: the stores' {@link Jdbc#insert}s go in as one JDBC batch per
+ * statement at the group's end, so a write must not read back what it inserts.
  */
 public final class GroupCommit {
     private final Jdbc jdbc;
@@ -93,8 +95,15 @@ public final class GroupCommit {
     private void commit(List<Write> group) {
         try {
             jdbc.inTransaction(c -> {
-                for (Write w : group) {
-                    w.work.run();
+                if (group.size() == 1) {
+                    group.get(0).work.run();
+                } else {
+                    // the group's inserts as one JDBC batch per statement (Jdbc.insert), not one execution per row
+                    jdbc.batched(() -> {
+                        for (Write w : group) {
+                            w.work.run();
+                        }
+                    });
                 }
                 return null;
             });

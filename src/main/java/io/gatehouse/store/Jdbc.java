@@ -12,7 +12,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The few JDBC moves every store makes, so each store reads as its SQL. */
@@ -27,6 +29,8 @@ public final class Jdbc {
      * record of them) one transaction without the stores knowing.
      */
     private final ThreadLocal<Connection> current = new ThreadLocal<>();
+    /** While this thread is inside {@link #batched}: one prepared statement per insert's SQL, rows added to it. */
+    private final ThreadLocal<Map<String, PreparedStatement>> batch = new ThreadLocal<>();
 
     public Jdbc(Database db) {
         this.db = db;
@@ -67,6 +71,14 @@ public final class Jdbc {
     }
 
     public <T> List<T> list(String sql, RowMapper<T> mapper, Object... args) {
+        Connection tx = current.get();
+        if (tx != null) { // inside a transaction: its connection, used as is (it is not ours to close)
+            try {
+                return list(tx, sql, mapper, args);
+            } catch (SQLException e) {
+                throw translate(e);
+            }
+        }
         try (Connection c = borrow()) {
             return list(c, sql, mapper, args);
         } catch (SQLException e) {
@@ -95,6 +107,14 @@ public final class Jdbc {
 
     /** Runs an insert, update or delete; a unique-constraint violation becomes {@link DuplicateException}. */
     public int update(String sql, Object... args) {
+        Connection tx = current.get();
+        if (tx != null) { // inside a transaction: its connection, used as is; durable when that transaction commits
+            try {
+                return update(tx, sql, args);
+            } catch (SQLException e) {
+                throw translate(e);
+            }
+        }
         int changed;
         try (Connection c = borrow()) {
             changed = update(c, sql, args);
@@ -110,6 +130,64 @@ public final class Jdbc {
     public static int update(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, args)) {
             return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * An insert whose row count nobody reads. Inside {@link #batched} the row is added to that call's batch
+     * (one prepared statement per SQL text, run when the batched work ends); otherwise it runs now, as
+     * {@link #update}.
+     */
+    public void insert(String sql, Object... args) {
+        Map<String, PreparedStatement> statements = batch.get();
+        if (statements == null) {
+            update(sql, args);
+            return;
+        }
+        try {
+            PreparedStatement ps = statements.get(sql);
+            if (ps == null) {
+                ps = current.get().prepareStatement(sql);
+                statements.put(sql, ps);
+            }
+            for (int i = 0; i < args.length; i++) {
+                bind(ps, i + 1, args[i]);
+            }
+            ps.addBatch();
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    /**
+     * Runs work in this thread's transaction with its {@link #insert}s batched: one prepared statement per
+     * SQL text, each run as one JDBC batch when work returns, in the order of their first use (so a parent
+     * table's rows go in before its children's when every caller inserts the parent first). Other statements
+     * run at once, so work must not read what it inserts. A failed row fails the whole call: the caller's
+     * transaction is then to be rolled back.
+     */
+    public void batched(Runnable work) {
+        if (current.get() == null || batch.get() != null) {
+            throw new IllegalStateException("batched: only inside a transaction, and not nested");
+        }
+        Map<String, PreparedStatement> statements = new LinkedHashMap<>();
+        batch.set(statements);
+        try {
+            work.run();
+            for (PreparedStatement ps : statements.values()) {
+                ps.executeBatch();
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        } finally {
+            batch.remove();
+            for (PreparedStatement ps : statements.values()) {
+                try {
+                    ps.close();
+                } catch (SQLException ignored) {
+                    // the transaction's outcome decides; a statement that will not close goes with its connection
+                }
+            }
         }
     }
 
