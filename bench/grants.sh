@@ -14,6 +14,8 @@
 #   KEYCLOAK=1 bench/grants.sh          # also Keycloak
 #   ONLY="spring gh-rs256" bench/grants.sh   # a subset (spring gh-rs256 gh-es256 gh-eddsa keycloak base-rs256 base-es256)
 #   BASE_JAR=/tmp/old/gatehouse.jar ONLY="base-rs256 gh-rs256" bench/grants.sh   # an older build (its jar) as base-*
+#   BASE_JAR=… NEW_JAR=… ONLY="base-rs256 new-rs256" bench/grants.sh   # two builds started the same way (java -jar, GATEHOUSE_JAVA_OPTS);
+#     gh-* start through ./gatehouse (the launcher's JVM options), so base-* against new-* is the fair before/after
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 . "$root/scripts/find-jdk.sh"
@@ -187,6 +189,8 @@ for s in $only; do
             gh-eddsa) start_gatehouse gh-eddsa EdDSA ;;
             base-rs256) start_gatehouse base-rs256 RS256 "${BASE_JAR:?BASE_JAR: the jar of the older build}" ;;
             base-es256) start_gatehouse base-es256 ES256 "${BASE_JAR:?BASE_JAR: the jar of the older build}" ;;
+            new-rs256) start_gatehouse new-rs256 RS256 "${NEW_JAR:?NEW_JAR: the jar of the newer build}" ;;
+            new-es256) start_gatehouse new-es256 ES256 "${NEW_JAR:?NEW_JAR: the jar of the newer build}" ;;
             keycloak) start_keycloak ;;
             *) echo "bench/grants.sh: unknown server $s" >&2; exit 2 ;;
           esac)
