@@ -44,6 +44,48 @@ class GroupCommitTest {
 
     @Test
     void every_caller_returns_after_its_write_is_committed_and_one_bad_write_fails_only_its_caller() throws Exception {
+        callersSeeTheirWritesAndOnlyTheDuplicateFails(id -> jdbc.update("INSERT INTO probe (id, name) VALUES (?, ?)", id, "w" + id));
+    }
+
+    @Test
+    void batched_inserts_of_a_parent_and_its_child_keep_the_same_guarantees() throws Exception {
+        jdbc.update("CREATE TABLE probe_child (id BIGINT PRIMARY KEY, probe_id BIGINT NOT NULL REFERENCES probe (id))");
+        callersSeeTheirWritesAndOnlyTheDuplicateFails(id -> {
+            // as a grant: the parent row, then its child; in a group both go in as one batch per statement
+            jdbc.insert("INSERT INTO probe (id, name) VALUES (?, ?)", id, "w" + id);
+            jdbc.insert("INSERT INTO probe_child (id, probe_id) VALUES (?, ?)", id + 100_000, id);
+        });
+        assertThat(jdbc.count("SELECT COUNT(*) FROM probe_child")).isEqualTo(63);
+    }
+
+    @Test
+    void a_batch_runs_its_rows_in_order_of_first_use_and_a_bad_row_fails_the_transaction() {
+        jdbc.update("CREATE TABLE probe_child (id BIGINT PRIMARY KEY, probe_id BIGINT NOT NULL REFERENCES probe (id))");
+        jdbc.inTransaction(() -> {
+            jdbc.batched(() -> {
+                for (long id = 1; id <= 3; id++) {
+                    jdbc.insert("INSERT INTO probe (id, name) VALUES (?, ?)", id, "p" + id);
+                    jdbc.insert("INSERT INTO probe_child (id, probe_id) VALUES (?, ?)", id, id);
+                }
+            });
+            return null;
+        });
+        assertThat(jdbc.count("SELECT COUNT(*) FROM probe_child")).isEqualTo(3);
+
+        assertThatThrownBy(() -> jdbc.inTransaction(() -> {
+            jdbc.batched(() -> {
+                jdbc.insert("INSERT INTO probe (id, name) VALUES (?, ?)", 4L, "p4");
+                jdbc.insert("INSERT INTO probe (id, name) VALUES (?, ?)", 2L, "again");
+            });
+            return null;
+        })).isInstanceOf(DuplicateException.class);
+        assertThat(jdbc.count("SELECT COUNT(*) FROM probe")).isEqualTo(3); // p4 rolled back with the bad row
+        // outside batched, insert runs at once and on its own
+        jdbc.insert("INSERT INTO probe (id, name) VALUES (?, ?)", 5L, "p5");
+        assertThat(jdbc.count("SELECT COUNT(*) FROM probe WHERE id = 5")).isEqualTo(1);
+    }
+
+    private void callersSeeTheirWritesAndOnlyTheDuplicateFails(java.util.function.LongConsumer write) throws Exception {
         int writers = 64;
         ConcurrentLinkedQueue<Long> notVisibleOnReturn = new ConcurrentLinkedQueue<>();
         CountDownLatch start = new CountDownLatch(1);
@@ -54,7 +96,7 @@ class GroupCommitTest {
                 long id = i == 7 ? 7 : 1000 + i; // id 7 exists: that write alone must fail
                 results.add(threads.submit(() -> {
                     start.await();
-                    group.run(() -> jdbc.update("INSERT INTO probe (id, name) VALUES (?, ?)", id, "w" + id));
+                    group.run(() -> write.accept(id));
                     // a separate connection, outside any transaction: only committed rows are visible
                     if (jdbc.count("SELECT COUNT(*) FROM probe WHERE id = ? AND name = ?", id, "w" + id) != 1) {
                         notVisibleOnReturn.add(id);
