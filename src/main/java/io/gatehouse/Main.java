@@ -18,6 +18,7 @@ import io.gatehouse.cli.Terminal;
 import io.gatehouse.server.RotateMasterKeyCommand;
 import io.gatehouse.server.ServeCommand;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,11 +66,19 @@ public final class Main implements CliRoot {
     /** Runs one command in this terminal and returns its exit code (tests run the CLI in-process this way). */
     public static int run(Terminal terminal, String... args) {
         if (plainServe(args)) {
-            // The server's start: picocli reads every command class of the tree to build it (~0.1-0.3 s of a
-            // start under one second), so a plain `serve [--config FILE]` gets a tree of that one command.
-            // Anything else (help, a typo, a missing value) goes through the whole tree and its messages.
-            return handlingErrors(withTerminal(new CommandLine(new ServeCommand()).setExpandAtFiles(false), terminal))
-                    .execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+            // The server's start: picocli's own classes are Java 5 bytecode, which the JDK's ahead-of-time cache
+            // cannot hold (~150 classes loaded and verified by the old verifier at every start, and the command
+            // tree's reflection), so a plain `serve [--config FILE]` is read here and runs the command itself.
+            // Anything else (help, a typo, a missing value) goes through picocli's whole tree and its messages.
+            PrintWriter err = new PrintWriter(terminal.err(), true);
+            try {
+                return ServeCommand.serve(args.length == 1 ? null : Path.of(configArgument(args)), err);
+            } catch (Exception e) {
+                // as handlingErrors does for a command that throws
+                err.println("gatehouse: " + e);
+                err.flush();
+                return CliException.FAILURE;
+            }
         }
         return commandLine(terminal).execute(args);
     }
@@ -79,9 +88,24 @@ public final class Main implements CliRoot {
         if (args.length == 0 || !args[0].equals("serve")) {
             return false;
         }
-        return args.length == 1
-                || args.length == 2 && args[1].startsWith("--config=") && args[1].length() > "--config=".length()
+        if (args.length == 1) {
+            return true;
+        }
+        boolean config = args.length == 2 && args[1].startsWith("--config=") && args[1].length() > "--config=".length()
                 || args.length == 3 && args[1].equals("--config") && !args[2].isEmpty() && !args[2].startsWith("-");
+        if (!config) {
+            return false;
+        }
+        try {
+            Path.of(configArgument(args));
+            return true;
+        } catch (java.nio.file.InvalidPathException e) {
+            return false; // picocli's message for a value it cannot convert
+        }
+    }
+
+    private static String configArgument(String... args) {
+        return args.length == 3 ? args[2] : args[1].substring("--config=".length());
     }
 
     /** The whole command tree, wired to a terminal. */

@@ -29,11 +29,18 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        return serve(config, spec.commandLine().getErr());
+    }
+
+    /**
+     * Runs a node with the settings of the environment and of {@code config} (null: none) until SIGTERM or
+     * SIGINT; returns the exit code. {@code Main} calls it without picocli for a plain {@code serve}.
+     */
+    public static int serve(Path config, PrintWriter err) throws InterruptedException {
         StartupPhases.mark("command line parsed");
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         Logger log = LoggerFactory.getLogger(ServeCommand.class);
-        PrintWriter err = spec.commandLine().getErr();
         Settings settings;
         try {
             settings = Settings.load(System.getenv(), config);
