@@ -193,6 +193,19 @@ class CommandTreeTest {
     }
 
     @Test
+    void a_plain_serve_without_picocli_fails_on_a_missing_settings_file_exactly_as_the_tree_does() {
+        String missing = home.resolve("missing.conf").toString();
+        ByteArrayOutputStream shortErr = new ByteArrayOutputStream();
+        Terminal t = new Terminal(System.in, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(shortErr, true, StandardCharsets.UTF_8), Map.of(), Clock.systemUTC(), d -> { }, false);
+        int shortExit = Main.run(t, "serve", "--config", missing);
+
+        Cli.Result viaTree = run("serve", "--config", missing);
+        assertThat(shortExit).isEqualTo(viaTree.exit()).isEqualTo(2);
+        assertThat(shortErr.toString(StandardCharsets.UTF_8)).isEqualTo(viaTree.err()).startsWith("gatehouse: ");
+    }
+
+    @Test
     void version_prints_the_launcher_version() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Terminal t = new Terminal(System.in, new PrintStream(out, true, StandardCharsets.UTF_8), System.err, Map.of(),
