@@ -9,9 +9,15 @@ import org.slf4j.LoggerFactory;
  * JVM's uptime and the process's CPU time so far, so a slow start can be read from the log (bench/README.md).
  */
 public final class StartupPhases {
-    private static final Logger LOG = LoggerFactory.getLogger(StartupPhases.class);
-
     private static volatile long mainAt = -1;
+
+    /**
+     * The logger, made on the first {@link #mark}: {@code main} runs for every CLI command too, and making a
+     * logger sets up Logback (its configuration file, ~500 classes), which a client command never uses.
+     */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(StartupPhases.class);
+    }
 
     private StartupPhases() {
     }
@@ -22,14 +28,15 @@ public final class StartupPhases {
     }
 
     public static void mark(String phase) {
-        if (LOG.isDebugEnabled()) {
+        Logger log = Log.LOG;
+        if (log.isDebugEnabled()) {
             if (mainAt >= 0) {
-                LOG.debug("start-up: main began at {} ms", mainAt);
+                log.debug("start-up: main began at {} ms", mainAt);
                 mainAt = -1;
             }
             var runtime = ManagementFactory.getRuntimeMXBean();
             long cpuMs = ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class).getProcessCpuTime() / 1_000_000;
-            LOG.debug("start-up: {} at {} ms (CPU {} ms, thread {})", phase, runtime.getUptime(), cpuMs, Thread.currentThread().getName());
+            log.debug("start-up: {} at {} ms (CPU {} ms, thread {})", phase, runtime.getUptime(), cpuMs, Thread.currentThread().getName());
         }
     }
 }
