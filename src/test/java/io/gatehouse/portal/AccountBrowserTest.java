@@ -6,14 +6,13 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.gatehouse.testing.Backend;
 import io.gatehouse.testing.Browser;
+import io.gatehouse.testing.Chromium;
 import io.gatehouse.testing.Fixtures;
 import io.gatehouse.testing.RequiresChromium;
 import io.gatehouse.testing.TestClient.Resp;
 import io.gatehouse.testing.TestServer;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -21,7 +20,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,8 +29,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -46,21 +42,25 @@ class AccountBrowserTest {
 
     private static TestServer server;
     private static GreenMail smtp;
-    private ChromeDriver browser;
+    private static ChromeDriver browser;
     private String base;
 
     @BeforeAll
-    static void start() {
+    static void start() throws IOException {
         if (!RequiresChromium.shouldRun()) {
             return; // every test is skipped, with the reason
         }
         smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
         smtp.start();
         server = TestServer.start(Backend.H2, Map.of("GATEHOUSE_SMTP_URL", "smtp://127.0.0.1:" + smtp.getSmtp().getPort()));
+        browser = Chromium.start();
     }
 
     @AfterAll
     static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
         if (server != null) {
             server.close();
             smtp.stop();
@@ -68,22 +68,9 @@ class AccountBrowserTest {
     }
 
     @BeforeEach
-    void open() throws IOException {
-        ChromeOptions o = new ChromeOptions();
-        o.setBinary(RequiresChromium.CHROMIUM.toFile());
-        o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1280,900", "--user-data-dir=" + Files.createTempDirectory("chromium-"));
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(RequiresChromium.DRIVER.toFile()).build(), o);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    void open() {
+        Chromium.reset(browser);
         base = server.api.base;
-    }
-
-    @AfterEach
-    void close() {
-        if (browser != null) {
-            browser.quit();
-        }
     }
 
     private void go(String path) {

@@ -12,6 +12,7 @@ import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 import com.sun.net.httpserver.HttpServer;
 import io.gatehouse.testing.Backend;
+import io.gatehouse.testing.Chromium;
 import io.gatehouse.testing.Fixtures;
 import io.gatehouse.testing.RequiresChromium;
 import io.gatehouse.testing.TestClient.Resp;
@@ -28,7 +29,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,8 +42,6 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -54,14 +52,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @ExtendWith(RequiresChromium.class)
 class PortalBrowserTest {
-    private static final Path CHROMIUM = RequiresChromium.CHROMIUM;
-    private static final Path DRIVER = RequiresChromium.DRIVER;
     private static final Path SHOTS = Path.of("target/screenshots");
 
     private static TestServer server;
     private static HttpServer appCallback;
     private static String callbackBase;
-    private ChromeDriver browser;
+    private static ChromeDriver browser;
     private String base;
 
     @BeforeAll
@@ -83,10 +79,14 @@ class PortalBrowserTest {
         appCallback.start();
         callbackBase = "http://127.0.0.1:" + appCallback.getAddress().getPort();
         Files.createDirectories(SHOTS);
+        browser = Chromium.start();
     }
 
     @AfterAll
     static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
         if (server != null) {
             server.close();
             appCallback.stop(0);
@@ -94,22 +94,9 @@ class PortalBrowserTest {
     }
 
     @BeforeEach
-    void open() throws IOException {
-        ChromeOptions o = new ChromeOptions();
-        o.setBinary(CHROMIUM.toFile());
-        o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1280,900", "--user-data-dir=" + Files.createTempDirectory("chromium-"));
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build(), o);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    void open() {
+        Chromium.reset(browser);
         base = server.api.base;
-    }
-
-    @AfterEach
-    void close() {
-        if (browser != null) {
-            browser.quit();
-        }
     }
 
     // ---- helpers ----
