@@ -145,7 +145,7 @@ measure() { # phase name
     done
     med[$1]=$(echo "$list" | median)
     percpu[$1]=$(echo "$cpu $list" | awk -v d="$duration" '{s=0; for (i=2; i<=NF; i++) s+=$i*d; printf "%.1f", s ? 1e6*$1/s : 0}')
-    printf '%-7s %12s tokens issued  median %8.0f req/s  (%s)  server CPU %6s µs/req  RSS %s MB\n' "$1" "$(printf "%'d" "$issued")" \
+    printf '%-7s %9s tokens issued  median %8.0f req/s  (%s)  server CPU %6s µs/req  RSS %s MB\n' "$1" "$issued" \
         "${med[$1]}" "${list% }" "${percpu[$1]}" "$(awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status")"
 }
 ratio() { # label, after, before
@@ -178,7 +178,7 @@ if [ "$seed" -gt 0 ]; then
         "$JAVA_HOME/bin/java" -cp "$seed_cp" io.gatehouse.bench.IntrospectSeed "$seed" "$client" "$customer_key" 2>&1 \
         | grep -v -e '^SLF4J' -e 'INFO' | sed 's/^/  /' >&2
     issued=$n_total
-    echo "seed: $(printf "%'d" "$seed") token responses in $(( $(date +%s) - t0 )) s (${SEED_ALG:-server's algorithm});" \
+    echo "seed: $seed token responses in $(( $(date +%s) - t0 )) s (${SEED_ALG:-server's algorithm});" \
          "data folder $(du -sm "$work/data" | cut -f1) MB"
 fi
 start_server "$work/server-2.log"
@@ -186,4 +186,4 @@ check_active
 measure after
 echo
 [ -n "${med[hot]:-}" ] && ratio "introspection hot / fresh" hot fresh
-ratio "introspection after $(printf "%'d" "$issued") / fresh" after fresh
+ratio "introspection after $issued / fresh" after fresh

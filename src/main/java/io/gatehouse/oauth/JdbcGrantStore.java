@@ -16,6 +16,15 @@ public final class JdbcGrantStore implements GrantStore {
     private static final String INSERT_GRANT = "INSERT INTO grants (" + GRANT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_REFRESH =
             "INSERT INTO refresh_tokens (token_hash, grant_id, created_at, expires_at) VALUES (?, ?, ?, ?)";
+    /*
+     * The lookups of introspection and bearer verification (a cache miss): each by a primary key, so their cost
+     * does not grow with the tables (issue 15; IntrospectionQueryPlanTest reads their plans).
+     */
+    static final String GRANT_OF_REFRESH = "SELECT g." + GRANT_COLUMNS.replace(", ", ", g.")
+            + " FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ?";
+    static final String REFRESH_EXPIRY = "SELECT expires_at FROM refresh_tokens WHERE token_hash = ? AND used_at IS NULL";
+    static final String IS_REVOKED = "SELECT (SELECT COUNT(*) FROM grants WHERE id = ? AND revoked_at IS NULL)"
+            + " - (SELECT COUNT(*) FROM revoked_access_tokens WHERE jti = ?)";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
 
     private final Jdbc jdbc;
@@ -121,15 +130,12 @@ public final class JdbcGrantStore implements GrantStore {
 
     @Override
     public Optional<Grant> grantOfRefresh(String refreshHash, Instant now) {
-        return jdbc.one("SELECT g." + GRANT_COLUMNS.replace(", ", ", g.") + " FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id"
-                        + " WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ?",
-                JdbcGrantStore::map, refreshHash, now);
+        return jdbc.one(GRANT_OF_REFRESH, JdbcGrantStore::map, refreshHash, now);
     }
 
     @Override
     public Optional<Instant> refreshExpiry(String refreshHash) {
-        return jdbc.one("SELECT expires_at FROM refresh_tokens WHERE token_hash = ? AND used_at IS NULL",
-                rs -> Jdbc.instant(rs, "expires_at"), refreshHash);
+        return jdbc.one(REFRESH_EXPIRY, rs -> Jdbc.instant(rs, "expires_at"), refreshHash);
     }
 
     @Override
@@ -184,8 +190,7 @@ public final class JdbcGrantStore implements GrantStore {
 
     @Override
     public boolean isRevoked(long grantId, String jti) {
-        return jdbc.count("SELECT (SELECT COUNT(*) FROM grants WHERE id = ? AND revoked_at IS NULL)"
-                + " - (SELECT COUNT(*) FROM revoked_access_tokens WHERE jti = ?)", grantId, jti) != 1;
+        return jdbc.count(IS_REVOKED, grantId, jti) != 1;
     }
 
     @Override
