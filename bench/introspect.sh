@@ -178,7 +178,7 @@ if [ "$seed" -gt 0 ]; then
         "$JAVA_HOME/bin/java" -cp "$seed_cp" io.gatehouse.bench.IntrospectSeed "$seed" "$client" "$customer_key" 2>&1 \
         | grep -v -e '^SLF4J' -e 'INFO' | sed 's/^/  /' >&2
     issued=$n_total
-    echo "seed: $seed token responses in $(( $(date +%s) - t0 )) s (${SEED_ALG:-server's algorithm});" \
+    echo "seed: $seed token responses in $(( $(date +%s) - t0 )) s (${SEED_ALG:-the server algorithm});" \
          "data folder $(du -sm "$work/data" | cut -f1) MB"
 fi
 start_server "$work/server-2.log"
