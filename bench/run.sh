@@ -14,7 +14,9 @@
 #   many-node      /v1.0/me with a token on PostgreSQL + Redis / the same embedded (goal >= 0.8)
 # The many-node node (name "pg") gets a fresh PostgreSQL database of its own (created and dropped here, on
 # BENCH_PG_HOST:BENCH_PG_PORT as BENCH_PG_USER; default 127.0.0.1:5432, postgres) and its own key prefix in
-# Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379; its keys are deleted at the end).
+# Redis (BENCH_REDIS_URL; its keys are deleted at the end). Without BENCH_REDIS_URL the script starts a
+# redis-server of its own (free loopback port, no persistence) pinned to wrk's core, so Redis's CPU is not
+# taken from the server's core; it falls back to redis://127.0.0.1:6379 when redis-server is not installed.
 # Pinning: with two or more cores, the server under test runs on cores 0..n-2 and wrk (and the upstream of
 # the proxy cases) on the last core (taskset), so the server, not wrk, is the bottleneck. On two cores that
 # is one core each: the proxy under test (nginx or Gatehouse) gets core 0 alone, and the upstream nginx
@@ -52,9 +54,25 @@ if [ "${PIN:-1}" = 1 ] && [ "$cores" -ge 2 ] && command -v taskset >/dev/null; t
 fi
 tck=$(getconf CLK_TCK)
 pg_host=${BENCH_PG_HOST:-127.0.0.1}; pg_port=${BENCH_PG_PORT:-5432}; pg_user=${BENCH_PG_USER:-postgres}
-redis_url=${BENCH_REDIS_URL:-redis://127.0.0.1:6379}
+redis_url=${BENCH_REDIS_URL:-}
+own_redis=""
+if [ -z "$redis_url" ] && [ "${MANY:-1}" = 1 ] && command -v redis-server >/dev/null; then
+    # A Redis of the bench's own, on wrk's core (like the proxy's upstream): the shared Redis of a real
+    # cluster runs on another machine, so its CPU must not come out of the server's core (bench/README.md,
+    # helper "manynode2"). No persistence; stopped by its PID at the end.
+    own_redis=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+    redis_url=redis://127.0.0.1:$own_redis
+fi
+redis_url=${redis_url:-redis://127.0.0.1:6379}
 psql_() { psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d postgres "$@"; }
 many=${MANY:-1}
+redis_pid=""
+if [ -n "$own_redis" ]; then
+    "${pin_wrk[@]}" redis-server --bind 127.0.0.1 --port "$own_redis" --save '' --appendonly no --daemonize no \
+        --logfile /dev/null >/dev/null 2>&1 &
+    redis_pid=$!
+    for _ in $(seq 1 100); do [ "$(redis-cli -u "$redis_url" ping 2>/dev/null)" = PONG ] && break; sleep 0.1; done
+fi
 if [ "$many" = 1 ] && ! { command -v psql >/dev/null && command -v redis-cli >/dev/null \
         && psql_ -tAc 'select 1' >/dev/null 2>&1 && [ "$(redis-cli -u "$redis_url" ping 2>/dev/null)" = PONG ]; }; then
     echo "bench/run.sh: no PostgreSQL at $pg_host:$pg_port or Redis at $redis_url (or no psql/redis-cli): skipping gh-me-token-pg" >&2
@@ -65,10 +83,10 @@ work=$(mktemp -d)
 pids=()
 pg_db=""; pg_db_base=""; redis_prefix=""
 cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    for p in "${pids[@]}" $redis_pid; do kill "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
     for d in $pg_db $pg_db_base; do psql_ -q -c "DROP DATABASE IF EXISTS $d" >/dev/null 2>&1 || true; done
-    if [ -n "$redis_prefix" ]; then
+    if [ -n "$redis_prefix" ] && [ -z "$own_redis" ]; then # our own Redis went with its process
         redis-cli -u "$redis_url" --scan --pattern "$redis_prefix*" | xargs -r redis-cli -u "$redis_url" del >/dev/null 2>&1 || true
     fi
     if [ "${KEEP:-0}" = 1 ]; then echo "bench/run.sh: kept $work" >&2; else rm -rf "$work"; fi

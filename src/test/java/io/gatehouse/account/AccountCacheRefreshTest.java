@@ -75,19 +75,19 @@ class AccountCacheRefreshTest {
     @Test
     void an_account_in_use_is_reloaded_off_the_request_path_and_a_burst_makes_one_reload() {
         Account a = ann();
-        clock.advance(Duration.ofMillis(3_999));
+        clock.advance(Duration.ofMillis(Accounts.REFRESH_MILLIS - 1));
         assertThat(accounts.byId(a.id())).isPresent();
         assertThat(reloads).isEmpty();
         other.change(other.fresh(a.id()).orElseThrow(), Accounts.Change.names("Anna", null));
         clock.advance(Duration.ofMillis(1));
-        for (int i = 0; i < 10; i++) { // a burst at 4 s: served from the cache, one reload asked for
+        for (int i = 0; i < 10; i++) { // a burst at 2.5 s: served from the cache, one reload asked for
             assertThat(accounts.byId(a.id()).orElseThrow().firstName()).isEqualTo("Ann");
         }
         assertThat(reads).hasValue(0);
         assertThat(reloads).hasSize(1);
         runReloads();
         assertThat(reads).hasValue(1);
-        clock.advance(Duration.ofMillis(1_500)); // past the first load's 5 s, within the reload's
+        clock.advance(Duration.ofMillis(5_000 - Accounts.REFRESH_MILLIS)); // the first load's 5 s are over, not the reload's
         assertThat(accounts.byId(a.id()).orElseThrow().firstName()).isEqualTo("Anna");
         assertThat(reads).hasValue(1);
         assertThat(reloads).isEmpty();
