@@ -90,7 +90,7 @@ class AccountCacheRefreshTest {
         clock.advance(Duration.ofMillis(5_000 - Accounts.REFRESH_MILLIS)); // the first load's 5 s are over, not the reload's
         assertThat(accounts.byId(a.id()).orElseThrow().firstName()).isEqualTo("Anna");
         assertThat(reads).hasValue(1);
-        assertThat(reloads).isEmpty();
+        assertThat(reloads).hasSize(1); // the reloaded entry is itself half way through: its own reload, off the path
     }
 
     @Test
