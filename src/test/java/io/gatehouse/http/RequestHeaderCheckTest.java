@@ -60,6 +60,16 @@ class RequestHeaderCheckTest {
     }
 
     @Test
+    void characters_beyond_one_byte_are_judged_not_thrown_on() {
+        // A surrogate pair is two chars but one '?' in ISO-8859-1: the scan must follow the bytes, not the
+        // chars (a value with pairs and a length past the 8-byte stride threw IndexOutOfBounds before).
+        String pairs = "\uD83D\uDE00".repeat(8) + "abcdefgh";
+        assertThat(oursAccepts(pairs)).isTrue().isEqualTo(helidonAccepts(pairs));
+        String pairsThenNul = "\uD83D\uDE00".repeat(8) + "abc\u0000";
+        assertThat(oursAccepts(pairsThenNul)).isFalse().isEqualTo(helidonAccepts(pairsThenNul));
+    }
+
+    @Test
     void random_values_get_helidons_verdict() {
         Random random = new Random(15);
         for (int i = 0; i < 200_000; i++) {
@@ -92,6 +102,8 @@ class RequestHeaderCheckTest {
         // Tabs and obs-text (bytes above 0x7F) inside a value pass, as with Helidon's check.
         assertThat(get(port, "Host: localhost:8080\r\nX-Note: caf\u00e9\tau lait\r\n").status()).isEqualTo(200);
         assertThat(get(port, "Host: [::1]:80\r\n").status()).isEqualTo(200);
+        // Content-Encoding without a body passed Helidon's check and passes ours.
+        assertThat(get(port, "Host: localhost\r\nContent-Encoding: gzip\r\n").status()).isEqualTo(200);
 
         List<String> refused = new ArrayList<>();
         for (char c : new char[] {0, 1, 8, 0x0b, 0x0c, '\r', 0x1b, 0x1f, 0x7f}) {
@@ -110,6 +122,9 @@ class RequestHeaderCheckTest {
         refused.add("Host: localhost:http\r\n");
         refused.add("Host: [::1\r\n");
         refused.add("Host: exa%mple.com\r\n");
+        // No content coding is decoded: refused as Helidon refused it while its check was on.
+        refused.add("Host: localhost\r\nContent-Encoding: gzip\r\nContent-Length: 2\r\n\r\n{}");
+        refused.add("Host: localhost\r\nContent-Encoding: identity\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n");
         for (String headers : refused) {
             assertRefused(port, headers);
         }
