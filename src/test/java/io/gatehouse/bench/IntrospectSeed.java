@@ -1,22 +1,13 @@
 package io.gatehouse.bench;
 
-import io.gatehouse.account.AccountModule;
-import io.gatehouse.apikey.ApiKeyModule;
 import io.gatehouse.app.App;
-import io.gatehouse.app.AppModule;
-import io.gatehouse.audit.AuditModule;
-import io.gatehouse.auth.Throttles;
 import io.gatehouse.config.Settings;
-import io.gatehouse.mail.MailModule;
 import io.gatehouse.oauth.AccessTokens;
 import io.gatehouse.oauth.GrantHandler;
 import io.gatehouse.oauth.OAuthModule;
 import io.gatehouse.oauth.TokenResponse;
-import io.gatehouse.revocation.RevocationModule;
 import io.gatehouse.store.Database;
-import io.gatehouse.store.IdGenerator;
 import io.gatehouse.store.Jdbc;
-import io.gatehouse.token.TokenModule;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,21 +42,12 @@ public final class IntrospectSeed {
         Clock clock = Clock.systemUTC();
         try (Database db = Database.open(settings, null)) {
             Jdbc jdbc = new Jdbc(db);
-            // As GatehouseServer wires them, without the listeners and the background jobs.
-            IdGenerator ids = new IdGenerator(clock);
-            AuditModule audit = new AuditModule(jdbc, ids, clock);
-            AccountModule accounts = new AccountModule(jdbc, ids, clock, new MailModule(settings).mailer, audit.audit);
-            RevocationModule revocations = new RevocationModule(jdbc, clock, null, settings.usesPostgres());
-            TokenModule tokens = new TokenModule(settings, jdbc, clock, audit.audit);
-            ApiKeyModule apiKeys = new ApiKeyModule(jdbc, ids, clock, tokens.signingKeys, revocations.revocations, accounts.accounts,
-                    audit.audit);
-            AppModule apps = new AppModule(jdbc, ids, clock, revocations.revocations, accounts.accounts, audit.audit);
-            OAuthModule oauth = new OAuthModule(settings, jdbc, ids, clock, tokens.signingKeys, revocations.revocations, apps,
-                    apiKeys.apiKeys, new Throttles(null, clock), accounts.accounts, audit.audit);
+            OfflineModules m = OfflineModules.wire(settings, jdbc, clock);
+            OAuthModule oauth = m.oauth();
             oauth.issuer.set(settings.issuerFor(settings.port()));
             GrantHandler clientCredentials = oauth.grantHandler("client_credentials");
             GrantHandler refresh = oauth.grantHandler("refresh_token");
-            App app = apps.apps.get(clientId).orElseThrow(() -> new IllegalArgumentException("no app " + clientId));
+            App app = m.apps().apps.get(clientId).orElseThrow(() -> new IllegalArgumentException("no app " + clientId));
 
             AtomicLong done = new AtomicLong();
             long started = System.nanoTime();
@@ -100,7 +82,7 @@ public final class IntrospectSeed {
             pool.shutdown();
             double s = (System.nanoTime() - started) / 1e9;
             System.out.printf("seeded %,d token responses (%s) in %.0f s, %.0f/s; rows: grants %,d, refresh_tokens %,d,"
-                            + " revoked_access_tokens %,d, audit_events %,d%n", n, tokens.signingKeys.tokenAlgorithm(), s, n / s,
+                            + " revoked_access_tokens %,d, audit_events %,d%n", n, m.tokens().signingKeys.tokenAlgorithm(), s, n / s,
                     jdbc.count("SELECT COUNT(*) FROM grants"), jdbc.count("SELECT COUNT(*) FROM refresh_tokens"),
                     jdbc.count("SELECT COUNT(*) FROM revoked_access_tokens"), jdbc.count("SELECT COUNT(*) FROM audit_events"));
         }

@@ -7,23 +7,17 @@ import io.gatehouse.apikey.ApiKeyModule;
 import io.gatehouse.app.App;
 import io.gatehouse.app.AppModule;
 import io.gatehouse.app.Apps;
-import io.gatehouse.audit.AuditModule;
-import io.gatehouse.auth.Throttles;
 import io.gatehouse.config.Settings;
-import io.gatehouse.mail.MailModule;
 import io.gatehouse.oauth.AccessTokens;
 import io.gatehouse.oauth.GrantHandler;
 import io.gatehouse.oauth.OAuthException;
 import io.gatehouse.oauth.OAuthModule;
 import io.gatehouse.oauth.TokenResponse;
 import io.gatehouse.retention.RetentionJob;
-import io.gatehouse.revocation.RevocationModule;
 import io.gatehouse.store.Database;
-import io.gatehouse.store.IdGenerator;
 import io.gatehouse.store.Jdbc;
 import io.gatehouse.testing.MutableClock;
 import io.gatehouse.testing.TestDatabases;
-import io.gatehouse.token.TokenModule;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -117,17 +111,11 @@ public final class RetentionBench {
         this.accessTtl = settings.accessTokenTtl();
         this.db = Database.open(settings, null);
         this.jdbc = new Jdbc(db);
-        // As GatehouseServer.wire does, without the listeners and the background jobs.
-        IdGenerator ids = new IdGenerator(clock);
-        AuditModule audit = new AuditModule(jdbc, ids, clock);
-        AccountModule accounts = new AccountModule(jdbc, ids, clock, new MailModule(settings).mailer, audit.audit);
-        RevocationModule revocations = new RevocationModule(jdbc, clock, null, settings.usesPostgres());
-        TokenModule tokens = new TokenModule(settings, jdbc, clock, audit.audit);
-        ApiKeyModule apiKeys = new ApiKeyModule(jdbc, ids, clock, tokens.signingKeys, revocations.revocations, accounts.accounts,
-                audit.audit);
-        this.apps = new AppModule(jdbc, ids, clock, revocations.revocations, accounts.accounts, audit.audit);
-        this.oauth = new OAuthModule(settings, jdbc, ids, clock, tokens.signingKeys, revocations.revocations, apps, apiKeys.apiKeys,
-                new Throttles(null, clock), accounts.accounts, audit.audit);
+        OfflineModules m = OfflineModules.wire(settings, jdbc, clock);
+        AccountModule accounts = m.accounts();
+        ApiKeyModule apiKeys = m.apiKeys();
+        this.apps = m.apps();
+        this.oauth = m.oauth();
         oauth.issuer.set("http://bench.invalid");
         this.retention = new RetentionJob(jdbc, clock,
                 new RetentionJob.Periods(settings.retention(), settings.usageRetention(), settings.auditRetention()));
