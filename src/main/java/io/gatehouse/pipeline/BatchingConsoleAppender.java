@@ -32,8 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  * so a request never pays for a wake-up or a system call, and the writer writes each batch of lines with one
  * system call; after {@link #IDLE_POLLS} empty looks it parks until the next line, and only then does a request
  * unpark it. Lines are never dropped: a full ring makes the request wake the writer and wait for a free slot
- * (only if standard output stalls, or lines come faster than a ring's worth per 10 ms). {@link #flushAll} writes out what is queued before the
- * process exits, and {@link #stop} writes out the ring before the writer ends.
+ * (only if standard output stalls, or lines come faster than a ring's worth per 10 ms). {@link #flushAll}
+ * writes out what is queued before the process exits, and {@link #stop} writes out the ring before the writer
+ * ends.
  *
  * <p>A line the writer cannot format (any {@link Throwable}, an {@link Error} such as running out of memory
  * included) is left out and reported to Logback's status; the writer goes on with the next. Should the writer
