@@ -24,7 +24,7 @@ duration=${2:-15}
 warm=${3:-10}
 command -v wrk >/dev/null || { echo "bench/grants.sh: wrk is needed (apt-get install wrk)" >&2; exit 1; }
 kc_version=26.7.3
-only=${ONLY:-spring gh-rs256 gh-es256 $([ "${KEYCLOAK:-0}" = 1 ] && echo keycloak)}
+only=${ONLY:-spring gh-rs256 gh-es256 $([ "${KEYCLOAK:-0}" = 1 ] && echo keycloak || true)}
 
 cores=$(nproc)
 if [ "${PIN:-1}" = 1 ] && [ "$cores" -ge 2 ] && command -v taskset >/dev/null; then
