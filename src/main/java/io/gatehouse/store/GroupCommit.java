@@ -133,6 +133,16 @@ public final class GroupCommit {
         }
     }
 
+    /** How many writes wait for the commit under way (tests: to know a group has formed). */
+    int waiting() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private static void rethrow(Write w) {
         switch (w.failure) {
             case null -> { }

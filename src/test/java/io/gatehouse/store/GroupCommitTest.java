@@ -85,26 +85,49 @@ class GroupCommitTest {
         assertThat(jdbc.count("SELECT COUNT(*) FROM probe WHERE id = 5")).isEqualTo(1);
     }
 
+    /**
+     * Deterministic grouping, no sleeps: the first writer leads and its write waits at a gate; the other 63
+     * queue behind its commit; once all 63 wait, the gate opens and they must go in as one group (the group's
+     * leader runs every write of it, so all 63 writes run on one thread). The duplicate (id 7) fails that
+     * group's transaction, so its writes are run again one by one and only id 7's caller fails.
+     */
     private void callersSeeTheirWritesAndOnlyTheDuplicateFails(java.util.function.LongConsumer write) throws Exception {
         int writers = 64;
         ConcurrentLinkedQueue<Long> notVisibleOnReturn = new ConcurrentLinkedQueue<>();
-        CountDownLatch start = new CountDownLatch(1);
+        java.util.Map<Long, Thread> ranOn = new java.util.concurrent.ConcurrentHashMap<>();
+        CountDownLatch leading = new CountDownLatch(1);
+        CountDownLatch gate = new CountDownLatch(1);
         List<Future<?>> results = new ArrayList<>();
         jdbc.update("INSERT INTO probe (id, name) VALUES (7, 'taken')");
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (long i = 0; i < writers; i++) {
                 long id = i == 7 ? 7 : 1000 + i; // id 7 exists: that write alone must fail
                 results.add(threads.submit(() -> {
-                    start.await();
-                    group.run(() -> write.accept(id));
+                    group.run(() -> {
+                        ranOn.put(id, Thread.currentThread());
+                        if (id == 1000) {
+                            leading.countDown();
+                            awaitUninterruptibly(gate);
+                        }
+                        write.accept(id);
+                    });
                     // a separate connection, outside any transaction: only committed rows are visible
                     if (jdbc.count("SELECT COUNT(*) FROM probe WHERE id = ? AND name = ?", id, "w" + id) != 1) {
                         notVisibleOnReturn.add(id);
                     }
                     return null;
                 }));
+                if (i == 0) {
+                    leading.await(); // writer 0 leads a group of its own and holds its commit open
+                }
             }
-            start.countDown();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (group.waiting() < writers - 1) {
+                assertThat(System.nanoTime()).as("the other writers queue behind the open commit").isLessThan(deadline);
+                Thread.yield();
+            }
+            assertThat(jdbc.count("SELECT COUNT(*) FROM probe")).as("nothing committed while the gate is shut").isEqualTo(1);
+            gate.countDown();
         }
         for (int i = 0; i < writers; i++) {
             Future<?> f = results.get(i);
@@ -116,6 +139,19 @@ class GroupCommitTest {
         }
         assertThat(notVisibleOnReturn).isEmpty();
         assertThat(jdbc.count("SELECT COUNT(*) FROM probe")).isEqualTo(writers);
+        Thread second = ranOn.get(1001L);
+        assertThat(ranOn).hasSize(writers);
+        assertThat(ranOn.entrySet().stream().filter(e -> e.getKey() != 1000L).map(java.util.Map.Entry::getValue).distinct())
+                .as("the 63 queued writes ran as one group, on its leader's thread").containsExactly(second);
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
