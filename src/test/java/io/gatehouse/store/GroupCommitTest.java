@@ -121,13 +121,16 @@ class GroupCommitTest {
                     leading.await(); // writer 0 leads a group of its own and holds its commit open
                 }
             }
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (group.waiting() < writers - 1) {
-                assertThat(System.nanoTime()).as("the other writers queue behind the open commit").isLessThan(deadline);
-                Thread.yield();
+            try {
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (group.waiting() < writers - 1) {
+                    assertThat(System.nanoTime()).as("the other writers queue behind the open commit").isLessThan(deadline);
+                    Thread.yield();
+                }
+                assertThat(jdbc.count("SELECT COUNT(*) FROM probe")).as("nothing committed while the gate is shut").isEqualTo(1);
+            } finally {
+                gate.countDown(); // on a failed assertion too, so that closing the executor does not wait forever
             }
-            assertThat(jdbc.count("SELECT COUNT(*) FROM probe")).as("nothing committed while the gate is shut").isEqualTo(1);
-            gate.countDown();
         }
         for (int i = 0; i < writers; i++) {
             Future<?> f = results.get(i);
