@@ -21,6 +21,9 @@
 #   JFR=1 bench/introspect.sh                      # JFR profiles of the first measured run of each phase:
 #                                                  # target/bench-introspect-<phase>.jfr (bench/jfr-top.py FILE)
 #   PG=1 bench/introspect.sh                       # on a PostgreSQL database of its own (BENCH_PG_* as run.sh)
+#   KEEP=1 bench/introspect.sh 200000              # keeps its work folder (data, token mix), printed at the end;
+#   REUSE=/tmp/tmp.XXXX bench/introspect.sh        # then measures only "after" on it again: no fresh phase, no
+#                                                  # seed (the mix's access tokens live an hour: within that)
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 . "$root/scripts/find-jdk.sh"
@@ -42,7 +45,8 @@ tck=$(getconf CLK_TCK)
 pg_host=${BENCH_PG_HOST:-127.0.0.1}; pg_port=${BENCH_PG_PORT:-5432}; pg_user=${BENCH_PG_USER:-postgres}
 psql_() { psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d postgres "$@"; }
 
-work=$(mktemp -d)
+work=${REUSE:-$(mktemp -d)}
+[ -n "${REUSE:-}" ] && { [ -f "$work/bench.env" ] || { echo "bench/introspect.sh: $work holds no kept run" >&2; exit 1; }; }
 pid=""; pg_db=""
 stop_server() {
     if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; fi
@@ -50,12 +54,13 @@ stop_server() {
 cleanup() {
     stop_server
     [ -n "$pg_db" ] && { psql_ -q -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true; }
-    if [ "${KEEP:-0}" = 1 ]; then echo "bench/introspect.sh: kept $work" >&2; else rm -rf "$work"; fi
+    if [ "${KEEP:-0}" = 1 ] || [ -n "${REUSE:-}" ]; then echo "bench/introspect.sh: kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 port=$(free_port); admin=$(free_port)
+[ -n "${REUSE:-}" ] && . "$work/bench.env" # the port the tokens name as their issuer, the client, the count
 server_env=(GATEHOUSE_PORT=$port GATEHOUSE_ADMIN_PORT=$admin GATEHOUSE_BIND=127.0.0.1 GATEHOUSE_DATA_DIR="$work/data"
     GATEHOUSE_ISSUER="http://127.0.0.1:$port" GATEHOUSE_API_KEY_RATE_LIMIT=1000000000)
 if [ "${PG:-0}" = 1 ]; then
@@ -78,6 +83,7 @@ start_server() { # log file
     for _ in $(seq 1 1200); do curl -sf "127.0.0.1:$admin/healthz" >/dev/null && return 0; sleep 0.1; done
     echo "bench/introspect.sh: the server never answered" >&2; tail -n 20 "$1" >&2; exit 1
 }
+if [ -z "${REUSE:-}" ]; then
 start_server "$work/server-1.log"
 
 acurl() { curl -sf -H 'Content-Type: application/json' "$@"; }
@@ -113,12 +119,13 @@ random.Random(7).shuffle(mix)
 print("\n".join(mix))
 PY
 issued=$ntokens
+printf 'port=%s\nauth=%q\nclient=%s\ncustomer_key=%s\n' "$port" "$auth" "$client" "$customer_key" >"$work/bench.env"
+fi
 check_active() { # one live access token must introspect active:true
     local t; t=$(head -c 100000 "$work/tokens.txt" | grep -m1 '^ey')
     curl -sf -H "Authorization: $auth" -d "token=$t" "127.0.0.1:$port/oauth/introspect" | grep -q '"active":true' \
         || { echo "bench/introspect.sh: a live token is not active" >&2; exit 1; }
 }
-check_active
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 wrk_once() { # seconds, wrk arguments...; prints "requests/s non-2xx"
@@ -156,6 +163,8 @@ ratio() { # label, after, before
 echo "bench/introspect.sh: $(date -u +%FT%TZ), $cores cores, pinning: ${pin_server[*]:-none} (server) / ${pin_wrk[*]:-none} (wrk);" \
      "${PG:+PostgreSQL, }mix: $ntokens access + $nrefresh refresh + $nforged forged + $nunknown unknown tokens;" \
      "wrk -t2 -c$conns, ${warm}s warm-up, $runs × ${duration}s; load: $(uptime | sed 's/.*load/load/')"
+if [ -z "${REUSE:-}" ]; then
+check_active
 measure fresh
 
 if [ "${HOT_SECONDS:-0}" -gt 0 ]; then
@@ -181,9 +190,14 @@ if [ "$seed" -gt 0 ]; then
     echo "seed: $seed token responses in $(( $(date +%s) - t0 )) s (${SEED_ALG:-the server algorithm});" \
          "data folder $(du -sm "$work/data" | cut -f1) MB"
 fi
+echo "issued=$issued" >>"$work/bench.env"
+else
+    issued=$(sed -n 's/^issued=//p' "$work/bench.env" | tail -n1)
+fi
 start_server "$work/server-2.log"
 check_active
 measure after
 echo
 [ -n "${med[hot]:-}" ] && ratio "introspection hot / fresh" hot fresh
-ratio "introspection after $issued / fresh" after fresh
+[ -n "${med[fresh]:-}" ] && ratio "introspection after $issued / fresh" after fresh
+true
