@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * Answers the requests that the HTTP layer refuses before any route sees them (a malformed request
  * line, bad headers, an escape that does not decode, an unknown HTTP version) in the SPEC §3 shape,
  * like every other error. The message is fixed: the HTTP layer's own text may repeat what the client
- * sent. Input never yields a 5xx here either: an unsupported HTTP version is a 400.
+ * sent. Input never yields a 5xx here either: an unsupported HTTP version or transfer coding is a 400.
  */
 public final class DirectErrors implements DirectHandler {
     private static final Logger LOG = LoggerFactory.getLogger(DirectErrors.class);
@@ -45,7 +45,9 @@ public final class DirectErrors implements DirectHandler {
 
     private static TransportResponse answer(EventType eventType, Status status, ServerResponseHeaders headers,
                                             Throwable thrown) {
-        int code = eventType == EventType.HTTP_VERSION_NOT_SUPPORTED ? 400 : status.code();
+        // Helidon answers a transfer coding it does not know (gzip, chunked) with 501: the fault is the request's.
+        int code = eventType == EventType.HTTP_VERSION_NOT_SUPPORTED || eventType == EventType.BAD_REQUEST && status.code() >= 500
+                ? 400 : status.code();
         ApiError error;
         String text;
         if (code == 413) {

@@ -100,4 +100,18 @@ class NoServerErrorFromInputTest {
         assertThat(r.json().get("code").asInt()).isEqualTo(20012);
         assertThat(r.header("X-Request-Id")).isNotBlank();
     }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void a_transfer_coding_other_than_chunked_is_400_not_501(Backend backend) {
+        int port = TestServer.shared(backend).server.port();
+        long errors = LogCapture.errorCount();
+        for (String coding : List.of("gzip, chunked", "deflate, chunked")) {
+            RawHttp.Resp r = RawHttp.exchange(port, ("POST /v1.0/leads HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding
+                    + "\r\n\r\n2\r\n{}\r\n0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1), true);
+            assertThat(r.status()).as(coding).isEqualTo(400);
+            assertThat(r.json().get("code").asInt()).isEqualTo(20012);
+        }
+        assertThat(LogCapture.errorCount()).isEqualTo(errors);
+    }
 }
