@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * Answers the requests that the HTTP layer refuses before any route sees them (a malformed request
  * line, bad headers, an escape that does not decode, an unknown HTTP version) in the SPEC §3 shape,
  * like every other error. The message is fixed: the HTTP layer's own text may repeat what the client
- * sent. Input never yields a 5xx here either: an unsupported HTTP version or transfer coding is a 400.
+ * sent. Input never yields a 5xx here either: an unsupported HTTP version or transfer coding, or a request
+ * line that fails to parse in a way Helidon calls internal (a method that is not a token), is a 400.
  */
 public final class DirectErrors implements DirectHandler {
     private static final Logger LOG = LoggerFactory.getLogger(DirectErrors.class);
@@ -46,8 +47,9 @@ public final class DirectErrors implements DirectHandler {
     private static TransportResponse answer(EventType eventType, Status status, ServerResponseHeaders headers,
                                             Throwable thrown) {
         // Helidon answers a transfer coding it does not know (gzip, chunked) with 501: the fault is the request's.
+        // A request line Helidon cannot parse because its method is not a token comes as an internal error.
         int code = eventType == EventType.HTTP_VERSION_NOT_SUPPORTED || eventType == EventType.BAD_REQUEST && status.code() >= 500
-                ? 400 : status.code();
+                || eventType == EventType.INTERNAL_ERROR && HeadTimingSelector.readingRequestLine() ? 400 : status.code();
         ApiError error;
         String text;
         if (code == 413) {

@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * (Helidon's {@code canInterrupt()}), the deadline starts. Everything else is Helidon's own selector.
  */
 final class HeadTimingSelector implements ServerConnectionSelector {
+    /** The connection the calling (virtual) thread serves: Helidon serves each connection on a thread of its own. */
+    private static final ThreadLocal<InterruptableTask<?>> SERVING = new ThreadLocal<>();
     private final Http1ConnectionSelector http1;
     private final ClientDeadlines deadlines;
 
@@ -54,7 +56,12 @@ final class HeadTimingSelector implements ServerConnectionSelector {
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
         AtomicReference<ServerConnection> connection = new AtomicReference<>();
+        boolean[] bound = {false};
         DataReader reader = DataReader.create(() -> {
+            if (!bound[0] && connection.get() instanceof InterruptableTask<?> task) {
+                SERVING.set(task); // the first read is on the connection's own thread
+                bound[0] = true;
+            }
             byte[] bytes;
             try {
                 bytes = ctx.serverSocket().get();
@@ -70,6 +77,16 @@ final class HeadTimingSelector implements ServerConnectionSelector {
         ServerConnection c = http1.connection(withReader(ctx, reader));
         connection.set(c);
         return c;
+    }
+
+    /**
+     * Whether the calling thread's connection failed, or is, reading a request line. Helidon leaves that state
+     * set when the line does not parse, and it reports some such lines (a method that is not a token) as an
+     * internal error, not a bad request.
+     */
+    static boolean readingRequestLine() {
+        InterruptableTask<?> task = SERVING.get();
+        return task != null && task.canInterrupt();
     }
 
     /** The same context, reading through {@code reader}. */

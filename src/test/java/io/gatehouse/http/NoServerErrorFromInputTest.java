@@ -103,6 +103,20 @@ class NoServerErrorFromInputTest {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
+    void a_request_method_that_is_not_a_token_is_400_not_500(Backend backend) {
+        int port = TestServer.shared(backend).server.port();
+        long errors = LogCapture.errorCount();
+        for (String method : List.of("G\u0001T", "GET\t", "G\"T", "G:T", "GET\u0000", "G\u00ffT")) {
+            RawHttp.Resp r = RawHttp.exchange(port, (method + " /v1.0/me HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1), true);
+            assertThat(r.status()).as(method).isEqualTo(400);
+            assertThat(r.json().get("code").asInt()).isEqualTo(20012);
+        }
+        assertThat(LogCapture.errorCount()).isEqualTo(errors);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
     void a_transfer_coding_other_than_chunked_is_400_not_501(Backend backend) {
         int port = TestServer.shared(backend).server.port();
         long errors = LogCapture.errorCount();
