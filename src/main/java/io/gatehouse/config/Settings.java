@@ -1,7 +1,10 @@
 package io.gatehouse.config;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import io.gatehouse.core.TrustedProxies;
 import java.time.Duration;
@@ -240,11 +243,21 @@ public record Settings(
     }
 
     private static Map<String, String> readFile(Path file) {
+        if (file.toString().isEmpty()) {
+            throw new SettingsException("--config needs a file name");
+        }
         List<String> lines;
         try {
             lines = Files.readAllLines(file);
+        } catch (NoSuchFileException e) {
+            throw new SettingsException("config file " + file + " does not exist");
+        } catch (CharacterCodingException e) {
+            throw new SettingsException("config file " + file + " is not UTF-8 text");
         } catch (IOException e) {
-            throw new SettingsException("cannot read config file " + file + ": " + e.getMessage());
+            // the JDK's message is the bare path for some failures ("Is a directory" for others)
+            throw new SettingsException(Files.isDirectory(file) ? "config file " + file + " is a directory"
+                    : e instanceof AccessDeniedException ? "cannot read config file " + file + ": permission denied"
+                    : "cannot read config file " + file + ": " + e.getMessage());
         }
         Map<String, String> out = new HashMap<>();
         int n = 0;

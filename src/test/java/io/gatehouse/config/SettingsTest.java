@@ -69,6 +69,20 @@ class SettingsTest {
     }
 
     @Test
+    void a_config_file_that_cannot_be_read_says_why_in_plain_words(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> Settings.load(Map.of(), dir.resolve("missing.conf")))
+                .isInstanceOf(SettingsException.class).hasMessage("config file " + dir.resolve("missing.conf") + " does not exist");
+        assertThatThrownBy(() -> Settings.load(Map.of(), dir))
+                .isInstanceOf(SettingsException.class).hasMessage("config file " + dir + " is a directory");
+        assertThatThrownBy(() -> Settings.load(Map.of(), Path.of("")))
+                .isInstanceOf(SettingsException.class).hasMessage("--config needs a file name");
+        Path latin1 = dir.resolve("latin1.conf");
+        Files.write(latin1, new byte[] {'#', ' ', (byte) 0xE9, '\n'});
+        assertThatThrownBy(() -> Settings.load(Map.of(), latin1))
+                .isInstanceOf(SettingsException.class).hasMessage("config file " + latin1 + " is not UTF-8 text");
+    }
+
+    @Test
     void a_bad_value_names_the_setting_and_what_it_should_be() {
         assertThatThrownBy(() -> Settings.load(Map.of("GATEHOUSE_PORT", "80a"), null))
                 .hasMessageContaining("GATEHOUSE_PORT").hasMessageContaining("'80a'");
