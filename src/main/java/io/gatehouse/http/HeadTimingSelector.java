@@ -56,12 +56,7 @@ final class HeadTimingSelector implements ServerConnectionSelector {
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
         AtomicReference<ServerConnection> connection = new AtomicReference<>();
-        boolean[] bound = {false};
         DataReader reader = DataReader.create(() -> {
-            if (!bound[0] && connection.get() instanceof InterruptableTask<?> task) {
-                SERVING.set(task); // the first read is on the connection's own thread
-                bound[0] = true;
-            }
             byte[] bytes;
             try {
                 bytes = ctx.serverSocket().get();
@@ -76,6 +71,9 @@ final class HeadTimingSelector implements ServerConnectionSelector {
         });
         ServerConnection c = http1.connection(withReader(ctx, reader));
         connection.set(c);
+        if (c instanceof InterruptableTask<?> task) {
+            SERVING.set(task); // Helidon identifies the connection on the thread that then serves it
+        }
         return c;
     }
 
