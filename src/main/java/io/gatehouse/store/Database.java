@@ -69,6 +69,14 @@ public final class Database implements AutoCloseable {
         Path dir = settings.dataDir().toAbsolutePath().normalize();
         createPrivateDirectory(dir);
         FileChannel lock = lockDataDir(dir);
+        try {
+            if (MigratedImage.placeInto(dir)) {
+                LOG.debug("New embedded database in {} from the image migrated at build time", dir);
+            }
+        } catch (IOException e) {
+            release(lock);
+            throw new StartupFault("cannot create the embedded database in " + dir + ": " + e, e);
+        }
         String url = embeddedUrl(dir);
         // Opening the file can take seconds on a small or busy machine, longer than the pool's 2 s
         // timeout (meant for PostgreSQL outages); so it is opened once here, without a timeout, and
