@@ -128,7 +128,7 @@ public final class GatehouseServer implements AutoCloseable {
         checkFree(settings.bind(), settings.port(), "GATEHOUSE_PORT");
         checkFree(settings.adminBind(), settings.adminPort(), "GATEHOUSE_ADMIN_PORT");
         StartupPhases.mark("metrics registry, ports checked");
-        // A new data folder: its first RS256 key pair is made on another core while the schema is created.
+        // A new data folder: its first RS256 key pair is made on another core while the node starts and serves.
         Future<KeyPair> firstKeyPair = TokenModule.keyPairAhead(settings);
         Database db = Database.open(settings, registry);
         StartupPhases.mark("database open and migrated");

@@ -97,6 +97,13 @@ public final class SigningKeys {
     private final Audit audit;
     /** An RS256 key pair made ahead for the first access-token key; used once, then null. */
     private java.util.concurrent.Future<java.security.KeyPair> spareRsaPair;
+    /**
+     * A new node's first access-token key while its pair is still being made: stored by a thread of its own when
+     * the pair is ready, so the start does not wait for it; what needs the key waits ({@link #awaitFirstKey}).
+     * Null once stored, or when there was none to make.
+     */
+    private volatile java.util.concurrent.Future<?> firstKey;
+    private final java.util.concurrent.locks.ReentrantLock firstKeyWait = new java.util.concurrent.locks.ReentrantLock();
 
     public SigningKeys(SigningKeyStore store, MasterKey master, Clock clock, Audit audit) {
         this(store, master, clock, audit, SigningAlgorithm.RS256);
@@ -121,8 +128,47 @@ public final class SigningKeys {
         load();
         for (Purpose p : Purpose.values()) {
             if (signable(p).isEmpty()) {
-                generate(p);
+                if (p == Purpose.ACCESS_TOKEN && spareRsaPair != null && !spareRsaPair.isDone()) {
+                    // A new node: making an RS256 pair takes 0.1-0.5 s; serve meanwhile, tokens wait for it.
+                    var later = new java.util.concurrent.FutureTask<>(() -> generate(Purpose.ACCESS_TOKEN));
+                    firstKey = later;
+                    Thread.ofPlatform().name("gatehouse-first-key").daemon().start(later);
+                } else {
+                    generate(p);
+                }
             }
+        }
+    }
+
+    /**
+     * Returns once a new node's first access-token key is stored (at once, but for the first moments of a
+     * node's first start). If storing it failed, one is made here, once, as without the pair made ahead.
+     */
+    private void awaitFirstKey() {
+        if (firstKey == null) {
+            return;
+        }
+        firstKeyWait.lock();
+        try {
+            var pending = firstKey;
+            if (pending == null) {
+                return;
+            }
+            try {
+                pending.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.warn("Storing the first access-token key failed ({}); making one now", e.getCause().toString());
+                load();
+                if (signable(Purpose.ACCESS_TOKEN).isEmpty()) {
+                    generate(Purpose.ACCESS_TOKEN);
+                }
+            }
+            firstKey = null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the first access-token key was being made", e);
+        } finally {
+            firstKeyWait.unlock();
         }
     }
 
@@ -137,6 +183,7 @@ public final class SigningKeys {
      * first start after a change of GATEHOUSE_TOKEN_SIGNING_ALG), the oldest of that algorithm.
      */
     public Key current(Purpose purpose) {
+        awaitFirstKey();
         List<Key> list = signable(purpose);
         if (list.isEmpty()) {
             list = keys.get(purpose); // another node retired ours; sign with what there is until the next start
@@ -166,6 +213,7 @@ public final class SigningKeys {
 
     /** Every key that verifies credentials of this purpose, newest first. */
     public List<Key> verifying(Purpose purpose) {
+        awaitFirstKey();
         return keys.get(purpose);
     }
 
@@ -195,6 +243,7 @@ public final class SigningKeys {
 
     /** Publishes a new signing key for this purpose; it signs after the activation delay, the old ones keep verifying. */
     public Key rotate(Purpose purpose) {
+        awaitFirstKey();
         String kid = audit.inTransaction(() -> {
             String k = insertNew(purpose);
             audit.record(Audit.event(AuditType.SIGNING_KEY_ROTATED).detail("kid", k).detail("purpose", purpose.wire));
@@ -215,6 +264,7 @@ public final class SigningKeys {
      * {@code system}). Safe on many nodes at once; returns the kids this call retired.
      */
     public List<String> retireReplaced(java.time.Duration longestToken) {
+        awaitFirstKey();
         Instant now = clock.instant();
         Instant replacedBefore = now.minus(longestToken).minus(ACTIVATION_DELAY).minus(RETIREMENT_MARGIN);
         String purpose = Purpose.ACCESS_TOKEN.wire;
@@ -233,6 +283,7 @@ public final class SigningKeys {
 
     /** Every usable key of every purpose, newest first, for the admin API. */
     public List<Key> all() {
+        awaitFirstKey();
         List<Key> out = new ArrayList<>();
         for (Purpose p : Purpose.values()) {
             out.addAll(keys.get(p));
@@ -255,6 +306,7 @@ public final class SigningKeys {
 
     /** The public JWK set of the access-token keys (every algorithm still verifying), for {@code /.well-known/jwks.json}. */
     public JWKSet publicJwks() {
+        awaitFirstKey();
         List<JWK> pub = new ArrayList<>();
         for (Key k : keys.get(Purpose.ACCESS_TOKEN)) {
             pub.add(k.jwk().toPublicJWK());

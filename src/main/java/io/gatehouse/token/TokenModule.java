@@ -37,7 +37,8 @@ public final class TokenModule {
 
     /**
      * A new embedded database (no file yet) gets its first keys at this start; making an RS256 key pair takes
-     * 0.1-0.5 s, so it is made on a thread of its own while the schema is created. Null when the node will
+     * 0.1-0.5 s, so it is made on a thread of its own while the node starts, and {@link SigningKeys} stores it
+     * when ready (what needs the key waits for it). Null when the node will
      * not need it (an existing file, PostgreSQL, whose keys are likely there already, or another algorithm).
      */
     public static Future<KeyPair> keyPairAhead(Settings settings) {

@@ -85,6 +85,42 @@ class SigningKeysTest {
     }
 
     @Test
+    void a_new_node_does_not_wait_for_its_first_key_pair_but_what_needs_the_key_waits_for_it() throws Exception {
+        var pending = new java.util.concurrent.CompletableFuture<java.security.KeyPair>();
+        SigningKeys keys = new SigningKeys(new JdbcSigningKeyStore(jdbc), MasterKey.of(null, dir), clock, audit(),
+                SigningAlgorithm.RS256, pending); // returns with the pair not made yet
+        var jwks = new java.util.concurrent.atomic.AtomicReference<com.nimbusds.jose.jwk.JWKSet>();
+        Thread reader = Thread.ofPlatform().start(() -> jwks.set(keys.publicJwks()));
+        long giveUp = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (reader.getState() != Thread.State.WAITING && System.nanoTime() < giveUp) {
+            Thread.onSpinWait();
+        }
+        assertThat(reader.getState()).as("the JWKS waits for the first key").isEqualTo(Thread.State.WAITING);
+        assertThat(jwks.get()).isNull();
+
+        java.security.KeyPair pair = SigningAlgorithm.newRsaKeyPair();
+        pending.complete(pair);
+        reader.join();
+
+        assertThat(jwks.get().getKeys()).singleElement()
+                .satisfies(j -> assertThat(j.toRSAKey().toRSAPublicKey()).isEqualTo(pair.getPublic()));
+        assertThat(keys.current(SigningKeys.Purpose.ACCESS_TOKEN).jwk().toRSAKey().toRSAPublicKey()).isEqualTo(pair.getPublic());
+        assertThat(jdbc.count("SELECT COUNT(*) FROM signing_keys WHERE purpose = 'access-token'")).isEqualTo(1);
+    }
+
+    @Test
+    void a_first_key_pair_that_fails_after_the_start_is_replaced_once_by_one_made_on_the_spot() {
+        var pending = new java.util.concurrent.CompletableFuture<java.security.KeyPair>();
+        SigningKeys keys = new SigningKeys(new JdbcSigningKeyStore(jdbc), MasterKey.of(null, dir), clock, audit(),
+                SigningAlgorithm.RS256, pending);
+        pending.completeExceptionally(new IllegalStateException("no entropy today"));
+
+        assertThat(keys.current(SigningKeys.Purpose.ACCESS_TOKEN).jwk().isPrivate()).isTrue();
+        assertThat(keys.publicJwks().getKeys()).hasSize(1);
+        assertThat(jdbc.count("SELECT COUNT(*) FROM signing_keys WHERE purpose = 'access-token'")).isEqualTo(1);
+    }
+
+    @Test
     void the_generated_master_key_file_is_readable_only_by_its_owner() throws Exception {
         keys(null);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("master.key")))).isEqualTo("rw-------");
