@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
@@ -33,9 +32,12 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  *
  * <p>Nothing waits unbounded while Redis is unreachable: the queue holds at most {@link #MAX_QUEUED} calls and
  * a call finding it full fails at once (the same {@link JedisConnectionException}, so the limiter falls back);
- * a call not sent within {@code timeout} of being queued is failed instead of sent, and a caller that gives up
- * (after {@code 2 × timeout}: the batch before its own, then its own) fails its call, so the sender skips it.
- * A Redis that comes back therefore never runs calls whose requests were already answered locally.
+ * a call not sent within {@code timeout} of being queued is failed instead of sent, and a call still unanswered
+ * {@code 2 × timeout} after it was queued (the batch before its own, then its own) is failed by a sweeper
+ * that looks every quarter of the timeout, so the sender skips it. A Redis that comes back therefore never runs
+ * calls whose requests were already answered locally. Callers wait without a timer of their own: a timed park
+ * of a virtual thread arms and cancels a timer task per request (about 10% of the request threads' CPU in
+ * many-node mode), where one sweeper does the same for every call.
  */
 public final class PipelinedScript implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelinedScript.class);
@@ -52,13 +54,20 @@ public final class PipelinedScript implements AutoCloseable {
     /** Test hook: run by the sender with each batch taken, before it looks at deadlines and sends. */
     private volatile Runnable beforeSend;
     private final Thread sender;
+    private final Thread sweeper;
+    private final long sweepNanos;
+    /** The calls the sender has taken from the queue and not yet answered, for the sweeper. */
+    private volatile List<Call> inFlight = List.of();
     private volatile boolean closed;
     /** The sender's connection and the script's SHA on it; touched by the sender thread only. */
     private Jedis connection;
     private String sha;
 
-    /** One call; {@code deadline} (nanoTime) is when it is failed instead of sent if still queued. */
-    private record Call(List<String> keys, List<String> args, long deadline, CompletableFuture<Object> result) {
+    /**
+     * One call; {@code deadline} (nanoTime) is when it is failed instead of sent if still queued, {@code giveUp}
+     * when the sweeper fails it if still unanswered.
+     */
+    private record Call(List<String> keys, List<String> args, long deadline, long giveUp, CompletableFuture<Object> result) {
     }
 
     PipelinedScript(Redis redis, String script, Duration timeout) {
@@ -73,8 +82,11 @@ public final class PipelinedScript implements AutoCloseable {
         // A call may wait for the batch before it (one timeout) and its own (another); one not sent within
         // the first timeout is failed by the sender, so nobody waits behind a backlog.
         this.waitNanos = timeout.multipliedBy(2).toNanos();
+        this.sweepNanos = Math.max(timeoutNanos / 4, TimeUnit.MILLISECONDS.toNanos(1));
         this.sender = Thread.ofPlatform().daemon().name("gatehouse-redis-pipeline").unstarted(this::run);
+        this.sweeper = Thread.ofPlatform().daemon().name("gatehouse-redis-sweeper").unstarted(this::sweep);
         sender.start();
+        sweeper.start();
     }
 
     /** Runs the script with these keys and arguments; blocks the caller until Redis answers. */
@@ -82,14 +94,16 @@ public final class PipelinedScript implements AutoCloseable {
         if (closed) {
             throw new JedisConnectionException("The Redis connection is closed");
         }
-        Call call = new Call(keys, args, System.nanoTime() + timeoutNanos, new CompletableFuture<>());
+        long now = System.nanoTime();
+        Call call = new Call(keys, args, now + timeoutNanos, now + waitNanos, new CompletableFuture<>());
         if (!queue.offer(call)) {
             throw new JedisConnectionException("Redis is not keeping up: " + queue.size() + " calls queued");
         }
+        if (closed && queue.remove(call)) { // closed meanwhile: the sender may have failed the queue before it came
+            throw new JedisConnectionException("The Redis connection is closed");
+        }
         try {
-            return answer(call, waitNanos);
-        } catch (TimeoutException e) {
-            return giveUp(call, new JedisConnectionException("Redis did not answer in time"));
+            return answer(call); // answered by the sender, or failed by it or by the sweeper in time
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return giveUp(call, new JedisConnectionException("Interrupted while waiting for Redis", e));
@@ -103,39 +117,71 @@ public final class PipelinedScript implements AutoCloseable {
             throw e;
         }
         try {
-            return answer(call, 0);
-        } catch (TimeoutException | InterruptedException impossible) { // the result is already there
-            throw e;
+            return call.result.getNow(null);
+        } catch (java.util.concurrent.CompletionException failed) {
+            throw rethrown(failed.getCause());
         }
     }
 
-    private static Object answer(Call call, long nanos) throws TimeoutException, InterruptedException {
+    private static Object answer(Call call) throws InterruptedException {
         try {
-            return call.result.get(nanos, TimeUnit.NANOSECONDS);
+            return call.result.get();
         } catch (ExecutionException e) {
-            // A new exception per caller (the cause is shared by the whole batch), of the same family.
-            Throwable cause = e.getCause();
-            if (cause instanceof JedisDataException) {
-                throw new JedisDataException(cause.getMessage(), cause);
-            }
-            if (cause instanceof JedisConnectionException) {
-                throw new JedisConnectionException(cause.getMessage(), cause);
-            }
-            throw new JedisException(String.valueOf(cause.getMessage()), cause);
+            throw rethrown(e.getCause());
         }
+    }
+
+    /** A new exception per caller (the cause is shared by the whole batch), of the same family. */
+    private static RuntimeException rethrown(Throwable cause) {
+        if (cause instanceof JedisDataException) {
+            return new JedisDataException(cause.getMessage(), cause);
+        }
+        if (cause instanceof JedisConnectionException) {
+            return new JedisConnectionException(cause.getMessage(), cause);
+        }
+        return new JedisException(String.valueOf(cause.getMessage()), cause);
+    }
+
+    /**
+     * Fails every call still unanswered at its {@code giveUp} time, queued or sent, and takes a queued one out of
+     * the queue; looks every quarter of the timeout, so a caller waits at most about 2.25 × the timeout.
+     */
+    private void sweep() {
+        while (!closed) {
+            java.util.concurrent.locks.LockSupport.parkNanos(this, sweepNanos);
+            long now = System.nanoTime();
+            for (Call c : inFlight) {
+                expire(c, now);
+            }
+            for (Call c : queue) { // weakly consistent: safe while the sender and callers change it
+                if (now - c.giveUp >= 0) {
+                    queue.remove(c); // first, so its caller, once woken, finds its place free
+                    expire(c, now);
+                }
+            }
+        }
+    }
+
+    private static boolean expire(Call c, long now) {
+        return now - c.giveUp >= 0 && !c.result.isDone()
+                && c.result.completeExceptionally(new JedisConnectionException("Redis did not answer in time"));
     }
 
     private void run() {
-        List<Call> batch = new ArrayList<>(MAX_BATCH);
         while (!closed) {
+            List<Call> batch = new ArrayList<>();
             try {
                 batch.add(queue.take());
             } catch (InterruptedException e) {
                 continue; // closing
             }
             queue.drainTo(batch, MAX_BATCH - 1);
-            send(batch);
-            batch.clear();
+            inFlight = batch; // not changed from here on: the sweeper reads it
+            try {
+                send(batch);
+            } finally {
+                inFlight = List.of();
+            }
         }
         disconnect();
         JedisConnectionException gone = new JedisConnectionException("The Redis connection is closed");
@@ -250,5 +296,6 @@ public final class PipelinedScript implements AutoCloseable {
     public void close() {
         closed = true;
         sender.interrupt();
+        java.util.concurrent.locks.LockSupport.unpark(sweeper);
     }
 }
