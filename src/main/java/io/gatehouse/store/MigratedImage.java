@@ -3,6 +3,7 @@ package io.gatehouse.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -14,6 +15,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.Comparator;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -24,13 +28,18 @@ import java.util.stream.Stream;
  * history, nothing of an installation (keys, secrets, accounts: made at first start as before); Flyway's
  * history then matches what this build ships, so the start goes on as on an existing folder. Without the
  * image (a build that skipped the step) a new database is created and migrated by Flyway as before.
- * Built and read by the same H2, the one in the jar's libraries.
+ * Beside it the build writes what it was made from ({@link #ABOUT}: H2's version and the migration versions);
+ * a start copies it only when both are this jar's, and the build makes it again when either changed (an H2
+ * upgrade in pom.xml, a migration removed or renamed), so a file of another H2 format, or a history this build
+ * would refuse, is never copied in: without a fitting image the database is created and migrated as before.
  */
 public final class MigratedImage {
     /** The image in the jar: an H2 file, made by {@link #main} from the same migrations this jar ships. */
     static final String RESOURCE = "db/image/gatehouse.mv.db";
     /** The embedded database's file in a data folder (see {@link Database#embeddedUrl}). */
     static final String DATABASE_FILE = "gatehouse.mv.db";
+    /** What the image was made from, beside it: {@code h2=<version>} and {@code migrations=<v1>,<v2>,...}. */
+    static final String ABOUT = "db/image/image.properties";
 
     private MigratedImage() {
     }
@@ -42,11 +51,26 @@ public final class MigratedImage {
      * The caller holds the data folder's lock.
      */
     static boolean placeInto(Path dataDir) throws IOException {
+        return placeInto(dataDir, MigratedImage.class.getClassLoader());
+    }
+
+    /** As above, with the image and its {@link #ABOUT} read from {@code resources}. */
+    static boolean placeInto(Path dataDir, ClassLoader resources) throws IOException {
         Path target = dataDir.resolve(DATABASE_FILE);
         if (Files.exists(target)) {
             return false;
         }
-        try (InputStream image = MigratedImage.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+        Properties about = new Properties();
+        try (InputStream in = resources.getResourceAsStream(ABOUT)) {
+            if (in == null) {
+                return false;
+            }
+            about.load(in);
+        }
+        if (!about.equals(current().orElse(null))) {
+            return false; // made by another H2 or from other migrations than this jar's: Flyway makes it
+        }
+        try (InputStream image = resources.getResourceAsStream(RESOURCE)) {
             if (image == null) {
                 return false;
             }
@@ -70,13 +94,18 @@ public final class MigratedImage {
 
     /**
      * Build step: {@code MigratedImage <classes folder>} writes {@link #RESOURCE} under it by migrating a new H2
-     * file with the migrations in that folder. Skipped when the image is newer than every migration file.
+     * file with the migrations in that folder, and {@link #ABOUT} beside it. Skipped when the image is newer
+     * than every migration file and was made by this H2 from the same migration versions.
      */
     public static void main(String[] args) throws Exception {
         Path classes = Path.of(args[0]);
         Path image = classes.resolve(RESOURCE);
+        Path aboutFile = classes.resolve(ABOUT);
         Path migrations = classes.resolve(ShippedMigrations.LOCATION);
-        if (Files.exists(image) && newestIn(migrations).compareTo(Files.getLastModifiedTime(image)) < 0) {
+        Properties about = current().orElseThrow(() -> new IllegalStateException(
+                "cannot tell H2's version or list the migrations in " + migrations));
+        if (Files.exists(image) && newestIn(migrations).compareTo(Files.getLastModifiedTime(image)) < 0
+                && about.equals(read(aboutFile))) {
             return;
         }
         Path work = Files.createTempDirectory("gatehouse-image");
@@ -90,9 +119,44 @@ public final class MigratedImage {
             }
             Files.createDirectories(image.getParent());
             Files.copy(work.resolve(DATABASE_FILE), image, StandardCopyOption.REPLACE_EXISTING);
+            Files.write(aboutFile, text(about).getBytes(StandardCharsets.ISO_8859_1));
         } finally {
             deleteTree(work);
         }
+    }
+
+    /** This jar's H2 version and the migration versions it ships, as {@link #ABOUT} holds them; empty if unsure. */
+    static Optional<Properties> current() {
+        String h2;
+        try {
+            // Read at run time: a constant would be the H2 this class was compiled against, copied in by javac.
+            h2 = (String) Class.forName("org.h2.engine.Constants").getField("VERSION").get(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return Optional.empty();
+        }
+        return ShippedMigrations.versions().map(versions -> {
+            Properties p = new Properties();
+            p.setProperty("h2", h2);
+            p.setProperty("migrations", String.join(",", new TreeSet<>(versions)));
+            return p;
+        });
+    }
+
+    private static Properties read(Path file) throws IOException {
+        Properties p = new Properties();
+        if (Files.exists(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                p.load(in);
+            }
+        }
+        return p;
+    }
+
+    /** The properties as lines, without the date {@link Properties#store} would add (the build stays repeatable). */
+    private static String text(Properties p) {
+        StringBuilder out = new StringBuilder("# what db/image/gatehouse.mv.db was made from (io.gatehouse.store.MigratedImage)\n");
+        new TreeSet<>(p.stringPropertyNames()).forEach(k -> out.append(k).append('=').append(p.getProperty(k)).append('\n'));
+        return out.toString();
     }
 
     private static FileTime newestIn(Path dir) throws IOException {

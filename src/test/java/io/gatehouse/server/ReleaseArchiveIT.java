@@ -101,9 +101,14 @@ class ReleaseArchiveIT {
     }
 
     @Test
-    void the_archive_holds_the_launcher_the_libraries_the_readme_the_docs_and_contrib() {
+    void the_archive_holds_the_launcher_the_libraries_the_readme_the_docs_and_contrib() throws IOException {
         assertThat(dist.resolve("bin/gatehouse")).isExecutable();
         assertThat(dist.resolve("lib/gatehouse.jar")).isRegularFile();
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(dist.resolve("lib/gatehouse.jar").toFile())) {
+            // the migrated empty database a first start copies (store/MigratedImage), and what it was made from
+            assertThat(jar.getEntry("db/image/gatehouse.mv.db")).isNotNull();
+            assertThat(jar.getEntry("db/image/image.properties")).isNotNull();
+        }
         assertThat(dist.resolve("lib").toFile().list((d, n) -> n.startsWith("h2-") && n.endsWith(".jar"))).hasSize(1);
         assertThat(dist.resolve("README.md")).isRegularFile();
         assertThat(dist.resolve("docs/operations.md")).isRegularFile();

@@ -2,9 +2,13 @@ package io.gatehouse.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -13,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,9 +28,69 @@ class MigratedImageTest {
     Path tmp;
 
     @Test
-    void the_build_ships_the_image() {
+    void the_build_ships_the_image_and_what_it_was_made_from() throws Exception {
         assertThat(MigratedImage.class.getClassLoader().getResource(MigratedImage.RESOURCE))
                 .as("process-classes runs MigratedImage (pom.xml)").isNotNull();
+        Properties about = new Properties();
+        try (InputStream in = MigratedImage.class.getClassLoader().getResourceAsStream(MigratedImage.ABOUT)) {
+            about.load(in);
+        }
+        assertThat(about).isEqualTo(MigratedImage.current().orElseThrow());
+        assertThat(about.getProperty("h2")).isEqualTo(org.h2.engine.Constants.VERSION);
+    }
+
+    @Test
+    void an_image_made_by_another_h2_or_from_other_migrations_is_not_copied() throws Exception {
+        Properties current = MigratedImage.current().orElseThrow();
+        String h2 = current.getProperty("h2");
+        String migrations = current.getProperty("migrations");
+        assertThat(placeWith("h2=" + h2 + "\nmigrations=" + migrations + "\n")).as("this build's").isTrue();
+        assertThat(placeWith("h2=2.3.232\nmigrations=" + migrations + "\n")).as("another H2").isFalse();
+        assertThat(placeWith("h2=" + h2 + "\nmigrations=" + migrations + ",100000\n")).as("a migration this jar lacks").isFalse();
+        assertThat(placeWith("h2=" + h2 + "\nmigrations=" + migrations.substring(migrations.indexOf(',') + 1) + "\n"))
+                .as("a migration the image lacks").isFalse();
+        assertThat(placeWith(null)).as("an image without its description").isFalse();
+    }
+
+    /** placeInto with the build's image file and the given description (null: none), in a folder of its own. */
+    private boolean placeWith(String about) throws Exception {
+        Path dir = Files.createTempDirectory(tmp, "data");
+        Path resources = Files.createTempDirectory(tmp, "classes");
+        Files.createDirectories(resources.resolve(MigratedImage.RESOURCE).getParent());
+        try (InputStream image = MigratedImage.class.getClassLoader().getResourceAsStream(MigratedImage.RESOURCE)) {
+            Files.copy(image, resources.resolve(MigratedImage.RESOURCE));
+        }
+        if (about != null) {
+            Files.writeString(resources.resolve(MigratedImage.ABOUT), about);
+        }
+        // Only that folder: not the test class path's own image.
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {resources.toUri().toURL()}, null)) {
+            boolean placed = MigratedImage.placeInto(dir, loader);
+            assertThat(Files.exists(dir.resolve(MigratedImage.DATABASE_FILE))).isEqualTo(placed);
+            return placed;
+        }
+    }
+
+    @Test
+    void the_build_makes_the_image_again_when_h2_or_the_migrations_are_not_those_it_was_made_with() throws Exception {
+        Path classes = Files.createDirectory(tmp.resolve("classes"));
+        Path migrations = Files.createDirectories(classes.resolve(ShippedMigrations.LOCATION));
+        Files.writeString(migrations.resolve("V1__old.sql"), "-- older than the image\n");
+        Files.setLastModifiedTime(migrations.resolve("V1__old.sql"), FileTime.fromMillis(0));
+        Path image = classes.resolve(MigratedImage.RESOURCE);
+        Files.createDirectories(image.getParent());
+        String current = String.join("", MigratedImage.current().orElseThrow().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue() + "\n").toList());
+
+        Files.writeString(image, "an image newer than every migration");
+        Files.writeString(classes.resolve(MigratedImage.ABOUT), current);
+        MigratedImage.main(new String[] {classes.toString()});
+        assertThat(Files.readString(image)).as("made by this H2 from these migrations: kept").isEqualTo("an image newer than every migration");
+
+        Files.writeString(classes.resolve(MigratedImage.ABOUT), current.replaceFirst("h2=[^\n]*", "h2=2.3.232"));
+        MigratedImage.main(new String[] {classes.toString()});
+        assertThat(Files.readAllBytes(image)).as("made by another H2: made again").startsWith("H:2".getBytes(StandardCharsets.US_ASCII));
+        assertThat(Files.readString(classes.resolve(MigratedImage.ABOUT))).contains(current.split("\n"));
     }
 
     @Test
@@ -102,6 +167,11 @@ class MigratedImageTest {
                     + " FROM information_schema.referential_constraints WHERE constraint_schema = 'public'", rows);
             rows(c, "sequence", "SELECT sequence_name, start_value, increment FROM information_schema.sequences"
                     + " WHERE sequence_schema = 'public'", rows);
+            // H2's persistent settings (WRITE_DELAY, RETENTION_TIME, ...), not its figures about the file and cache
+            rows(c, "setting", "SELECT setting_name, setting_value FROM information_schema.settings"
+                    + " WHERE setting_name NOT LIKE 'info.%'", rows);
+            rows(c, "user", "SELECT user_name, is_admin FROM information_schema.users", rows);
+            rows(c, "right", "SELECT * FROM information_schema.rights", rows);
             rows(c, "history", "SELECT installed_rank, version, description, type, script, checksum, success"
                     + " FROM flyway_schema_history", rows);
         }
