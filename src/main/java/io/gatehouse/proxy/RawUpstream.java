@@ -187,6 +187,20 @@ final class RawUpstream {
             return true;
         }
 
+        /**
+         * {@link #fill()} for the answer's head, within what is left until {@code deadline} (System.nanoTime()):
+         * a read timeout alone restarts with every byte, so an upstream that drips its head would hold the
+         * request (and the client) for as long as it likes.
+         */
+        boolean fillBefore(long deadline, int timeoutMs) throws IOException {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new SocketTimeoutException("the upstream's answer head did not arrive in time");
+            }
+            socket.setSoTimeout((int) Math.max(1, Math.min(timeoutMs, TimeUnit.NANOSECONDS.toMillis(left))));
+            return fill();
+        }
+
         void close() {
             try {
                 socket.close();
@@ -241,7 +255,9 @@ final class RawUpstream {
                 if (YIELD) {
                     Thread.yield();
                 }
-                answer = readHead(conn, "HEAD".equals(req.method));
+                // the route's timeout bounds the whole wait for the answer's head, from the request's end
+                answer = readHead(conn, "HEAD".equals(req.method), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout), timeout);
+                conn.socket.setSoTimeout(timeout); // the body: a timeout per read (a stream may be slow but alive)
             } catch (ClientGoneException e) {
                 close(conn);
                 throw e;
@@ -486,10 +502,10 @@ final class RawUpstream {
     /** Informational (1xx) answers skipped before the real one; more is 502 (else data that keeps coming holds the thread). */
     static final int MAX_INFORMATIONAL = 8;
 
-    /** Reads answers until one that is not 1xx-informational. */
-    static Answer readHead(Conn c, boolean head) throws IOException {
+    /** Reads answers until one that is not 1xx-informational; all of them must have arrived by {@code deadline}. */
+    static Answer readHead(Conn c, boolean head, long deadline, int timeoutMs) throws IOException {
         for (int i = 0; i <= MAX_INFORMATIONAL; i++) {
-            Answer a = readOneHead(c, head);
+            Answer a = readOneHead(c, head, deadline, timeoutMs);
             if (a != null) {
                 return a;
             }
@@ -497,7 +513,7 @@ final class RawUpstream {
         throw new BadAnswer("more than " + MAX_INFORMATIONAL + " informational answers from the upstream");
     }
 
-    private static Answer readOneHead(Conn c, boolean headRequest) throws IOException {
+    private static Answer readOneHead(Conn c, boolean headRequest, long deadline, int timeoutMs) throws IOException {
         int lineStart = c.pos;
         int status = -1;
         boolean http10 = false;
@@ -522,7 +538,7 @@ final class RawUpstream {
                 int offset = scan - lineStart;
                 // keep what we have of this line at the front while reading more
                 c.pos = lineStart;
-                if (!c.fill()) {
+                if (!c.fillBefore(deadline, timeoutMs)) {
                     if (c.received == 0) {
                         throw new EOFException("the upstream closed the connection before answering");
                     }

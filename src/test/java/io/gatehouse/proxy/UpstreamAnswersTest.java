@@ -68,7 +68,10 @@ class UpstreamAnswersTest {
                   - path: /v1.0/silent/**
                     upstream: http://127.0.0.1:%d
                     timeout_seconds: 1
-                """.formatted(upstream.getLocalPort(), silent.getLocalPort()));
+                  - path: /v1.0/drip/**
+                    upstream: http://127.0.0.1:%d
+                    timeout_seconds: 1
+                """.formatted(upstream.getLocalPort(), silent.getLocalPort(), upstream.getLocalPort()));
         server = TestServer.start(Backend.H2, Map.of("GATEHOUSE_ROUTES", routes.toString(),
                 "GATEHOUSE_MAX_BODY_BYTES", String.valueOf(BIG_BODY)));
         port = server.server.port();
@@ -124,6 +127,10 @@ class UpstreamAnswersTest {
                 }
                 String body = chunked ? dechunk(in) : new String(in.readNBytes((int) length), StandardCharsets.UTF_8);
                 SEEN.add(connection + " " + method + " " + target + (body.isEmpty() ? "" : " " + body));
+                if (target.startsWith("/v1.0/drip/")) {
+                    drip(out);
+                    return;
+                }
                 String path = target.substring("/v1.0/raw/".length());
                 String answer = switch (path) {
                     case "chunked" -> "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -165,6 +172,26 @@ class UpstreamAnswersTest {
         } finally {
             CLOSED.add(connection);
         }
+    }
+
+    /**
+     * An answer head sent one header line at a time, each well within the route's 1 s timeout of the last,
+     * for 15 s in all; then a complete answer. Pacing, not synchronisation: the test waits for the answer.
+     */
+    private static void drip(OutputStream out) throws IOException {
+        out.write("HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        for (int i = 0; i < 100; i++) {
+            try {
+                Thread.sleep(150);
+            } catch (InterruptedException e) {
+                return;
+            }
+            out.write(("X-Drip-" + i + ": a\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+        }
+        out.write("Content-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
     }
 
     private static String head(InputStream in) throws IOException {
@@ -398,6 +425,16 @@ class UpstreamAnswersTest {
     void more_than_eight_informational_answers_are_502() {
         assertThat(get("eight-1xx").text()).isEqualTo("final");
         assertThat(whole("GET", "many-1xx")).startsWith("HTTP/1.1 502").doesNotContain("final");
+        assertThat(get("plain").text()).isEqualTo("ok");
+    }
+
+    @Test
+    @Timeout(120)
+    void an_upstream_that_drips_its_answer_head_is_504_after_the_route_timeout_not_after_every_byte() {
+        // Each header line comes within the 1 s timeout of the one before: a timeout per read never fires,
+        // and the client would wait 15 s (or, with an endless drip, for as long as the upstream likes).
+        RawHttp.Resp r = RawHttp.send(port, "GET", "/v1.0/drip/x", null, "Authorization", "token " + key);
+        assertThat(r.status()).isEqualTo(504);
         assertThat(get("plain").text()).isEqualTo("ok");
     }
 }
