@@ -102,8 +102,14 @@ public final class MigratedImage {
         Path image = classes.resolve(RESOURCE);
         Path aboutFile = classes.resolve(ABOUT);
         Path migrations = classes.resolve(ShippedMigrations.LOCATION);
-        Properties about = current().orElseThrow(() -> new IllegalStateException(
-                "cannot tell H2's version or list the migrations in " + migrations));
+        Properties about = current().orElse(null);
+        if (about == null) {
+            // Migrations Flyway alone can judge (a repeatable one, a callback): no image; starts create and migrate.
+            System.err.println("MigratedImage: no image (the migrations are not all versioned, or H2's version is unknown)");
+            Files.deleteIfExists(image);
+            Files.deleteIfExists(aboutFile);
+            return;
+        }
         if (Files.exists(image) && newestIn(migrations).compareTo(Files.getLastModifiedTime(image)) < 0
                 && about.equals(read(aboutFile))) {
             return;
