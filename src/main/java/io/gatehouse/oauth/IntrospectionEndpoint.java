@@ -82,15 +82,17 @@ public final class IntrospectionEndpoint {
     private Map<String, Object> refresh(App caller, String token) {
         String hash = Secrets.sha256(token);
         Instant now = clock.instant();
-        return grants.grantOfRefresh(hash, now)
-                .filter(g -> !g.isRevoked() && now.isBefore(g.createdAt().plus(grantMaxAge)) && mayLearnAbout(caller, g.clientId()))
-                .<Map<String, Object>>map(g -> {
+        return grants.liveRefresh(hash, now)
+                .filter(r -> !r.grant().isRevoked() && now.isBefore(r.grant().createdAt().plus(grantMaxAge))
+                        && mayLearnAbout(caller, r.grant().clientId()))
+                .<Map<String, Object>>map(r -> {
+            Grant g = r.grant();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("active", true);
             out.put("scope", String.join(" ", g.scope()));
             out.put("client_id", g.clientId());
             out.put("sub", Long.toString(g.accountId()));
-            grants.refreshExpiry(hash).ifPresent(e -> out.put("exp", e.getEpochSecond()));
+            out.put("exp", r.expiresAt().getEpochSecond());
             out.put("iat", g.createdAt().getEpochSecond());
             out.put("token_type", "refresh_token");
             out.put("iss", issuer.url());

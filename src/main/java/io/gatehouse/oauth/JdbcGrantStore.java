@@ -18,11 +18,11 @@ public final class JdbcGrantStore implements GrantStore {
             "INSERT INTO refresh_tokens (token_hash, grant_id, created_at, expires_at) VALUES (?, ?, ?, ?)";
     /*
      * The lookups of introspection and bearer verification (a cache miss): each by a primary key, so their cost
-     * does not grow with the tables (issue 15; IntrospectionQueryPlanTest reads their plans).
+     * does not grow with the tables (issue 15; IntrospectionQueryPlanTest reads their plans). A refresh token's
+     * grant and its own expiry come in one statement.
      */
-    static final String GRANT_OF_REFRESH = "SELECT g." + GRANT_COLUMNS.replace(", ", ", g.")
+    static final String LIVE_REFRESH = "SELECT g." + GRANT_COLUMNS.replace(", ", ", g.") + ", r.expires_at AS refresh_expires_at"
             + " FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ?";
-    static final String REFRESH_EXPIRY = "SELECT expires_at FROM refresh_tokens WHERE token_hash = ? AND used_at IS NULL";
     static final String IS_REVOKED = "SELECT (SELECT COUNT(*) FROM grants WHERE id = ? AND revoked_at IS NULL)"
             + " - (SELECT COUNT(*) FROM revoked_access_tokens WHERE jti = ?)";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
@@ -129,13 +129,8 @@ public final class JdbcGrantStore implements GrantStore {
     }
 
     @Override
-    public Optional<Grant> grantOfRefresh(String refreshHash, Instant now) {
-        return jdbc.one(GRANT_OF_REFRESH, JdbcGrantStore::map, refreshHash, now);
-    }
-
-    @Override
-    public Optional<Instant> refreshExpiry(String refreshHash) {
-        return jdbc.one(REFRESH_EXPIRY, rs -> Jdbc.instant(rs, "expires_at"), refreshHash);
+    public Optional<LiveRefresh> liveRefresh(String refreshHash, Instant now) {
+        return jdbc.one(LIVE_REFRESH, rs -> new LiveRefresh(map(rs), Jdbc.instant(rs, "refresh_expires_at")), refreshHash, now);
     }
 
     @Override

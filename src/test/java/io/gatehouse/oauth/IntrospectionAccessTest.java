@@ -54,6 +54,7 @@ class IntrospectionAccessTest {
         JsonNode rt = introspect(owner, refreshToken).json();
         assertThat(rt.get("active").asBoolean()).isTrue();
         assertThat(rt.get("token_type").asText()).isEqualTo("refresh_token");
+        assertThat(rt.get("exp").asLong()).as("the refresh token's own expiry").isGreaterThan(rt.get("iat").asLong());
     }
 
     @Test
