@@ -186,7 +186,7 @@ if [ "$seed" -gt 0 ]; then
     t0=$(date +%s)
     env "${server_env[@]}" ${SEED_ALG:+GATEHOUSE_TOKEN_SIGNING_ALG=$SEED_ALG} \
         "$JAVA_HOME/bin/java" -cp "$seed_cp" io.gatehouse.bench.IntrospectSeed "$seed" "$client" "$customer_key" 2>&1 \
-        | grep -v -e '^SLF4J' -e 'INFO' | sed 's/^/  /' >&2
+        | grep --line-buffered -v -e '^SLF4J' -e 'INFO' | sed -u 's/^/  /' >&2
     issued=$n_total
     echo "seed: $seed token responses in $(( $(date +%s) - t0 )) s (${SEED_ALG:-the server algorithm});" \
          "data folder $(du -sm "$work/data" | cut -f1) MB"
