@@ -261,13 +261,18 @@ done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 declare -A med percpu
-printf '%-20s %12s  %-34s %12s %12s %14s\n' case "median req/s" "runs" "server CPU s" "wrk CPU s" "server CPU µs/req"
+# "server busy": the server's CPU seconds over the measured seconds, as a share of the cores it is pinned to. Well
+# under 100% means the other core (wrk, the nginx upstream, the bench's Redis) set the pace, not the server: that
+# case's req/s says less about the server than its CPU µs per request does.
+busy_cores=${#pin_server[@]}; busy_cores=$(( busy_cores ? cores - 1 : cores )); [ "$busy_cores" -ge 1 ] || busy_cores=1
+printf '%-20s %12s  %-34s %12s %12s %14s %12s\n' case "median req/s" "runs" "server CPU s" "wrk CPU s" "server CPU µs/req" "server busy"
 for c in "${CASES[@]}"; do
     name=${c%%|*}
     med[$name]=$(echo "${rps_list[$name]}" | median)
     per=$(echo "${server_cpu[$name]} ${rps_list[$name]}" | awk -v d="$duration" '{s=0; for (i=2; i<=NF; i++) s+=$i*d; printf "%.1f", s ? 1e6*$1/s : 0}')
     percpu[$name]=$per
-    printf '%-20s %12.0f  %-34s %12.1f %12.1f %14s\n' "$name" "${med[$name]}" "${rps_list[$name]}" "${server_cpu[$name]}" "${wrk_cpu[$name]}" "$per"
+    busy=$(echo "${server_cpu[$name]}" | awk -v t="$((runs * duration * busy_cores))" '{printf "%.0f%%", 100 * $1 / t}')
+    printf '%-20s %12.0f  %-34s %12.1f %12.1f %14s %12s\n' "$name" "${med[$name]}" "${rps_list[$name]}" "${server_cpu[$name]}" "${wrk_cpu[$name]}" "$per" "$busy"
 done
 # Each ratio twice: from the median requests/s, and from the server's CPU µs per request (the steadier of
 # the two on a shared machine: it does not move when another process takes the server's core for a while).
