@@ -177,4 +177,36 @@ class DeviceGrantTest {
         assertThat(direct.status()).isEqualTo(429);
         CLOCK.advance(Duration.ofMinutes(6));
     }
+
+    /**
+     * Audit "attack2": the throttle used to answer only wrong codes, so a guesser over the limit still saw the
+     * consent page (another person's device, app and scope) the moment a guess was right, and could go on guessing
+     * at full speed. Over the limit the guesser's own account now hears 429 for every code, right ones too; another
+     * account is not refused, and the code still works for the person it belongs to.
+     */
+    @Test
+    void a_guesser_over_the_limit_is_refused_even_a_right_code_but_the_person_it_belongs_to_is_not() {
+        OAuthHarness.User owner = h.user();
+        OAuthHarness.Client c = cliApp(owner);
+        JsonNode d = start(c, null);
+        OAuthHarness.User guesser = h.user();
+        Browser g = h.loggedIn(guesser);
+        Browser.Page form = g.open("/portal/device");
+        String right = d.get("user_code").asText();
+        for (int i = 0; i < 10; i++) {
+            String wrong = "BCDF-GHJ" + "KLMNPQRSTV".charAt(i);
+            assertThat(wrong).isNotEqualTo(right);
+            assertThat(g.submit(form, "/portal/device", Map.of("user_code", wrong)).status()).isEqualTo(400);
+        }
+        Browser.Page hit = g.submit(form, "/portal/device", Map.of("user_code", right));
+        assertThat(hit.status()).as("a throttled guesser learns nothing from a right code").isEqualTo(429);
+        assertThat(hit.body()).doesNotContain("Test App").doesNotContain("Approve");
+        Browser.Page decided = g.request("POST", "/portal/device/decide", Map.of("user_code", right, "decision", "deny"));
+        assertThat(decided.status()).isEqualTo(429);
+
+        // The code is untouched: its owner, from the same address, approves it and the device gets tokens.
+        assertThat(decide(owner, d, "approve").body()).contains("Device connected");
+        Resp tokens = poll(c, d);
+        assertThat(tokens.status()).as(tokens.body()).isEqualTo(200);
+    }
 }
