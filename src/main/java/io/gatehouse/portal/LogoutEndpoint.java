@@ -3,6 +3,8 @@ package io.gatehouse.portal;
 import io.gatehouse.app.App;
 import io.gatehouse.app.Apps;
 import io.gatehouse.app.ClientSettings;
+import io.gatehouse.app.RedirectUris;
+import io.gatehouse.auth.Principal;
 import io.gatehouse.core.FormData;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
@@ -10,13 +12,16 @@ import io.gatehouse.http.Router;
 import io.gatehouse.oauth.IdTokens;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * {@code GET|POST /oauth/logout} (OpenID Connect RP-Initiated Logout 1.0): ends the portal session,
  * then returns to {@code post_logout_redirect_uri} only when it is registered, exactly, on the app
- * that the {@code id_token_hint} (or {@code client_id}) names; otherwise a "you are logged out" page.
+ * that the {@code id_token_hint} (or {@code client_id}) names; otherwise a "you are logged out" page. A request
+ * without an id_token of the session's own account is confirmed by the person first (logout CSRF).
  */
 final class LogoutEndpoint {
     private final Portal portal;
@@ -60,6 +65,24 @@ final class LogoutEndpoint {
             if (app.isPresent() && settings.of(clientId).postLogoutRedirectUris().contains(uri)) {
                 returnTo = uri;
             }
+        }
+        // RP-Initiated Logout 1.0 §2, §6: a logout that does not carry an id_token of the session's own account may come
+        // from any page (an <img> is enough); the person confirms it on a form of ours first (audit "attack2").
+        Principal session = ex.principal();
+        boolean ownHint = session != null && hint.isPresent() && hint.get().accountId() == session.accountId();
+        boolean confirmed = "POST".equals(ex.method()) && "yes".equals(p.get("confirm")) && Csrf.valid(ex, p.get(Csrf.FIELD));
+        if (session != null && !ownHint && !confirmed) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (String name : List.of("id_token_hint", "client_id", "post_logout_redirect_uri", "state")) {
+                if (p.get(name) != null) {
+                    fields.put(name, p.get(name));
+                }
+            }
+            String origin = returnTo == null ? null : RedirectUris.origin(returnTo);
+            ex.header("Cache-Control", "no-store");
+            Portal.render(ex, 200, "logout.jte", Portal.model("chrome", portal.chrome(ex, "Log out", null), "fields", fields),
+                    origin == null ? new String[0] : new String[] {origin});
+            return;
         }
         sessions.end(ex.cookie(Sessions.COOKIE));
         ex.header("Set-Cookie", Sessions.COOKIE + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0" + (secureCookies ? "; Secure" : ""));

@@ -289,6 +289,40 @@ class OpenIdConnectTest {
         assertThat(second.open("/portal/apps").url()).contains("/portal/login");
     }
 
+    /**
+     * Audit "attack2": any page could end a Gatehouse session with {@code <img src=".../oauth/logout">} (logout CSRF).
+     * RP-Initiated Logout 1.0 §2 and §6: without an id_token_hint for the session's own account, the person is asked
+     * first, on a form of ours; a hint of another account (an attacker's own id_token) is no better than none.
+     */
+    @Test
+    void a_logout_request_without_the_sessions_own_id_token_asks_before_ending_the_session() throws Exception {
+        OAuthHarness.User u = h.user();
+        Browser browser = h.loggedIn(u);
+        Browser.Page ask = browser.request("GET", "/oauth/logout", null);
+        assertThat(ask.status()).isEqualTo(200);
+        assertThat(ask.body()).contains("Log out of Gatehouse?");
+        assertThat(browser.open("/portal/apps").url()).as("still logged in").endsWith("/portal/apps");
+        Browser.Page posted = browser.raw("POST", "/oauth/logout", "", "Content-Type", "application/x-www-form-urlencoded");
+        assertThat(posted.status()).as("a cross-site form post, no token").isEqualTo(200);
+        assertThat(browser.open("/portal/apps").url()).as("still logged in").endsWith("/portal/apps");
+
+        OAuthHarness.User attacker = h.user();
+        OAuthHarness.Client attackersApp = oidcApp(attacker);
+        String attackersToken = exchange(attackersApp, codeFor(h.loggedIn(attacker), attackersApp, new Nonce()))
+                .getOIDCTokens().getIDToken().serialize();
+        Browser.Page asked = browser.open("/oauth/logout?id_token_hint=" + attackersToken + "&post_logout_redirect_uri="
+                + java.net.URLEncoder.encode(LOGGED_OUT, "UTF-8") + "&state=x");
+        assertThat(asked.status()).isEqualTo(200);
+        assertThat(asked.body()).contains("Log out of Gatehouse?");
+        assertThat(browser.open("/portal/apps").url()).as("still logged in").endsWith("/portal/apps");
+
+        // The person confirms on our page: the session ends, and the registered address is still honoured.
+        Browser.Page done = browser.submit(asked, "/oauth/logout", Map.of("confirm", "yes"));
+        assertThat(done.leftServer()).isTrue();
+        assertThat(done.location()).isEqualTo(LOGGED_OUT + "?state=x");
+        assertThat(browser.open("/portal/apps").url()).contains("/portal/login");
+    }
+
     @Test
     void app_apis_take_and_check_post_logout_redirect_uris_and_allowed_origins() {
         OAuthHarness.User u = h.user();
