@@ -6,9 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * CSRF protection for every form (SPEC §8): a random token in a SameSite=Strict, HttpOnly cookie that
- * each form repeats in a hidden field (double submit). A cross-site page can neither read the cookie
- * nor make the browser send it.
+ * CSRF protection for every form (SPEC §8). A browser with a session cookie gets a token derived from that
+ * cookie's value, which only the browser and this server know (HttpOnly, random): a forged form needs the
+ * session itself. Before there is a session (log in, sign up, forgot, reset) the token is a random value in a
+ * SameSite=Strict, HttpOnly cookie that each form repeats (double submit). A double-submit token alone could be
+ * chosen by whoever can write a cookie for this host, such as a sibling subdomain (which is also same-site, so
+ * SameSite does not stop its posts); binding it to the session closes that for every logged-in form
+ * (audit "attack2", docs/security.md).
  */
 public final class Csrf {
     public static final String COOKIE = "gatehouse_csrf";
@@ -17,8 +21,12 @@ public final class Csrf {
     private Csrf() {
     }
 
-    /** The token for this browser, setting the cookie if it has none. */
+    /** The token for this browser: bound to its session cookie, else the double-submit cookie (set if it has none). */
     static String token(Exchange ex, boolean secure) {
+        String session = session(ex);
+        if (session != null) {
+            return forSession(session);
+        }
         String t = ex.cookie(COOKIE);
         if (t == null || t.length() < 20 || t.length() > 100) {
             t = Secrets.randomText(24);
@@ -27,10 +35,21 @@ public final class Csrf {
         return t;
     }
 
-    /** Whether a form's token is present and equals the cookie. */
+    /** Whether a form's token is present and is this browser's: the session's, or (with no session cookie) the cookie's. */
     static boolean valid(Exchange ex, String sent) {
-        String cookie = ex.cookie(COOKIE);
-        return cookie != null && sent != null
-                && MessageDigest.isEqual(cookie.getBytes(StandardCharsets.UTF_8), sent.getBytes(StandardCharsets.UTF_8));
+        String session = session(ex);
+        String expected = session != null ? forSession(session) : ex.cookie(COOKIE);
+        return expected != null && sent != null
+                && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), sent.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The form token of a browser holding this session cookie (what its pages put in their forms). */
+    public static String forSession(String sessionCookie) {
+        return Secrets.sha256("gatehouse-csrf\n" + sessionCookie);
+    }
+
+    private static String session(Exchange ex) {
+        String s = ex.cookie(Sessions.COOKIE);
+        return s == null || s.isEmpty() || s.length() > 100 ? null : s;
     }
 }

@@ -111,4 +111,28 @@ class AccountSettingsTest {
         assertThat(p.status()).isEqualTo(403);
         assertThat(server.admin.get("/admin/v1/accounts/" + a.id()).json().get("firstName").asText()).isNotEqualTo("Eve");
     }
+
+    /**
+     * Audit "attack2": the form token was a double-submit cookie, equal to the {@code gatehouse_csrf} cookie whatever
+     * the session. Whoever can write a cookie for this host (a sibling subdomain, which is same-site so SameSite does
+     * not stop its posts either, or a network attacker on plain http) picked a value and posted forms with it. A
+     * logged-in browser's token is now derived from its session cookie, which nobody else knows.
+     */
+    @Test
+    void a_csrf_cookie_planted_by_someone_else_does_not_make_a_forged_form_genuine() {
+        Fixtures.Account a = Fixtures.account(server);
+        Browser b = loggedIn(server, a);
+        String session = b.cookie("gatehouse_session");
+        String planted = "planted-by-a-sibling-subdomain";
+        var forged = server.api.send("POST", "/portal/settings/profile", "firstName=Eve&csrf=" + planted,
+                "Content-Type", "application/x-www-form-urlencoded",
+                "Cookie", "gatehouse_csrf=" + planted + "; gatehouse_session=" + session);
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(server.admin.get("/admin/v1/accounts/" + a.id()).json().get("firstName").asText()).isNotEqualTo("Eve");
+
+        // The page's own form still works.
+        Browser.Page form = b.open("/portal/settings");
+        assertThat(b.submit(form, "/portal/settings/profile", Map.of("firstName", "Ada")).status()).isEqualTo(200);
+        assertThat(server.admin.get("/admin/v1/accounts/" + a.id()).json().get("firstName").asText()).isEqualTo("Ada");
+    }
 }

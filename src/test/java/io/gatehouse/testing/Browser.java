@@ -88,7 +88,9 @@ public final class Browser {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
             Map<String, String> fields = new LinkedHashMap<>(form);
-            String csrf = cookie("gatehouse_csrf");
+            // What the server's pages put in their forms: bound to the session once there is one.
+            String session = cookie(io.gatehouse.portal.Sessions.COOKIE);
+            String csrf = session != null ? io.gatehouse.portal.Csrf.forSession(session) : cookie("gatehouse_csrf");
             if (csrf != null) {
                 fields.putIfAbsent("csrf", csrf);
             }
