@@ -2,6 +2,7 @@ package io.gatehouse.portal;
 
 import io.gatehouse.store.Jdbc;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** Sessions in the {@code sessions} table; expired rows are deleted by the retention job. */
@@ -16,6 +17,20 @@ public final class JdbcSessionStore implements SessionStore {
     public void insert(String idHash, Session s) {
         jdbc.update("INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
                 idHash, s.accountId(), s.createdAt(), s.expiresAt());
+    }
+
+    @Override
+    public boolean insertIfCurrent(String idHash, Session s, long accountVersion) {
+        return jdbc.inTransaction(c -> {
+            List<Long> version = Jdbc.list(c, "SELECT version FROM accounts WHERE id = ? AND deleted_at IS NULL"
+                    + " AND disabled_at IS NULL FOR UPDATE", rs -> rs.getLong(1), s.accountId());
+            if (version.isEmpty() || version.get(0) != accountVersion) {
+                return false;
+            }
+            Jdbc.update(c, "INSERT INTO sessions (id_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                    idHash, s.accountId(), s.createdAt(), s.expiresAt());
+            return true;
+        });
     }
 
     @Override

@@ -103,13 +103,23 @@ final class LoginEndpoints {
             form(ex, 403, "This account is disabled. Ask an administrator.", email);
             return;
         }
-        startSession(ex, account.get().id());
+        // The session is stored only if the account is as it was when the password was checked (audit "attack2": a
+        // login racing a password reset kept its session after the reset ended the others).
+        String session = sessions.startIfCurrent(account.get().id(), account.get().version());
+        if (session == null) {
+            form(ex, 401, "The email or password is not right.", email);
+            return;
+        }
+        setCookie(ex, session);
         Portal.redirect(ex, next);
     }
 
     /** Sets the session cookie for this account. */
     void startSession(Exchange ex, long accountId) {
-        String value = sessions.start(accountId);
+        setCookie(ex, sessions.start(accountId));
+    }
+
+    private void setCookie(Exchange ex, String value) {
         ex.header("Set-Cookie", Sessions.COOKIE + "=" + value + "; Path=/; HttpOnly; SameSite=Lax; Max-Age="
                 + Sessions.LIFETIME.toSeconds() + (secureCookies ? "; Secure" : ""));
     }

@@ -32,6 +32,18 @@ public final class Sessions implements CredentialVerifier {
         return value;
     }
 
+    /**
+     * Starts a session for a login whose password was checked against {@code accountVersion}; null when the account
+     * changed since (its password was reset or changed, or it was disabled or deleted, while the password was being
+     * checked), so that a login racing a reset cannot keep a session the reset meant to end.
+     */
+    public String startIfCurrent(long accountId, long accountVersion) {
+        String value = CredentialFormat.SESSION.mint();
+        Instant now = clock.instant();
+        return store.insertIfCurrent(Secrets.sha256(value), new SessionStore.Session(accountId, now, now.plus(LIFETIME)),
+                accountVersion) ? value : null;
+    }
+
     @Override
     public Principal verify(String cookie) {
         if (cookie == null || cookie.length() > 100 || !CredentialFormat.SESSION.accepts(cookie)) {

@@ -163,4 +163,56 @@ class ConcurrentUseTest {
             assertThat(status).as("password " + i).isEqualTo(won.contains(i) ? 303 : 401);
         }
     }
+
+    /**
+     * Audit "attack2": a login checks the password, then stores its session. A login with the old password that was
+     * checked before a reset committed and stored its session after the reset ended the account's sessions kept that
+     * session for its 12 hours: whoever knew the old password (the reason for the reset) and kept logging in survived
+     * it. Logins run in a loop from several threads while the reset happens; every session they got must be dead.
+     */
+    @Test
+    void a_login_with_the_old_password_in_flight_during_a_reset_keeps_no_session() throws Exception {
+        Fixtures.Account a = Fixtures.account(h.server);
+        URI link = URI.create(h.admin().post("/admin/v1/accounts/" + a.id() + "/password-reset", Map.of()).json().get("url").asText());
+        Browser resetter = new Browser(h.api().base);
+        Browser.Page form = resetter.open(link.getRawPath() + "?" + link.getRawQuery());
+        java.util.concurrent.atomic.AtomicBoolean resetDone = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch looping = new java.util.concurrent.CountDownLatch(RACERS);
+        List<String> sessions = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> loggers = new ArrayList<>();
+        for (int i = 0; i < RACERS; i++) {
+            loggers.add(Thread.ofPlatform().start(() -> {
+                boolean counted = false;
+                while (true) {
+                    boolean last = resetDone.get(); // an attempt that starts after the reset answered is the last one
+                    Browser b = new Browser(h.api().base);
+                    b.open("/portal/login");
+                    if (b.request("POST", "/portal/login", Map.of("email", a.email(), "password", OAuthHarness.PASSWORD)).status() == 303) {
+                        sessions.add(b.cookie("gatehouse_session"));
+                    }
+                    if (!counted) {
+                        looping.countDown();
+                        counted = true;
+                    }
+                    if (last) {
+                        return;
+                    }
+                }
+            }));
+        }
+        looping.await();
+        Browser.Page done = resetter.submit(form, "/portal/reset", Map.of("password", "a new password at last", "confirm",
+                "a new password at last"));
+        assertThat(done.url()).endsWith("/portal/login?done=reset");
+        resetDone.set(true);
+        for (Thread t : loggers) {
+            t.join();
+        }
+
+        assertThat(sessions).as("the logins before the reset got sessions").isNotEmpty();
+        for (String session : sessions) {
+            Resp r = h.api().get("/portal/keys", "Cookie", "gatehouse_session=" + session);
+            assertThat(r.status()).as("a session from the old password outlived the reset").isEqualTo(303);
+        }
+    }
 }
