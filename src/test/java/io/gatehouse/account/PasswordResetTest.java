@@ -180,4 +180,27 @@ class PasswordResetTest {
         String wrong = token.substring(0, 10) + (token.charAt(10) == 'a' ? 'b' : 'a') + token.substring(11);
         assertThat(new Browser(server.api.base).open("/portal/reset?token=" + wrong).status()).isEqualTo(400);
     }
+
+    /** Audit "attack2": host header injection. The link is built from GATEHOUSE_ISSUER, never from what the request names. */
+    @Test
+    void the_mailed_link_names_the_issuer_whatever_host_the_request_names() throws Exception {
+        Fixtures.Account a = Fixtures.account(server);
+        Browser b = new Browser(server.api.base);
+        b.open("/portal/forgot");
+        String csrf = b.cookie("gatehouse_csrf");
+        String body = "email=" + java.net.URLEncoder.encode(a.email(), java.nio.charset.StandardCharsets.UTF_8) + "&csrf=" + csrf;
+        String request = "POST /portal/forgot HTTP/1.1\r\nHost: evil.example\r\nX-Forwarded-Host: evil.example\r\n"
+                + "X-Forwarded-Proto: https\r\nForwarded: host=evil.example;proto=https\r\nCookie: gatehouse_csrf=" + csrf + "\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n"
+                + body;
+        var r = io.gatehouse.testing.RawHttp.exchange(URI.create(server.api.base).getPort(),
+                request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), true);
+        assertThat(r.status()).as(r.toString()).isEqualTo(303);
+        assertThat(smtp.waitForIncomingEmail(30_000, 1)).isTrue();
+        String text = smtp.getReceivedMessages()[0].getContent().toString();
+        Matcher m = LINK.matcher(text);
+        assertThat(m.find()).as(text).isTrue();
+        assertThat(m.group()).startsWith(server.server.issuer() + "/portal/reset?token=");
+        assertThat(text).doesNotContain("evil.example");
+    }
 }
