@@ -203,4 +203,21 @@ class PasswordResetTest {
         assertThat(m.group()).startsWith(server.server.issuer() + "/portal/reset?token=");
         assertThat(text).doesNotContain("evil.example");
     }
+
+    /**
+     * Audit "attack2": the new password was checked and hashed (argon2id) before the link was looked at, so any
+     * anonymous post cost a hash. The link is now checked first: a dead link is answered as one, whatever the password.
+     */
+    @Test
+    void a_dead_link_is_answered_before_the_new_password_is_looked_at() {
+        Browser b = new Browser(server.api.base);
+        b.open("/portal/forgot");
+        String unknown = CredentialFormat.PASSWORD_RESET.mint();
+        for (String password : new String[] {"short", NEW_PASSWORD}) {
+            Browser.Page p = b.request("POST", "/portal/reset", Map.of("token", unknown, "password", password, "confirm", password));
+            assertThat(p.status()).isEqualTo(400);
+            assertThat(p.body()).as(password).contains("not valid any more").doesNotContain("at least");
+        }
+    }
 }
+
