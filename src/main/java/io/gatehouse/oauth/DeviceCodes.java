@@ -113,12 +113,23 @@ public final class DeviceCodes {
      * would then count as too fast.
      */
     public int poll(DeviceCode c) {
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        boolean tooFast = c.lastPolledAt() != null && now.isBefore(c.lastPolledAt().plusSeconds(c.intervalSeconds()));
-        int interval = tooFast ? c.intervalSeconds() + 5 : c.intervalSeconds();
-        jdbc.update("UPDATE device_codes SET last_polled_at = ?, interval_seconds = ? WHERE device_code_hash = ?",
-                now, interval, c.deviceCodeHash());
-        return tooFast ? interval : 0;
+        // Read under the row's lock, so polls sent at once are each measured against the one before (audit "attack2").
+        return jdbc.inTransaction(conn -> {
+            List<Object[]> rows = Jdbc.list(conn, "SELECT last_polled_at, interval_seconds FROM device_codes WHERE device_code_hash = ?"
+                    + " FOR UPDATE", rs -> new Object[] {Jdbc.instant(rs, "last_polled_at"), rs.getInt("interval_seconds")},
+                    c.deviceCodeHash());
+            if (rows.isEmpty()) {
+                return 0;
+            }
+            Instant last = (Instant) rows.get(0)[0];
+            int current = (Integer) rows.get(0)[1];
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            boolean tooFast = last != null && now.isBefore(last.plusSeconds(current));
+            int interval = tooFast ? current + 5 : current;
+            Jdbc.update(conn, "UPDATE device_codes SET last_polled_at = ?, interval_seconds = ? WHERE device_code_hash = ?",
+                    now, interval, c.deviceCodeHash());
+            return tooFast ? interval : 0;
+        });
     }
 
     /** Marks an approved code used, once: true for the one caller that may issue its tokens. */

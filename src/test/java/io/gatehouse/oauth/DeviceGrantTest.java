@@ -209,4 +209,34 @@ class DeviceGrantTest {
         Resp tokens = poll(c, d);
         assertThat(tokens.status()).as(tokens.body()).isEqualTo(200);
     }
+
+    /**
+     * Audit "attack2": a poll read the last poll time and wrote the new one in two steps, so polls sent at once all
+     * read the same old time and none was told to slow down. On a stopped clock, six at once: one is pending, five are
+     * too fast.
+     */
+    @Test
+    void polls_sent_at_once_are_each_measured_against_the_one_before() throws Exception {
+        OAuthHarness.User u = h.user();
+        OAuthHarness.Client c = cliApp(u);
+        JsonNode d = start(c, null);
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(6);
+        List<String> errors;
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(6)) {
+            List<java.util.concurrent.Future<String>> polls = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                polls.add(pool.submit(() -> {
+                    together.await();
+                    return error(poll(c, d));
+                }));
+            }
+            errors = new java.util.ArrayList<>();
+            for (var f : polls) {
+                errors.add(f.get());
+            }
+        }
+        assertThat(errors).containsOnly("authorization_pending", "slow_down");
+        assertThat(errors.stream().filter("authorization_pending"::equals)).hasSize(1);
+    }
 }
+
