@@ -57,11 +57,11 @@ public final class DeviceCodeGrant implements GrantHandler {
         long accountId = c.accountId();
         Tokens.requireMayAuthorize(client, accountId);
         Grant grant = new Grant(tokens.newId(), client.clientId(), accountId, "device_code", c.scope(), null, now, null);
-        if (!codes.use(c, grant.id())) {
-            throw OAuthException.invalidGrant("The device code was already used.");
-        }
         String refresh = tokens.issuer().newRefreshToken();
-        tokens.store().createGrant(grant, Secrets.sha256(refresh), tokens.refreshExpiry(grant.createdAt()));
+        if (!codes.use(c, grant.id(),
+                () -> tokens.store().createGrant(grant, Secrets.sha256(refresh), tokens.refreshExpiry(grant.createdAt())))) {
+            throw OAuthException.invalidGrant("The device code was already used, or its account can no longer authorize apps.");
+        }
         TokenResponse response = tokens.respond(client, grant, c.scope(), refresh);
         if (!c.scope().contains(OidcScopes.OPENID)) {
             return response;

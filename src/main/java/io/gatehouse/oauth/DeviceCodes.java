@@ -132,10 +132,23 @@ public final class DeviceCodes {
         });
     }
 
-    /** Marks an approved code used, once: true for the one caller that may issue its tokens. */
-    public boolean use(DeviceCode c, long grantId) {
-        return jdbc.update("UPDATE device_codes SET status = 'used', grant_id = ? WHERE device_code_hash = ? AND status = 'approved'",
-                grantId, c.deviceCodeHash()) == 1;
+    /**
+     * Marks an approved code used, once, and runs {@code createGrant} in the same transaction: true for the one caller
+     * that may issue its tokens. False too when the approving account was disabled or deleted since: its row is locked
+     * first, so disabling either went before (no grant) or waits and then ends the new grant with the others.
+     */
+    public boolean use(DeviceCode c, long grantId, Runnable createGrant) {
+        return jdbc.inTransaction(conn -> {
+            if (c.accountId() == null || !JdbcGrantStore.lockLiveAccount(conn, c.accountId())) {
+                return false;
+            }
+            if (Jdbc.update(conn, "UPDATE device_codes SET status = 'used', grant_id = ? WHERE device_code_hash = ?"
+                    + " AND status = 'approved'", grantId, c.deviceCodeHash()) != 1) {
+                return false;
+            }
+            createGrant.run();
+            return true;
+        });
     }
 
     private Optional<DeviceCode> byUserCode(String userCode) {

@@ -67,6 +67,9 @@ public final class JdbcGrantStore implements GrantStore {
             if (!now.isBefore(code.expiresAt())) {
                 return CodeExchange.UNKNOWN;
             }
+            if (!lockLiveAccount(c, code.accountId())) {
+                return CodeExchange.UNKNOWN; // disabled or deleted since it consented: its grants ended, this one must not begin
+            }
             Grant grant;
             try {
                 grant = check.approve(code);
@@ -78,6 +81,16 @@ public final class JdbcGrantStore implements GrantStore {
             Jdbc.update(c, "UPDATE auth_codes SET used_at = ?, grant_id = ? WHERE code_hash = ?", now, grant.id(), codeHash);
             return new CodeExchange(grant, null, null);
         });
+    }
+
+    /**
+     * Locks the account's row if it is neither deleted nor disabled; false otherwise. Disabling and deleting update
+     * that row before they end the account's grants, so a grant made under this lock is either seen and ended by them,
+     * or refused here because they went first (audit "attack2").
+     */
+    static boolean lockLiveAccount(Connection c, long accountId) throws SQLException {
+        return !Jdbc.list(c, "SELECT id FROM accounts WHERE id = ? AND deleted_at IS NULL AND disabled_at IS NULL FOR UPDATE",
+                rs -> rs.getLong(1), accountId).isEmpty();
     }
 
     @Override
