@@ -44,6 +44,13 @@ public final class JdbcGrantStore implements GrantStore {
     @Override
     public CodeExchange exchangeCode(String codeHash, Instant now, CodeCheck check, String refreshHash, Instant refreshExpiresAt) {
         return jdbc.inTransaction(c -> {
+            // The account's row is locked before the code's, the order in which deleting an account locks them (its row,
+            // then its apps' codes), so the two never wait for each other.
+            List<Long> owner = Jdbc.list(c, "SELECT account_id FROM auth_codes WHERE code_hash = ?", rs -> rs.getLong(1), codeHash);
+            if (owner.isEmpty()) {
+                return CodeExchange.UNKNOWN;
+            }
+            boolean accountLive = lockLiveAccount(c, owner.get(0));
             // The row lock makes a concurrent second use wait for the first to commit, so it sees the grant to revoke.
             List<Object[]> rows = Jdbc.list(c, "SELECT client_id, account_id, redirect_uri, scope, code_challenge, created_at,"
                             + " expires_at, used_at, grant_id FROM auth_codes WHERE code_hash = ? FOR UPDATE",
@@ -67,7 +74,7 @@ public final class JdbcGrantStore implements GrantStore {
             if (!now.isBefore(code.expiresAt())) {
                 return CodeExchange.UNKNOWN;
             }
-            if (!lockLiveAccount(c, code.accountId())) {
+            if (!accountLive) {
                 return CodeExchange.UNKNOWN; // disabled or deleted since it consented: its grants ended, this one must not begin
             }
             Grant grant;
