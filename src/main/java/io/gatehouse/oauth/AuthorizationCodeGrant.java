@@ -44,6 +44,8 @@ public final class AuthorizationCodeGrant implements GrantHandler {
             if (redirectUri == null || !redirectUri.equals(c.redirectUri())) {
                 throw OAuthException.invalidGrant("redirect_uri must equal the one the code was issued for.");
             }
+            // As the refresh and device grants do: a development app's test user removed since consenting gets nothing.
+            Tokens.requireMayAuthorize(client, c.accountId());
             try {
                 checkPkce(c.codeChallenge(), verifier);
             } catch (OAuthException e) {

@@ -83,4 +83,22 @@ class EndedAccountTest {
         assertThat(r.status()).as(r.body()).isEqualTo(400);
         assertThat(r.json().get("error").asText()).isEqualTo("invalid_grant");
     }
+
+    /**
+     * A development app's test user who was removed after consenting: the refresh and device grants already checked
+     * that the account may still authorize the app when tokens are made; the code exchange did not, and gave them.
+     */
+    @Test
+    void a_code_of_a_test_user_removed_since_gives_no_tokens() {
+        OAuthHarness.User dev = h.user();
+        OAuthHarness.Client c = h.confidential(dev);
+        OAuthHarness.User tester = h.user();
+        assertThat(h.admin().patch("/admin/v1/apps/" + c.id(), Map.of("test_users", List.of(tester.id()))).status()).isEqualTo(200);
+        AuthorizationCode code = h.code(tester, c, new State(), null);
+        assertThat(h.admin().patch("/admin/v1/apps/" + c.id(), Map.of("test_users", List.of())).status()).isEqualTo(200);
+        TokenResponse r = h.codeGrant(c, code, null);
+        assertThat(r.indicatesSuccess()).as("tokens for an account that may no longer authorize the app").isFalse();
+        assertThat(OAuthHarness.error(r)).isEqualTo("invalid_grant");
+    }
 }
+
