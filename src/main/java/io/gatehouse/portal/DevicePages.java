@@ -15,10 +15,9 @@ import java.util.Optional;
 
 /**
  * {@code /portal/device} (RFC 8628 §3.3, SPEC §8): a logged-in person types the code a device shows,
- * sees the same consent page as the code flow, and approves or denies. Wrong codes are counted like wrong
- * passwords (per account and address, and per address), but unlike a password the subject is the account
- * typing, not the one being guessed at: once its counts are full every code it types is refused (RFC 8628
- * §5.1), which locks out only the guesser (and its address), never the person whose code it is.
+ * sees the same consent page as the code flow, and approves or denies. Wrong codes meet the failure
+ * throttle like wrong passwords (per account and address, and per address; SPEC §11: a right code is
+ * never refused by it).
  */
 final class DevicePages {
     private final Portal portal;
@@ -97,33 +96,19 @@ final class DevicePages {
 
     /** The pending code a person typed; otherwise answers (the form with an error, or 429) after counting the failure. */
     private Optional<DeviceCodes.DeviceCode> find(Exchange ex, Account a, String typed) {
-        String subject = "account:" + a.id();
-        // RFC 8628 §5.1: the guessing of user codes must be limited. The subject is the typing account itself (not the
-        // code's owner), so refusing every code over the limit refuses only the account that made the mistakes, from
-        // that address (and an address that made 50): a right code of anyone else's is never refused by it. Answering
-        // only wrong codes with 429, as before, let a guesser go on at full speed and see the consent page on a hit.
-        long early = throttle.retryAfter(subject, ex.remoteAddress());
-        if (early > 0) {
-            tooMany(ex, a, early);
-            return Optional.empty();
-        }
         String code = DeviceCodes.normalize(typed);
         Optional<DeviceCodes.DeviceCode> c = code == null ? Optional.empty() : codes.pending(code);
         if (c.isPresent()) {
             return c;
         }
-        long wait = throttle.fail(subject, ex.remoteAddress());
+        long wait = throttle.fail("account:" + a.id(), ex.remoteAddress());
         if (wait > 0) {
-            tooMany(ex, a, wait);
+            ex.header("Retry-After", Long.toString(wait));
+            form(ex, a, 429, "", "Too many wrong codes. Try again in " + wait + " seconds.");
             return Optional.empty();
         }
         form(ex, a, 400, typed == null || typed.length() > 32 ? "" : typed,
                 "That code is not right, has expired or was already used. Check it on your device.");
         return Optional.empty();
-    }
-
-    private void tooMany(Exchange ex, Account a, long wait) {
-        ex.header("Retry-After", Long.toString(wait));
-        form(ex, a, 429, "", "Too many wrong codes. Try again in " + wait + " seconds.");
     }
 }
