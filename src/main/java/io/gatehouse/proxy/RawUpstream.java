@@ -864,9 +864,13 @@ final class RawUpstream {
                 throw new BadAnswer("malformed chunk size from the upstream");
             }
             if (size == 0) {
-                // trailers, up to the empty line
+                // Trailers, up to the empty line, dropped; no more of them than header lines in a head, so an upstream
+                // cannot hold the request open with an endless trailer (each line is bounded by line()).
+                int trailers = 0;
                 while (!line(c).isEmpty()) {
-                    // dropped
+                    if (++trailers > MAX_HEADERS) {
+                        throw new BadAnswer("more than " + MAX_HEADERS + " trailer lines from the upstream");
+                    }
                 }
                 return true;
             }

@@ -135,6 +135,8 @@ class UpstreamAnswersTest {
                 String answer = switch (path) {
                     case "chunked" -> "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                             + "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n";
+                    case "many-trailers", "256-trailers" -> "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n"
+                            + "X-T: t\r\n".repeat(path.equals("many-trailers") ? 300 : 256) + "\r\n";
                     case "continue" -> "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
                             + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal";
                     case "many-1xx" -> "HTTP/1.1 103 Early Hints\r\n\r\n".repeat(9)
@@ -425,6 +427,22 @@ class UpstreamAnswersTest {
     void more_than_eight_informational_answers_are_502() {
         assertThat(get("eight-1xx").text()).isEqualTo("final");
         assertThat(whole("GET", "many-1xx")).startsWith("HTTP/1.1 502").doesNotContain("final");
+        assertThat(get("plain").text()).isEqualTo("ok");
+    }
+
+    @Test
+    void more_trailer_lines_than_a_head_may_have_cut_the_answer_short() throws IOException {
+        assertThat(get("256-trailers").text()).isEqualTo("hello");
+        // Past 256 trailer lines the answer never gets its last chunk: the connection closes, as when an upstream's body
+        // ends early, instead of the client waiting while the upstream sends trailers for as long as it likes. (Before,
+        // the trailers were read without a count and the answer ended whole.)
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(("GET /v1.0/raw/many-trailers HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                    + "Authorization: token " + key + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(all).doesNotEndWith("0\r\n\r\n").doesNotContain("X-T");
+        }
         assertThat(get("plain").text()).isEqualTo("ok");
     }
 
