@@ -99,11 +99,17 @@ public final class PasswordResets {
         Long accountId = jdbc.inTransaction(c -> {
             var ids = Jdbc.list(c, "SELECT account_id FROM password_resets WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
                     rs -> rs.getLong(1), Secrets.sha256(token), now);
-            if (ids.isEmpty() || Jdbc.update(c, "UPDATE password_resets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
-                    now, Secrets.sha256(token)) != 1) {
+            if (ids.isEmpty()) {
                 return null;
             }
             long id = ids.get(0);
+            // The account's row before the link's: the order a password change, disabling or deletion takes them (the
+            // account, then its unused links), so a reset racing one of those waits instead of deadlocking.
+            if (Jdbc.list(c, "SELECT id FROM accounts WHERE id = ? FOR UPDATE", rs -> rs.getLong(1), id).isEmpty()
+                    || Jdbc.update(c, "UPDATE password_resets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
+                            now, Secrets.sha256(token)) != 1) {
+                return null;
+            }
             if (Jdbc.update(c, "UPDATE accounts SET password_hash = ?, version = version + 1 WHERE id = ? AND deleted_at IS NULL AND disabled_at IS NULL",
                     hash, id) != 1) {
                 throw DomainException.invalid(INVALID);

@@ -44,12 +44,18 @@ public final class AuthorizationCodeGrant implements GrantHandler {
             if (redirectUri == null || !redirectUri.equals(c.redirectUri())) {
                 throw OAuthException.invalidGrant("redirect_uri must equal the one the code was issued for.");
             }
-            // As the refresh and device grants do: a development app's test user removed since consenting gets nothing.
-            Tokens.requireMayAuthorize(client, c.accountId());
             try {
                 checkPkce(c.codeChallenge(), verifier);
             } catch (OAuthException e) {
                 // SPEC §11 v2: a failed PKCE check ends the code; a guessed verifier gets no second try.
+                throw new GrantStore.EndCode(e);
+            }
+            // As the refresh and device grants do: a development app's test user removed since consenting gets nothing.
+            // After PKCE, so a code thief without the verifier learns nothing of the account; the code ends, as it can
+            // never give tokens now.
+            try {
+                Tokens.requireMayAuthorize(client, c.accountId());
+            } catch (OAuthException e) {
                 throw new GrantStore.EndCode(e);
             }
             Instant now = tokens.clock().instant();

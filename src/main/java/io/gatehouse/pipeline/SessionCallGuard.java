@@ -20,15 +20,15 @@ public final class SessionCallGuard {
     public static final String CSRF_HEADER = "X-CSRF-Token";
 
     private final Supplier<String> issuer;
-    private final String csrfCookie;
+    private final java.util.function.Function<Exchange, String> csrfToken;
 
     /**
-     * @param issuer     the public base URL (GATEHOUSE_ISSUER); its origin is this server's
-     * @param csrfCookie the name of the cookie the CSRF header must repeat
+     * @param issuer    the public base URL (GATEHOUSE_ISSUER); its origin is this server's
+     * @param csrfToken this browser's form token, which the CSRF header must repeat (null: it has none)
      */
-    public SessionCallGuard(Supplier<String> issuer, String csrfCookie) {
+    public SessionCallGuard(Supplier<String> issuer, java.util.function.Function<Exchange, String> csrfToken) {
         this.issuer = issuer;
-        this.csrfCookie = csrfCookie;
+        this.csrfToken = csrfToken;
     }
 
     public void check(Exchange ex) {
@@ -53,9 +53,9 @@ public final class SessionCallGuard {
             throw ApiException.forbidden("A call made with the portal session must come from this server's own pages.");
         }
         String sent = ex.header(CSRF_HEADER);
-        String cookie = ex.cookie(csrfCookie);
-        if (sent == null || cookie == null
-                || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8), cookie.getBytes(StandardCharsets.UTF_8))) {
+        String expected = csrfToken.apply(ex);
+        if (sent == null || expected == null
+                || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
             throw ApiException.forbidden("A call made with the portal session needs an Origin header of this server or the "
                     + CSRF_HEADER + " header.");
         }

@@ -37,10 +37,18 @@ public final class Csrf {
 
     /** Whether a form's token is present and is this browser's: the session's, or (with no session cookie) the cookie's. */
     static boolean valid(Exchange ex, String sent) {
-        String session = session(ex);
-        String expected = session != null ? forSession(session) : ex.cookie(COOKIE);
+        String expected = expected(ex);
         return expected != null && sent != null
                 && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), sent.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The token this browser's forms carry, without setting any cookie: the session's, else the double-submit cookie's
+     * (null if it has neither). Also what the {@code X-CSRF-Token} header of a session call must repeat.
+     */
+    public static String expected(Exchange ex) {
+        String session = session(ex);
+        return session != null ? forSession(session) : ex.cookie(COOKIE);
     }
 
     /** The form token of a browser holding this session cookie (what its pages put in their forms). */

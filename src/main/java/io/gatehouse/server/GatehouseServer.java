@@ -209,7 +209,7 @@ public final class GatehouseServer implements AutoCloseable {
                 new CorsStage(apps.apps, apps.clientSettings, oauth.accessTokens),
                 new ResolveRouteStage(publicRoutes, proxies.routes),
                 new AuthenticateStage(ApiKeyFormat.PREFIX, apiKeys.apiKeys, oauth.accessTokens, portal.sessions,
-                        new SessionCallGuard(oauth.issuer::url, Csrf.COOKIE), PortalModule::loginUrl,
+                        new SessionCallGuard(oauth.issuer::url, Csrf::expected), PortalModule::loginUrl,
                         new BucketResolver(apps.apps, settings.apiKeyRateLimit())),
                 new AuthorizeStage(meter),
                 meter,

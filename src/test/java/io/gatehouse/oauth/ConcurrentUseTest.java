@@ -152,15 +152,21 @@ class ConcurrentUseTest {
             if (p.url().endsWith("/portal/login?done=reset")) {
                 won.add(i);
             } else {
-                assertThat(p.status()).as(p.body()).isEqualTo(400);
+                // 400: the link was used by another; 503: the hashing gate was full for a while (SPEC §11), which
+                // changes nothing either.
+                assertThat(p.status()).as(p.body()).isIn(400, 503);
             }
         }
         assertThat(won).as("exactly one reset succeeds").hasSize(1);
-        for (int i = 0; i < RACERS; i++) {
+        int winner = won.getFirst();
+        int loser = (winner + 1) % RACERS;
+        // The winner's password works and another racer's does not (one wrong login only: the per-address failure
+        // count is shared with the other tests on this server).
+        for (int i : new int[] {winner, loser}) {
             Browser b = new Browser(h.api().base);
             b.open("/portal/login");
             int status = b.request("POST", "/portal/login", Map.of("email", a.email(), "password", "new password number " + i)).status();
-            assertThat(status).as("password " + i).isEqualTo(won.contains(i) ? 303 : 401);
+            assertThat(status).as("password " + i).isEqualTo(i == winner ? 303 : 401);
         }
     }
 
@@ -171,6 +177,7 @@ class ConcurrentUseTest {
      * it. Logins run in a loop from several threads while the reset happens; every session they got must be dead.
      */
     @Test
+    @org.junit.jupiter.api.Timeout(180)
     void a_login_with_the_old_password_in_flight_during_a_reset_keeps_no_session() throws Exception {
         Fixtures.Account a = Fixtures.account(h.server);
         URI link = URI.create(h.admin().post("/admin/v1/accounts/" + a.id() + "/password-reset", Map.of()).json().get("url").asText());
@@ -179,35 +186,52 @@ class ConcurrentUseTest {
         java.util.concurrent.atomic.AtomicBoolean resetDone = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.CountDownLatch looping = new java.util.concurrent.CountDownLatch(RACERS);
         List<String> sessions = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Thread> loggers = new ArrayList<>();
         for (int i = 0; i < RACERS; i++) {
-            loggers.add(Thread.ofPlatform().start(() -> {
+            loggers.add(Thread.ofPlatform().daemon().start(() -> {
                 boolean counted = false;
-                while (true) {
-                    boolean last = resetDone.get(); // an attempt that starts after the reset answered is the last one
-                    Browser b = new Browser(h.api().base);
-                    b.open("/portal/login");
-                    if (b.request("POST", "/portal/login", Map.of("email", a.email(), "password", OAuthHarness.PASSWORD)).status() == 303) {
-                        sessions.add(b.cookie("gatehouse_session"));
+                try {
+                    while (true) {
+                        boolean last = resetDone.get(); // an attempt that starts after the reset answered is the last one
+                        Browser b = new Browser(h.api().base);
+                        b.open("/portal/login");
+                        if (b.request("POST", "/portal/login", Map.of("email", a.email(), "password", OAuthHarness.PASSWORD)).status() == 303) {
+                            sessions.add(b.cookie("gatehouse_session"));
+                        }
+                        if (!counted) {
+                            looping.countDown();
+                            counted = true;
+                        }
+                        if (last) {
+                            return;
+                        }
                     }
+                } catch (Throwable t) {
+                    failures.add(t);
+                } finally {
                     if (!counted) {
                         looping.countDown();
-                        counted = true;
-                    }
-                    if (last) {
-                        return;
                     }
                 }
             }));
         }
-        looping.await();
-        Browser.Page done = resetter.submit(form, "/portal/reset", Map.of("password", "a new password at last", "confirm",
-                "a new password at last"));
-        assertThat(done.url()).endsWith("/portal/login?done=reset");
-        resetDone.set(true);
-        for (Thread t : loggers) {
-            t.join();
+        try {
+            assertThat(looping.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("every login thread ran once").isTrue();
+            // The logins queue at the hashing gate too; a reset that met it full (503) changed nothing and is sent again.
+            Browser.Page done = null;
+            for (int attempt = 0; attempt < 20 && (done == null || done.status() == 503); attempt++) {
+                done = resetter.submit(form, "/portal/reset", Map.of("password", "a new password at last", "confirm",
+                        "a new password at last"));
+            }
+            assertThat(done.url()).as(done.body()).endsWith("/portal/login?done=reset");
+        } finally {
+            resetDone.set(true);
+            for (Thread t : loggers) {
+                t.join(60_000);
+            }
         }
+        assertThat(failures).isEmpty();
 
         assertThat(sessions).as("the logins before the reset got sessions").isNotEmpty();
         for (String session : sessions) {
