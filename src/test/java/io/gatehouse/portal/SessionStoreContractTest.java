@@ -67,4 +67,29 @@ class SessionStoreContractTest {
         assertThat(store.live("hash-a", T0)).isEmpty();
         assertThat(store.live("hash-b", T0)).isPresent();
     }
+
+    /**
+     * Audit "attack2": a login stores its session only while the account is at the version whose password it checked
+     * and is neither disabled nor deleted; otherwise nothing is stored (the login racing a reset keeps no session).
+     */
+    @Test
+    void a_session_is_stored_only_for_the_account_version_whose_password_was_checked() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(impl != Impl.IN_MEMORY, "the in-memory store keeps no accounts");
+        long version = t.jdbc.one("SELECT version FROM accounts WHERE id = ?", rs -> rs.getLong(1), ACCOUNT).orElseThrow();
+        SessionStore.Session s = new SessionStore.Session(ACCOUNT, T0, T0.plus(Duration.ofHours(12)));
+        assertThat(store.insertIfCurrent("hash-now", s, version)).isTrue();
+        assertThat(store.live("hash-now", T0)).contains(s);
+
+        t.jdbc.update("UPDATE accounts SET version = version + 1 WHERE id = ?", ACCOUNT); // a reset or change went first
+        assertThat(store.insertIfCurrent("hash-old", s, version)).isFalse();
+        assertThat(store.live("hash-old", T0)).isEmpty();
+
+        t.jdbc.update("UPDATE accounts SET disabled_at = ? WHERE id = ?", T0, ACCOUNT);
+        assertThat(store.insertIfCurrent("hash-disabled", s, version + 1)).isFalse();
+        assertThat(store.live("hash-disabled", T0)).isEmpty();
+
+        t.jdbc.update("UPDATE accounts SET disabled_at = NULL, deleted_at = ? WHERE id = ?", T0, ACCOUNT);
+        assertThat(store.insertIfCurrent("hash-deleted", s, version + 1)).isFalse();
+        assertThat(store.live("hash-deleted", T0)).isEmpty();
+    }
 }
