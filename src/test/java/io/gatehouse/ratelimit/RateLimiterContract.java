@@ -116,6 +116,55 @@ abstract class RateLimiterContract {
     }
 
     @Test
+    void a_large_bucket_counts_every_request_one_by_one() {
+        List<Bucket> b = List.of(app("large", 1_000_000));
+        for (int i = 1; i <= 200; i++) {
+            Decision d = limiter().consume(b, now());
+            assertThat(d.admitted()).isTrue();
+            assertThat(d.binding().remaining()).isEqualTo(1_000_000 - i);
+        }
+        assertThat(limiter().peek(b, now()).binding().remaining()).isEqualTo(1_000_000 - 200);
+    }
+
+    @Test
+    void a_refusal_by_a_small_bucket_costs_a_large_one_nothing() {
+        Bucket app = app("large-x", 100_000);
+        Bucket route = route("large-x", 2);
+        for (int i = 0; i < 2; i++) {
+            assertThat(limiter().consume(List.of(app, route), now()).admitted()).isTrue();
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(limiter().consume(List.of(app, route), now()).admitted()).isFalse();
+        }
+        assertThat(limiter().consume(List.of(app), now()).binding().remaining()).isEqualTo(100_000 - 3);
+    }
+
+    @Test
+    void under_any_concurrency_a_large_window_admits_exactly_its_limit() throws Exception {
+        AtomicInteger admitted = new AtomicInteger();
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        Bucket large = app("large-hot", 2_048);
+        List<Future<Object>> calls = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            calls.add(pool.submit(() -> {
+                go.await();
+                if (limiter().consume(List.of(large), now()).admitted()) {
+                    admitted.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        go.countDown();
+        pool.shutdown();
+        assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        for (Future<Object> call : calls) {
+            call.get();
+        }
+        assertThat(admitted.get()).isEqualTo(2_048);
+    }
+
+    @Test
     void under_any_concurrency_a_window_admits_exactly_its_limit() throws Exception {
         AtomicInteger admitted = new AtomicInteger();
         CountDownLatch go = new CountDownLatch(1);

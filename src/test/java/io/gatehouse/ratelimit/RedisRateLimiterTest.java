@@ -8,8 +8,16 @@ import io.gatehouse.redis.Redis;
 import io.gatehouse.testing.FaultProxy;
 import io.gatehouse.testing.TestRedis;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import redis.clients.jedis.exceptions.JedisException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,9 +43,12 @@ class RedisRateLimiterTest extends RateLimiterContract {
         TestRedis.clean(prefix);
     }
 
+    /** The node the contract talks to: one instance, so it keeps its leases between calls. */
+    private final RedisRateLimiter node = new RedisRateLimiter(direct);
+
     @Override
     protected RateLimiter limiter() {
-        return new RedisRateLimiter(direct);
+        return node;
     }
 
     private FailoverRateLimiter failover(FailoverRateLimiter.Mode mode) {
@@ -84,5 +95,110 @@ class RedisRateLimiterTest extends RateLimiterContract {
         assertThat(f.consume(bucket, clock.get()).admitted()).isTrue();
         assertThat(f.consume(bucket, clock.get()).admitted()).isFalse();
         assertThat(f.peek(bucket, clock.get()).binding().remaining()).isZero();
+    }
+
+    /** Requests counted in Redis for a bucket, spare ones of every node included. */
+    private long countedInRedis(String key) {
+        try (var jedis = new redis.clients.jedis.Jedis(URI.create(TestRedis.url()))) {
+            String c = jedis.hget(prefix + "rl:" + key, "c");
+            return c == null ? 0 : Long.parseLong(c);
+        }
+    }
+
+    @Test
+    void a_small_limit_is_never_leased_and_a_large_one_is_leased_in_slices() {
+        assertThat(RedisRateLimiter.leaseSize(100)).isEqualTo(1);
+        assertThat(RedisRateLimiter.leaseSize(500)).isEqualTo(1);
+        assertThat(RedisRateLimiter.leaseSize(512)).isEqualTo(2);
+        assertThat(RedisRateLimiter.leaseSize(4_096)).isEqualTo(16);
+        assertThat(RedisRateLimiter.leaseSize(Integer.MAX_VALUE)).isEqualTo(RedisRateLimiter.MAX_LEASE);
+    }
+
+    @Test
+    void a_busy_bucket_goes_to_redis_once_per_lease_and_redis_counts_the_lease_at_once() {
+        AtomicLong monotonic = new AtomicLong();
+        RedisRateLimiter busy = new RedisRateLimiter(redis, monotonic::get);
+        List<Bucket> b = List.of(new Bucket("app:busy", "app", 1_000_000));
+        assertThat(busy.consume(b, clock.get()).binding().remaining()).isEqualTo(999_999);
+        assertThat(countedInRedis("app:busy")).isEqualTo(RedisRateLimiter.MAX_LEASE);
+        proxy.cut();
+        // The lease's spare requests are this node's: admitted without Redis, one by one.
+        for (int i = 2; i <= RedisRateLimiter.MAX_LEASE; i++) {
+            Decision d = busy.consume(b, clock.get());
+            assertThat(d.admitted()).isTrue();
+            assertThat(d.binding().remaining()).isEqualTo(1_000_000 - i);
+        }
+        assertThatThrownBy(() -> busy.consume(b, clock.get())).isInstanceOf(JedisException.class);
+    }
+
+    @Test
+    void a_lease_ends_before_its_window_by_the_nodes_clock_or_by_monotonic_time() {
+        AtomicLong monotonic = new AtomicLong();
+        RedisRateLimiter node = new RedisRateLimiter(redis, monotonic::get);
+        List<Bucket> b = List.of(new Bucket("app:ends", "app", 1_000_000));
+        node.consume(b, clock.get());
+        proxy.cut();
+        node.consume(b, clock.get());
+        // A minute later on the node's clock the window may have ended in Redis: ask Redis (cut, so it fails).
+        assertThatThrownBy(() -> node.consume(b, clock.get() + 60_000)).isInstanceOf(JedisException.class);
+        // The same when only monotonic time has moved on: a wall clock set back cannot stretch a lease.
+        monotonic.addAndGet(60_000);
+        assertThatThrownBy(() -> node.consume(b, clock.get())).isInstanceOf(JedisException.class);
+        // The sweep drops it.
+        assertThat(node.leased()).isEqualTo(1);
+        node.sweep(clock.get());
+        assertThat(node.leased()).isZero();
+    }
+
+    @Test
+    void a_changed_limit_forfeits_the_spare_requests_leased_under_the_old_one() {
+        RedisRateLimiter node = new RedisRateLimiter(direct);
+        node.consume(List.of(new Bucket("app:lowered", "app", 1_000_000)), clock.get());
+        // 64 were counted in Redis for one request: under a limit of 50 the window is full.
+        Decision d = node.consume(List.of(new Bucket("app:lowered", "app", 50)), clock.get());
+        assertThat(d.admitted()).isFalse();
+        assertThat(d.binding().limit()).isEqualTo(50);
+        assertThat(d.binding().remaining()).isZero();
+    }
+
+    @Test
+    void a_peek_counts_this_nodes_spare_requests_as_left() {
+        RedisRateLimiter node = new RedisRateLimiter(direct);
+        List<Bucket> b = List.of(new Bucket("app:peek-lease", "app", 1_000_000));
+        node.consume(b, clock.get());
+        node.consume(b, clock.get());
+        Decision peek = node.peek(b, clock.get());
+        assertThat(peek.admitted()).isTrue();
+        assertThat(peek.binding().remaining()).isEqualTo(999_998);
+    }
+
+    @Test
+    void two_nodes_leasing_from_one_window_admit_exactly_its_limit_together() throws Exception {
+        RedisRateLimiter[] nodes = {new RedisRateLimiter(direct), new RedisRateLimiter(direct)};
+        List<Bucket> b = List.of(new Bucket("app:two-nodes", "app", 4_096));
+        AtomicInteger admitted = new AtomicInteger();
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<Object>> calls = new ArrayList<>();
+        for (int i = 0; i < 6_000; i++) {
+            RedisRateLimiter node = nodes[i % 2];
+            calls.add(pool.submit(() -> {
+                go.await();
+                if (node.consume(b, clock.get()).admitted()) {
+                    admitted.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        go.countDown();
+        pool.shutdown();
+        assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        for (Future<Object> call : calls) {
+            call.get();
+        }
+        // Never more than the limit across nodes; and since both nodes kept getting requests after the
+        // window filled, every spare request was used: exactly the limit.
+        assertThat(admitted.get()).isEqualTo(4_096);
+        assertThat(countedInRedis("app:two-nodes")).isEqualTo(4_096);
     }
 }
