@@ -248,7 +248,7 @@ public final class Accounts {
     private final RefreshAhead<Long> refresh = new RefreshAhead<>("account");
     /** Fresh for {@link #CACHE_MILLIS}; kept an hour to serve while the database is away; at most 100,000. */
     private final Cache<Long, Cached> cache = Caffeine.newBuilder()
-            .maximumSize(100_000).expireAfterWrite(Duration.ofMillis(STALE_MILLIS)).build();
+            .maximumSize(100_000).expireAfterWrite(Duration.ofMillis(STALE_MILLIS)).executor(Runnable::run).build();
 
     /** The account as stored right now, bypassing this node's cache (for changes). */
     public Optional<Account> fresh(long id) {

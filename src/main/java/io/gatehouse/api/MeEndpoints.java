@@ -42,5 +42,5 @@ public final class MeEndpoints {
 
     /** The last rendering of each account recently asked for: at most 10,000, dropped after ten minutes unused. */
     private final Cache<Long, Rendered> rendered = Caffeine.newBuilder()
-            .maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(10)).build();
+            .maximumSize(10_000).expireAfterAccess(Duration.ofMinutes(10)).executor(Runnable::run).build();
 }

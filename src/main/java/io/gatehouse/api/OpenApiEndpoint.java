@@ -16,7 +16,7 @@ import java.util.List;
 public final class OpenApiEndpoint {
     private final OpenApi openApi;
     private final Cache<List<?>, byte[]> rendered = Caffeine.newBuilder().maximumSize(4)
-            .expireAfterWrite(Duration.ofSeconds(10)).build();
+            .expireAfterWrite(Duration.ofSeconds(10)).executor(Runnable::run).build();
 
     public OpenApiEndpoint(OpenApi openApi) {
         this.openApi = openApi;

@@ -35,9 +35,9 @@ public final class UpstreamDocs {
     private volatile HttpClient http;
     private final Duration timeout;
     private final Cache<String, Result> found = Caffeine.newBuilder().maximumSize(200)
-            .expireAfterWrite(Duration.ofMinutes(5)).build();
+            .expireAfterWrite(Duration.ofMinutes(5)).executor(Runnable::run).build();
     private final Cache<String, Result> failed = Caffeine.newBuilder().maximumSize(200)
-            .expireAfterWrite(Duration.ofMinutes(1)).build();
+            .expireAfterWrite(Duration.ofMinutes(1)).executor(Runnable::run).build();
 
     public UpstreamDocs(Duration timeout) {
         this.timeout = timeout;

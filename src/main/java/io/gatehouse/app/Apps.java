@@ -50,7 +50,7 @@ public final class Apps {
      * never leave an older app in place.
      */
     private final Cache<String, Cached> cache = Caffeine.newBuilder()
-            .maximumSize(100_000).expireAfterWrite(Duration.ofMillis(STALE_MILLIS)).build();
+            .maximumSize(100_000).expireAfterWrite(Duration.ofMillis(STALE_MILLIS)).executor(Runnable::run).build();
 
     /**
      * {@code loadedAt}: when the entry was last checked (read, or the database found away; 0 once marked

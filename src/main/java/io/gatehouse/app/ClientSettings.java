@@ -37,7 +37,7 @@ public final class ClientSettings {
     private final Clock clock;
     /** Bounded and expiring like the app cache: client ids come from requests. */
     private final com.github.benmanes.caffeine.cache.Cache<String, Cached> cache = com.github.benmanes.caffeine.cache.Caffeine
-            .newBuilder().maximumSize(100_000).expireAfterWrite(java.time.Duration.ofHours(1)).build();
+            .newBuilder().maximumSize(100_000).expireAfterWrite(java.time.Duration.ofHours(1)).executor(Runnable::run).build();
     private volatile Cached origins;
 
     public ClientSettings(Jdbc jdbc, Clock clock) {

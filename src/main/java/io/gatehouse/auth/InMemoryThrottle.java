@@ -35,6 +35,7 @@ public final class InMemoryThrottle implements Throttle {
                 .maximumSize(maxKeys)
                 .expireAfterWrite(windowMillis, TimeUnit.MILLISECONDS)
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .executor(Runnable::run)
                 .build();
     }
 

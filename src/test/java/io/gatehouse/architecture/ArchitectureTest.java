@@ -1,12 +1,14 @@
 package io.gatehouse.architecture;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameEndingWith;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -76,6 +78,28 @@ class ArchitectureTest {
      * {@code evict…}; a revocation announced on the bus is applied to a node's refused-id set with
      * {@code markRevoked…}; revoking itself happens only in {@code Revocations}.
      */
+    /**
+     * A Caffeine cache left with its default executor hands its upkeep to the common ForkJoinPool, which wakes a
+     * platform thread every few reads: on a request path that is a context switch and a futex call for every
+     * ~16 requests per cache (bench/README.md, "Many-node mode with leases"). Requests run on virtual threads,
+     * so the upkeep runs on the caller instead.
+     */
+    @Test
+    void every_cache_does_its_upkeep_on_the_calling_thread() {
+        for (JavaClass c : MAIN) {
+            long built = c.getMethodCallsFromSelf().stream()
+                    .filter(call -> call.getTargetOwner().isEquivalentTo(Caffeine.class)
+                            && call.getName().equals("newBuilder"))
+                    .count();
+            long withExecutor = c.getMethodCallsFromSelf().stream()
+                    .filter(call -> call.getTargetOwner().isEquivalentTo(Caffeine.class)
+                            && call.getName().equals("executor"))
+                    .count();
+            assertThat(withExecutor).as("caches built in %s that set .executor(Runnable::run)", c.getName())
+                    .isGreaterThanOrEqualTo(built);
+        }
+    }
+
     @Test
     void no_method_hides_revoking_or_evicting_behind_forget() {
         noMethods().should().haveNameMatching("forget.*")
