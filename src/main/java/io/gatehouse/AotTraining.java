@@ -3,6 +3,7 @@ package io.gatehouse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.cli.Terminal;
 import io.gatehouse.core.Json;
+import io.gatehouse.token.SigningAlgorithm;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -105,6 +106,8 @@ public final class AotTraining {
             for (int i = 0; i < GRANT_ROUNDS; i++) {
                 expect(200, grant);
             }
+            // The node signs RS256; a node set to ES256 or EdDSA signs with other code, trained here directly.
+            SigningAlgorithm.train(GRANT_ROUNDS);
             expect(200, get(api + "/.well-known/openid-configuration"));
             expect(200, get(api + "/openapi.json"));
             expect(200, get(api + "/portal/login"));

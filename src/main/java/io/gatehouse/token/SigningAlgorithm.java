@@ -2,8 +2,11 @@ package io.gatehouse.token;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -106,6 +109,34 @@ public enum SigningAlgorithm {
             case ES256 -> new ECDSASigner(key.toECKey());
             case EdDSA -> new Ed25519Jws.Signer(key.toOctetKeyPair());
         };
+    }
+
+    /**
+     * For the start-up cache's training run ({@code io.gatehouse.AotTraining}), which serves with the default
+     * algorithm: signs and verifies a token-sized JWS {@code rounds} times with a fresh key of each other
+     * algorithm, so whichever one a node is set to, its signing code starts with trained profiles.
+     */
+    public static void train(int rounds) {
+        Payload payload = new Payload("x".repeat(420));
+        for (SigningAlgorithm a : values()) {
+            if (a == RS256) {
+                continue;
+            }
+            try {
+                JWK key = a.generate("training");
+                JWSSigner signer = a.signer(key);
+                JWSVerifier verifier = a.verifier(key);
+                for (int i = 0; i < rounds; i++) {
+                    JWSObject jws = new JWSObject(new JWSHeader.Builder(a.jws).keyID("training").build(), payload);
+                    jws.sign(signer);
+                    if (!JWSObject.parse(jws.serialize()).verify(verifier)) {
+                        throw new IllegalStateException(a + ": a training signature did not verify");
+                    }
+                }
+            } catch (JOSEException | ParseException e) {
+                throw new IllegalStateException("cannot train " + a, e);
+            }
+        }
     }
 
     JWSVerifier verifier(JWK key) throws JOSEException {
