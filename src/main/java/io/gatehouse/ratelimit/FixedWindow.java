@@ -20,10 +20,6 @@ public final class FixedWindow {
         return used(start, count, now) > 0 ? start + RateLimiter.WINDOW_MILLIS : now + RateLimiter.WINDOW_MILLIS;
     }
 
-    public static boolean hasRoom(long start, int count, int limit, long now) {
-        return used(start, count, now) < limit;
-    }
-
     /** The new start after admitting one request: the old start in a live window, else now. */
     public static long startAfterAdmit(long start, int count, long now) {
         return used(start, count, now) > 0 ? start : now;

@@ -79,7 +79,12 @@ public final class InMemoryRateLimiter implements RateLimiter {
         boolean ok = true;
         for (int i = 0; i < buckets.size(); i++) {
             Window w = ws.get(i);
-            ok &= FixedWindow.hasRoom(w.start, w.count, buckets.get(i).limit(), now);
+            // The same key twice in one request needs room for each mention, like Redis.
+            int before = 0;
+            for (int j = 0; j < i; j++) {
+                before += ws.get(j) == w ? 1 : 0;
+            }
+            ok &= FixedWindow.used(w.start, w.count, now) + before < buckets.get(i).limit();
         }
         if (ok && count) {
             for (Window w : ws) {

@@ -36,29 +36,35 @@ public final class RedisRateLimiter implements RateLimiter {
             local window = tonumber(ARGV[1])
             local consume = ARGV[2] == '1'
             local n = #KEYS
-            local s, c, g, ok = {}, {}, {}, 1
+            local s, c, seen, g, ok = {}, {}, {}, {}, 1
             for i = 1, n do
-              local v = redis.call('HMGET', KEYS[i], 's', 'c')
-              local start = tonumber(v[1]) or 0
-              local count = tonumber(v[2]) or 0
-              if start == 0 or now >= start + window then start = 0; count = 0 end
-              s[i] = start; c[i] = count; g[i] = 0
-              if count >= tonumber(ARGV[1 + 2 * i]) then ok = 0 end
+              local k = KEYS[i]
+              if c[k] == nil then
+                local v = redis.call('HMGET', k, 's', 'c')
+                local start = tonumber(v[1]) or 0
+                local count = tonumber(v[2]) or 0
+                if start == 0 or now >= start + window then start = 0; count = 0 end
+                s[k] = start; c[k] = count; seen[k] = 0
+              end
+              seen[k] = seen[k] + 1
+              g[i] = 0
+              if c[k] + seen[k] > tonumber(ARGV[1 + 2 * i]) then ok = 0 end
             end
             if ok == 1 and consume then
               for i = 1, n do
+                local k = KEYS[i]
                 local limit = tonumber(ARGV[1 + 2 * i])
-                local grant = math.min(tonumber(ARGV[2 + 2 * i]), math.floor((limit - c[i]) / 16))
+                local grant = math.min(tonumber(ARGV[2 + 2 * i]), math.floor((limit - c[k]) / 16))
                 if grant < 1 then grant = 1 end
-                if s[i] == 0 then s[i] = now end
-                c[i] = c[i] + grant
+                if s[k] == 0 then s[k] = now end
+                c[k] = c[k] + grant
                 g[i] = grant
-                redis.call('HSET', KEYS[i], 's', s[i], 'c', c[i])
-                redis.call('PEXPIREAT', KEYS[i], s[i] + window)
+                redis.call('HSET', k, 's', s[k], 'c', c[k])
+                redis.call('PEXPIREAT', k, s[k] + window)
               end
             end
             local out = {ok, now}
-            for i = 1, n do out[#out + 1] = s[i]; out[#out + 1] = c[i]; out[#out + 1] = g[i] end
+            for i = 1, n do out[#out + 1] = s[KEYS[i]]; out[#out + 1] = c[KEYS[i]]; out[#out + 1] = g[i] end
             return out
             """;
 

@@ -81,6 +81,19 @@ abstract class RateLimiterContract {
     }
 
     @Test
+    void a_bucket_named_twice_in_one_request_counts_twice_and_never_past_its_limit() {
+        Bucket twice = app("twice", 3);
+        Decision first = limiter().consume(List.of(twice, twice), now());
+        assertThat(first.admitted()).isTrue();
+        assertThat(first.binding().remaining()).isEqualTo(1);
+        // One left: a request needing two is refused, and consumes nothing.
+        assertThat(limiter().consume(List.of(twice, twice), now()).admitted()).isFalse();
+        Decision last = limiter().consume(List.of(twice), now());
+        assertThat(last.admitted()).isTrue();
+        assertThat(last.binding().remaining()).isZero();
+    }
+
+    @Test
     void the_headers_follow_the_bucket_with_the_fewest_requests_left() {
         Decision d = limiter().consume(List.of(app("y", 100), route("y", 20)), now());
         assertThat(d.binding().policy()).isEqualTo("route");

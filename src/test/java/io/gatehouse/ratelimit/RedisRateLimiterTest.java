@@ -132,6 +132,26 @@ class RedisRateLimiterTest extends RateLimiterContract {
     }
 
     @Test
+    void a_leased_bucket_named_twice_in_one_request_leaves_this_node_no_more_than_redis_counted() {
+        RedisRateLimiter node = new RedisRateLimiter(redis, new AtomicLong()::get);
+        Bucket twice = new Bucket("app:twice-leased", "app", 1_000_000);
+        assertThat(node.consume(List.of(twice, twice), clock.get()).admitted()).isTrue();
+        long counted = countedInRedis("app:twice-leased");
+        proxy.cut();
+        int spare = 0;
+        while (true) {
+            try {
+                assertThat(node.consume(List.of(twice), clock.get()).admitted()).isTrue();
+                spare++;
+            } catch (JedisException e) {
+                break; // no spare request left: it asked Redis
+            }
+        }
+        // The request's two mentions and every spare request this node admits without Redis were counted there.
+        assertThat(2 + spare).isEqualTo(counted);
+    }
+
+    @Test
     void a_lease_ends_before_its_window_by_the_nodes_clock_or_by_monotonic_time() {
         AtomicLong monotonic = new AtomicLong();
         RedisRateLimiter node = new RedisRateLimiter(redis, monotonic::get);
