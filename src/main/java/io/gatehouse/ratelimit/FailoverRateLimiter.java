@@ -13,7 +13,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * ({@code GATEHOUSE_RATE_LIMIT_ON_REDIS_FAILURE}): {@code local} keeps limiting in-process on each node
  * (the cluster may admit up to nodes × limit until Redis is back), {@code deny} refuses with 503, and
  * {@code allow} admits without counting. It logs once when Redis goes and once when it comes back, and
- * tries Redis again at most once a second, so it returns by itself.
+ * tries Redis again at most once a second, so it returns by itself; a try first asks Redis itself (a peek),
+ * since a request may be admitted from spare requests this node leased earlier without reaching Redis.
  */
 public final class FailoverRateLimiter implements RateLimiter {
     private static final Logger LOG = LoggerFactory.getLogger(FailoverRateLimiter.class);
@@ -48,6 +49,11 @@ public final class FailoverRateLimiter implements RateLimiter {
         long down = downSince;
         if (down == 0 || clock.getAsLong() - down >= RETRY_MILLIS) {
             try {
+                if (down != 0 && consume) {
+                    // Redis must answer before it is called back: a consume may be served from this node's
+                    // leased spare requests (RedisRateLimiter) without reaching Redis at all. A peek always asks it.
+                    shared.peek(buckets, now);
+                }
                 Decision d = consume ? shared.consume(buckets, now) : shared.peek(buckets, now);
                 if (down != 0) {
                     downSince = 0;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gatehouse.core.DomainException;
 import io.gatehouse.redis.Redis;
 import io.gatehouse.testing.FaultProxy;
+import io.gatehouse.testing.LogCapture;
 import io.gatehouse.testing.TestRedis;
 import java.net.URI;
 import java.util.ArrayList;
@@ -149,6 +150,26 @@ class RedisRateLimiterTest extends RateLimiterContract {
         }
         // The request's two mentions and every spare request this node admits without Redis were counted there.
         assertThat(2 + spare).isEqualTo(counted);
+    }
+
+    private static long announcedBack() {
+        return LogCapture.all().lines().filter(l -> l.contains("Redis is reachable again")).count();
+    }
+
+    @Test
+    void a_spare_request_taken_while_redis_is_away_is_not_taken_for_redis_being_back() {
+        LogCapture.install();
+        FailoverRateLimiter f = new FailoverRateLimiter(new RedisRateLimiter(redis, new AtomicLong()::get),
+                new InMemoryRateLimiter(), FailoverRateLimiter.Mode.LOCAL, clock::get);
+        List<Bucket> busy = List.of(new Bucket("app:failover-busy", "app", 1_000_000));
+        assertThat(f.consume(busy, clock.get()).admitted()).isTrue(); // leases spare requests
+        proxy.cut();
+        assertThat(f.consume(bucket, clock.get()).admitted()).isTrue(); // Redis found away: counted locally
+        long before = announcedBack();
+        clock.addAndGet(1_000);
+        // The next try of Redis: this node still holds spare requests of the busy bucket, Redis is still away.
+        assertThat(f.consume(busy, clock.get()).admitted()).isTrue();
+        assertThat(announcedBack()).as("'Redis is reachable again' logged while it is not").isEqualTo(before);
     }
 
     @Test
