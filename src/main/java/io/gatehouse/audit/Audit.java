@@ -71,6 +71,11 @@ public final class Audit {
         groupCommit.run(work);
     }
 
+    /** {@link #inGroupCommit(Runnable)} for work that locks a row: {@code lockOrder} is its key ({@link GroupCommit#run(long, Runnable)}). */
+    public void inGroupCommit(long lockOrder, Runnable work) {
+        groupCommit.run(lockOrder, work);
+    }
+
     /**
      * Writes the event: inside the caller's transaction when there is one (same connection, so it
      * commits or rolls back with the change), else on its own. Returns what was written.

@@ -1,6 +1,7 @@
 package io.gatehouse.store;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -19,8 +20,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * leader's transaction) and must not read the caller's thread-locals (audit context, request). A group of
  * more than one write runs {@link Jdbc#batched}: the stores' {@link Jdbc#insert}s go in as one JDBC batch per
  * statement at the group's end, so a write must not read back what it inserts.
+ * <p>
+ * A write may lock one row (client credentials lock their API key's): it passes that row's key as its
+ * {@code lockOrder} and a group runs its writes in that order, so a group takes its locks in ascending order,
+ * as every other transaction that locks several of those rows must (then no two can wait for each other).
  */
 public final class GroupCommit {
+    private static final Comparator<Write> BY_LOCK_ORDER = Comparator.comparingLong(w -> w.lockOrder);
+
     private final Jdbc jdbc;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition committed = lock.newCondition();
@@ -29,11 +36,13 @@ public final class GroupCommit {
 
     private static final class Write {
         final Runnable work;
+        final long lockOrder;
         boolean done;
         Throwable failure;
 
-        Write(Runnable work) {
+        Write(Runnable work, long lockOrder) {
             this.work = work;
+            this.lockOrder = lockOrder;
         }
     }
 
@@ -44,12 +53,17 @@ public final class GroupCommit {
 
     /** Runs {@code work} in a transaction shared with concurrent callers; returns once it is committed. */
     public void run(Runnable work) {
+        run(0, work);
+    }
+
+    /** {@link #run(Runnable)} for work that locks a row whose key is {@code lockOrder}: a group locks in that order. */
+    public void run(long lockOrder, Runnable work) {
         if (jdbc == null || jdbc.inTransaction()) {
             // no database, or already in a transaction: the write belongs to that one
             work.run();
             return;
         }
-        Write mine = new Write(work);
+        Write mine = new Write(work, lockOrder);
         List<Write> group;
         lock.lock();
         try {
@@ -98,6 +112,7 @@ public final class GroupCommit {
                 if (group.size() == 1) {
                     group.get(0).work.run();
                 } else {
+                    group.sort(BY_LOCK_ORDER); // stable: writes that lock nothing keep their queue order
                     // the group's inserts as one JDBC batch per statement (Jdbc.insert), not one execution per row
                     jdbc.batched(() -> {
                         for (Write w : group) {

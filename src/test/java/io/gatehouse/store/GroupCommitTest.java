@@ -86,6 +86,51 @@ class GroupCommitTest {
     }
 
     /**
+     * Writes that lock a row each (client credentials lock their API key's) run in a group in ascending lock order,
+     * whatever order they queued in, so a group takes its locks in the order every other transaction takes them and
+     * cannot wait for one that waits for it. Writes that lock nothing (order 0) keep their queue order, first.
+     */
+    @Test
+    void a_group_runs_its_writes_in_ascending_lock_order() throws Exception {
+        long[] orders = {30, 0, 10, 20, 0, 5};
+        List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch leading = new CountDownLatch(1);
+        CountDownLatch gate = new CountDownLatch(1);
+        List<Future<?>> results = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            results.add(threads.submit(() -> {
+                group.run(1, () -> {
+                    leading.countDown();
+                    awaitUninterruptibly(gate);
+                });
+                return null;
+            }));
+            leading.await(); // the leader holds its own group's commit open
+            try {
+                for (int i = 0; i < orders.length; i++) {
+                    long order = orders[i];
+                    String name = i + ":" + order;
+                    results.add(threads.submit(() -> {
+                        group.run(order, () -> ran.add(name));
+                        return null;
+                    }));
+                    long deadline = System.nanoTime() + 60_000_000_000L;
+                    while (group.waiting() < i + 1) { // queued before the next one is sent: the queue order is the array's
+                        assertThat(System.nanoTime()).as("the writer queues").isLessThan(deadline);
+                        Thread.yield();
+                    }
+                }
+            } finally {
+                gate.countDown();
+            }
+        }
+        for (Future<?> f : results) {
+            f.get();
+        }
+        assertThat(ran).containsExactly("1:0", "4:0", "5:5", "2:10", "3:20", "0:30");
+    }
+
+    /**
      * Deterministic grouping, no sleeps: the first writer leads and its write waits at a gate; the other 63
      * queue behind its commit; once all 63 wait, the gate opens and they must go in as one group (the group's
      * leader runs every write of it, so all 63 writes run on one thread). The duplicate (id 7) fails that
