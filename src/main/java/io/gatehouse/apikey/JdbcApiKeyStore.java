@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 public final class JdbcApiKeyStore implements ApiKeyStore {
     private static final String COLUMNS =
@@ -69,7 +70,8 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
         jdbc.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE api_keys SET last_used_at = ? WHERE id = ?"
                     + " AND (last_used_at IS NULL OR last_used_at < ?)")) {
-                for (var e : lastUsed.entrySet()) {
+                // in id order: a grant's commit locks key rows in that order too (JdbcGrantStore.LOCK_LIVE_KEY)
+                for (var e : new TreeMap<>(lastUsed).entrySet()) {
                     OffsetDateTime t = OffsetDateTime.ofInstant(e.getValue(), ZoneOffset.UTC);
                     ps.setObject(1, t);
                     ps.setLong(2, e.getKey());

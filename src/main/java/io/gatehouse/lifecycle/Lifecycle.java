@@ -163,7 +163,8 @@ public final class Lifecycle {
 
     /** The account's API keys, its grants (its own and those made with its keys), sessions and reset links. */
     private static void endAccountCredentials(Connection c, long accountId, Instant now, Revocations.Ended out) throws SQLException {
-        List<Long> keys = Jdbc.list(c, "SELECT id FROM api_keys WHERE account_id = ? AND revoked_at IS NULL FOR UPDATE",
+        // The keys' rows in id order, the order in which a group commit of client_credentials grants locks them.
+        List<Long> keys = Jdbc.list(c, "SELECT id FROM api_keys WHERE account_id = ? AND revoked_at IS NULL ORDER BY id FOR UPDATE",
                 rs -> rs.getLong(1), accountId);
         Jdbc.update(c, "UPDATE api_keys SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL", now, accountId);
         keys.forEach(k -> out.add(Revocation.apiKey(k)));

@@ -13,6 +13,8 @@ import java.util.Map;
 public final class ClientCredentialsGrant implements GrantHandler {
     private final Tokens tokens;
     private final ApiKeys apiKeys;
+    /** Runs between the key's check and the grant's commit; tests open the race window with it. */
+    Runnable keyChecked = () -> { };
 
     public ClientCredentialsGrant(Tokens tokens, ApiKeys apiKeys) {
         this.tokens = tokens;
@@ -35,6 +37,7 @@ public final class ClientCredentialsGrant implements GrantHandler {
             throw OAuthException.invalidGrant("customer_key is not a valid API key: " + e.getMessage());
         }
         Tokens.requireMayAuthorize(client, account.accountId());
+        keyChecked.run();
         return tokens.newGrant(client, account.accountId(), "client_credentials",
                 Tokens.scope(form.get("scope"), client.permissions()), Long.parseLong(account.credentialId()));
     }

@@ -70,6 +70,14 @@ public interface GrantStore {
     void createGrant(Grant grant, String refreshHash, Instant refreshExpiresAt);
 
     /**
+     * {@link #createGrant} for a grant made with an API key ({@code customer_key}), only while that key is live:
+     * false, and nothing written, if it was revoked since it was checked (by itself, or by its account's disabling
+     * or deletion, which revoke the account's keys). Holds the key's row locked until the transaction ends, so a
+     * revocation either went first and is seen here, or waits and then sees, and ends, this grant.
+     */
+    boolean createGrantOfLiveKey(Grant grant, String refreshHash, Instant refreshExpiresAt);
+
+    /**
      * Uses a refresh token once and stores its replacement, atomically, once {@code check} approved its
      * grant (the replacement expires when the check says). A token used before revokes its whole grant
      * (RFC 9700 §4.14) and answers REUSED; an unknown, foreign, revoked or expired one changes nothing.

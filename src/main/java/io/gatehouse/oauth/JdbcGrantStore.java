@@ -111,6 +111,31 @@ public final class JdbcGrantStore implements GrantStore {
         });
     }
 
+    /*
+     * client_credentials (docs/security.md): the key's row, by its primary key, locked until the grant's (group) commit.
+     * Revoking the key updates that row before it ends the key's grants; disabling or deleting its account locks the
+     * account's key rows (in id order) before it revokes them and ends their grants. Either waits here for the grant to
+     * commit and then ends it, or went first and this finds the key revoked. This transaction locks nothing before it
+     * (a group locks its keys in id order, GroupCommit), so it never waits in the opposite order of either.
+     */
+    // By the id alone: with "AND revoked_at IS NULL" H2 chose the index on revoked_at (every live key) over the primary key.
+    static final String LOCK_LIVE_KEY = "SELECT revoked_at FROM api_keys WHERE id = ? FOR UPDATE";
+
+    @Override
+    public boolean createGrantOfLiveKey(Grant g, String refreshHash, Instant refreshExpiresAt) {
+        if (g.apiKeyId() == null) {
+            throw new IllegalArgumentException("a grant without an API key");
+        }
+        return jdbc.inTransaction(c -> {
+            List<Boolean> live = Jdbc.list(c, LOCK_LIVE_KEY, rs -> rs.getObject(1) == null, g.apiKeyId());
+            if (live.isEmpty() || !live.get(0)) {
+                return false;
+            }
+            createGrant(g, refreshHash, refreshExpiresAt);
+            return true;
+        });
+    }
+
     private static void insertGrant(Connection c, Grant g, String refreshHash, Instant refreshExpiresAt) throws SQLException {
         Jdbc.update(c, INSERT_GRANT, g.id(), g.clientId(), g.accountId(), g.grantType(), Json.string(g.scope()), g.apiKeyId(),
                 g.createdAt(), null);

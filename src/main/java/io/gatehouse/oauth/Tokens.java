@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** What every grant handler shares: scope rules, new grants, and the token response. */
 public final class Tokens {
@@ -78,7 +79,11 @@ public final class Tokens {
         return asked;
     }
 
-    /** A new grant with its first tokens (client credentials). */
+    /**
+     * A new grant with its first tokens (client credentials). With {@code apiKeyId} (the {@code customer_key}), the
+     * grant is written only if that key is still live at the commit: one revoked since it was checked (or whose
+     * account was disabled or deleted since) gets {@code invalid_grant}, and only this caller of the group does.
+     */
     public TokenResponse newGrant(App app, long accountId, String grantType, List<String> scope, Long apiKeyId) {
         String refresh = issuer.newRefreshToken();
         Grant grant = new Grant(ids.next(), app.clientId(), accountId, grantType, scope, apiKeyId, clock.instant(), null);
@@ -87,11 +92,23 @@ public final class Tokens {
         AuditEvent granted = audit.describe(Audit.event(AuditType.AUTHORIZATION_GRANTED).account(accountId).client(app.clientId())
                 .detail("grant_type", grantType).detail("scope", scope).detail("grant_id", grant.id()));
         // The grant, its refresh token and the audit event commit together, in a commit shared with concurrent
-        // grants (group commit); the answer goes out only after that commit.
-        audit.inGroupCommit(() -> {
-            grants.createGrant(grant, refreshHash, refreshExpiresAt);
+        // grants (group commit); the answer goes out only after that commit. A grant refused because its key ended
+        // writes nothing and throws nothing inside the group (which would roll back everyone's and make them all
+        // again one by one): its caller is told after the commit. The group locks its keys in id order.
+        AtomicBoolean refused = new AtomicBoolean();
+        audit.inGroupCommit(apiKeyId == null ? 0 : apiKeyId, () -> {
+            if (apiKeyId == null) {
+                grants.createGrant(grant, refreshHash, refreshExpiresAt);
+            } else if (!grants.createGrantOfLiveKey(grant, refreshHash, refreshExpiresAt)) {
+                refused.set(true);
+                return;
+            }
+            refused.set(false); // a group's failure runs the write again, alone
             audit.insert(granted);
         });
+        if (refused.get()) {
+            throw OAuthException.invalidGrant("customer_key is not a valid API key: it has been revoked.");
+        }
         return respond(app, grant, scope, refresh);
     }
 

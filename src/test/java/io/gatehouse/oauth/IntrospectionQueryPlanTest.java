@@ -28,7 +28,8 @@ class IntrospectionQueryPlanTest {
             if (backend == Backend.POSTGRES) {
                 s.execute("SET enable_seqscan = off");
             }
-            for (String sql : new String[] {JdbcGrantStore.LIVE_REFRESH, JdbcGrantStore.IS_REVOKED}) {
+            // and the key lock of every client_credentials grant (one per grant, in its group commit)
+            for (String sql : new String[] {JdbcGrantStore.LIVE_REFRESH, JdbcGrantStore.IS_REVOKED, JdbcGrantStore.LOCK_LIVE_KEY}) {
                 String plan = plan(s, sql, backend);
                 if (backend == Backend.H2) {
                     assertThat(plan).as(sql).doesNotContainIgnoringCase("tableScan").containsIgnoringCase("primary_key");
