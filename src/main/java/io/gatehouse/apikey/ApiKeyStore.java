@@ -8,10 +8,14 @@ import java.util.Optional;
 /** Where API key records live. */
 public interface ApiKeyStore {
     /**
-     * Inserts the key unless its account already has {@code maxActive} active keys; atomic against
-     * concurrent creations for the same account. Returns false when the limit was reached.
+     * Inserts the key unless its account already has {@code maxActive} active keys or is disabled or deleted;
+     * atomic against concurrent creations for the same account and against its disabling or deletion (which
+     * revoke every key of the account: a live key means a live account, which client credentials rely on).
      */
-    boolean insertIfUnderLimit(ApiKey key, String keyHash, int maxActive, Instant now);
+    Insert insertIfUnderLimit(ApiKey key, String keyHash, int maxActive, Instant now);
+
+    /** What {@link #insertIfUnderLimit} did. */
+    enum Insert { INSERTED, AT_LIMIT, ACCOUNT_ENDED }
 
     Optional<ApiKey> byId(long id);
 

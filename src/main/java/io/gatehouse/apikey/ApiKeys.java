@@ -112,9 +112,12 @@ public final class ApiKeys implements CredentialVerifier {
         ApiKey record = new ApiKey(id, accountId, name, description, now, expiresAt, null, null);
         String key = ApiKeyFormat.mint(signingKeys.current(SigningKeys.Purpose.API_KEY), accountId, id, now, expiresAt);
         audit.inTransactionRun(() -> {
-            if (!store.insertIfUnderLimit(record, Secrets.sha256(key), MAX_ACTIVE_KEYS, now)) {
-                throw DomainException.conflict("An account may have at most " + MAX_ACTIVE_KEYS
+            switch (store.insertIfUnderLimit(record, Secrets.sha256(key), MAX_ACTIVE_KEYS, now)) {
+                case INSERTED -> { }
+                case AT_LIMIT -> throw DomainException.conflict("An account may have at most " + MAX_ACTIVE_KEYS
                         + " active API keys; revoke one first.");
+                case ACCOUNT_ENDED -> throw DomainException.conflict("Account " + accountId
+                        + " is disabled or deleted: it can have no new keys.");
             }
             audit.record(Audit.event(AuditType.KEY_CREATED).account(accountId).detail("key_id", id)
                     .detail("name", name).detail("expires_at", expiresAt == null ? null : expiresAt.toString()));

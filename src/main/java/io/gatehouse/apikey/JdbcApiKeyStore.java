@@ -23,19 +23,25 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
     }
 
     @Override
-    public boolean insertIfUnderLimit(ApiKey k, String keyHash, int maxActive, Instant now) {
+    public Insert insertIfUnderLimit(ApiKey k, String keyHash, int maxActive, Instant now) {
         return jdbc.inTransaction(c -> {
-            // Lock the account row: concurrent creations for one account queue here, so the count holds.
-            Jdbc.list(c, "SELECT id FROM accounts WHERE id = ? FOR UPDATE", rs -> rs.getLong(1), k.accountId());
+            // Lock the account row: concurrent creations for one account queue here, so the count holds; and a
+            // disabling or deletion (which updates this row, then revokes the account's keys) either went first and
+            // is seen here, or waits and then revokes this key too.
+            List<Boolean> live = Jdbc.list(c, "SELECT disabled_at IS NULL AND deleted_at IS NULL FROM accounts WHERE id = ? FOR UPDATE",
+                    rs -> rs.getBoolean(1), k.accountId());
+            if (live.isEmpty() || !live.get(0)) {
+                return Insert.ACCOUNT_ENDED;
+            }
             long active = Jdbc.list(c, "SELECT COUNT(*) FROM api_keys WHERE account_id = ? AND revoked_at IS NULL"
                     + " AND (expires_at IS NULL OR expires_at > ?)", rs -> rs.getLong(1), k.accountId(), now).get(0);
             if (active >= maxActive) {
-                return false;
+                return Insert.AT_LIMIT;
             }
             Jdbc.update(c, "INSERT INTO api_keys (id, account_id, name, description, key_hash, created_at, expires_at)"
                             + " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     k.id(), k.accountId(), k.name(), k.description(), keyHash, k.createdAt(), k.expiresAt());
-            return true;
+            return Insert.INSERTED;
         });
     }
 

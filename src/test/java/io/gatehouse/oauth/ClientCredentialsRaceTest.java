@@ -232,6 +232,23 @@ class ClientCredentialsRaceTest {
     }
 
     /**
+     * The key's row stands for its account: disabling and deleting revoke every key of the account, so a key live at
+     * the grant's commit means a live account. That holds only if no key is made for an account disabled meanwhile:
+     * the admin endpoint checks the account first, then creates the key (check, then act); the creation itself must
+     * refuse an account disabled or deleted since.
+     */
+    @Test
+    void no_key_is_made_for_an_account_disabled_or_deleted_since_it_was_checked_so_none_gives_it_a_grant() {
+        lifecycle.changeAccount(account, new Accounts.Change(null, null, null, null, true));
+        assertThatThrownBy(() -> apiKeys.create(account, "late", null, null))
+                .isInstanceOfSatisfying(io.gatehouse.core.DomainException.class, e -> assertThat(e.getMessage()).contains("disabled"));
+        lifecycle.deleteAccount(account);
+        assertThatThrownBy(() -> apiKeys.create(account, "later", null, null))
+                .isInstanceOf(io.gatehouse.core.DomainException.class);
+        assertThat(t.jdbc.count("SELECT COUNT(*) FROM api_keys WHERE account_id = ? AND revoked_at IS NULL", account)).isZero();
+    }
+
+    /**
      * The two transactions overlap: the revocation has updated the key's row and ended its grants but not committed
      * when the grant, whose key check passed (this node has not heard of the revocation yet), reaches its commit. The
      * grant must wait for the revocation and then be refused.
