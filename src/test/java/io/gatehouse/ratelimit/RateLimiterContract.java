@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -154,43 +155,32 @@ abstract class RateLimiterContract {
 
     @Test
     void under_any_concurrency_a_large_window_admits_exactly_its_limit() throws Exception {
-        AtomicInteger admitted = new AtomicInteger();
-        CountDownLatch go = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(16);
         Bucket large = app("large-hot", 2_048);
-        List<Future<Object>> calls = new ArrayList<>();
-        for (int i = 0; i < 3_000; i++) {
-            calls.add(pool.submit(() -> {
-                go.await();
-                if (limiter().consume(List.of(large), now()).admitted()) {
-                    admitted.incrementAndGet();
-                }
-                return null;
-            }));
-        }
-        go.countDown();
-        pool.shutdown();
-        assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
-        for (Future<Object> call : calls) {
-            call.get();
-        }
-        assertThat(admitted.get()).isEqualTo(2_048);
+        assertThat(admittedAtOnce(3_000, i -> limiter().consume(List.of(large), now()))).isEqualTo(2_048);
     }
 
     @Test
     void under_any_concurrency_a_window_admits_exactly_its_limit() throws Exception {
+        Bucket hot = app("hot", 100);
+        Bucket wide = route("hot", 500);
+        assertThat(admittedAtOnce(600, i -> limiter().consume(i % 2 == 0 ? List.of(hot) : List.of(hot, wide), now())))
+                .isEqualTo(100);
+    }
+
+    /**
+     * Makes {@code calls} decisions on 16 threads released at once ({@code call} gets the call's index) and
+     * returns how many were admitted; a call that failed fails the test with its own cause.
+     */
+    static int admittedAtOnce(int calls, IntFunction<Decision> call) throws Exception {
         AtomicInteger admitted = new AtomicInteger();
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(16);
-        Bucket hot = app("hot", 100);
-        Bucket wide = route("hot", 500);
-        List<Future<Object>> calls = new ArrayList<>();
-        for (int i = 0; i < 600; i++) {
+        List<Future<Object>> futures = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
             int n = i;
-            calls.add(pool.submit(() -> {
+            futures.add(pool.submit(() -> {
                 go.await();
-                Decision d = limiter().consume(n % 2 == 0 ? List.of(hot) : List.of(hot, wide), now());
-                if (d.admitted()) {
+                if (call.apply(n).admitted()) {
                     admitted.incrementAndGet();
                 }
                 return null;
@@ -199,9 +189,9 @@ abstract class RateLimiterContract {
         go.countDown();
         pool.shutdown();
         assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
-        for (Future<Object> call : calls) {
-            call.get(); // a call that failed fails the test with its own cause
+        for (Future<Object> f : futures) {
+            f.get();
         }
-        assertThat(admitted.get()).isEqualTo(100);
+        return admitted.get();
     }
 }

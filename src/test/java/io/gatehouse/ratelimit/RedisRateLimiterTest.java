@@ -9,18 +9,11 @@ import io.gatehouse.testing.FaultProxy;
 import io.gatehouse.testing.LogCapture;
 import io.gatehouse.testing.TestRedis;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import redis.clients.jedis.exceptions.JedisException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The contract on the Redis limiter (one Lua round trip), and SPEC §6's answer to Redis going away
@@ -217,29 +210,10 @@ class RedisRateLimiterTest extends RateLimiterContract {
     void two_nodes_leasing_from_one_window_admit_exactly_its_limit_together() throws Exception {
         RedisRateLimiter[] nodes = {new RedisRateLimiter(direct), new RedisRateLimiter(direct)};
         List<Bucket> b = List.of(new Bucket("app:two-nodes", "app", 4_096));
-        AtomicInteger admitted = new AtomicInteger();
-        CountDownLatch go = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(16);
-        List<Future<Object>> calls = new ArrayList<>();
-        for (int i = 0; i < 6_000; i++) {
-            RedisRateLimiter node = nodes[i % 2];
-            calls.add(pool.submit(() -> {
-                go.await();
-                if (node.consume(b, clock.get()).admitted()) {
-                    admitted.incrementAndGet();
-                }
-                return null;
-            }));
-        }
-        go.countDown();
-        pool.shutdown();
-        assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
-        for (Future<Object> call : calls) {
-            call.get();
-        }
+        int admitted = admittedAtOnce(6_000, i -> nodes[i % 2].consume(b, clock.get()));
         // Never more than the limit across nodes; and since both nodes kept getting requests after the
         // window filled, every spare request was used: exactly the limit.
-        assertThat(admitted.get()).isEqualTo(4_096);
+        assertThat(admitted).isEqualTo(4_096);
         assertThat(countedInRedis("app:two-nodes")).isEqualTo(4_096);
     }
 }
