@@ -156,6 +156,34 @@ class BatchingConsoleAppenderTest {
     }
 
     @Test
+    void numbers_of_every_width_and_lines_longer_than_a_slot_come_out_whole() {
+        logger(16, BatchingConsoleAppender.PATTERN);
+        List<Long> numbers = new java.util.ArrayList<>(List.of(0L, Long.MAX_VALUE));
+        for (long power = 1; power <= 1_000_000_000_000_000_000L; power *= 10) {
+            numbers.addAll(List.of(power - 1, power, power + 1, 3 * power + 7));
+        }
+        for (long n : numbers) {
+            appender.access("public", "GET", "/n", 200, 0, "r", "p", true, n, null);
+        }
+        String longPath = "/" + "a".repeat(700);
+        String longId = "\u00e9".repeat(300); // two bytes each in UTF-8
+        appender.access("public", "GET", longPath, 200, Long.MAX_VALUE, longId, "p", true, 1, "c".repeat(400));
+        // The same slots again, after one was grown: each line is still only its own bytes.
+        appender.access("public", "GET", "/after", 204, 10_000, "r", "p", false, 0, null);
+        assertThat(appender.flush(Duration.ofSeconds(30))).isTrue();
+
+        List<String> lines = lines();
+        assertThat(lines).hasSize(numbers.size() + 2);
+        for (int i = 0; i < numbers.size(); i++) {
+            assertThat(lines.get(i)).endsWith(" - public GET /n 200 0.00ms rid=r peer=p account=" + numbers.get(i));
+        }
+        long hundredths = Long.MAX_VALUE / 10_000;
+        assertThat(lines.get(numbers.size())).endsWith(" - public GET " + longPath + " 200 " + hundredths / 100 + "."
+                + hundredths % 100 + "ms rid=" + longId + " peer=p account=1 client=" + "c".repeat(400));
+        assertThat(lines.getLast()).endsWith(" - public GET /after 204 0.01ms rid=r peer=p");
+    }
+
+    @Test
     void no_access_line_is_lost_under_concurrent_load_and_a_graceful_stop_writes_out_the_ring() throws Exception {
         logger(64, BatchingConsoleAppender.PATTERN);
         int threads = 4;
