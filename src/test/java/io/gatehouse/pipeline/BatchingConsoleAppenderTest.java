@@ -156,11 +156,13 @@ class BatchingConsoleAppenderTest {
     }
 
     @Test
-    void numbers_of_every_width_and_lines_longer_than_a_slot_come_out_whole() {
+    void numbers_of_every_width_and_lines_longer_than_the_writers_room_come_out_whole() {
         logger(16, BatchingConsoleAppender.PATTERN);
         List<Long> numbers = new java.util.ArrayList<>(List.of(0L, Long.MAX_VALUE));
-        for (long power = 1; power <= 1_000_000_000_000_000_000L; power *= 10) {
-            numbers.addAll(List.of(power - 1, power, power + 1, 3 * power + 7));
+        long power = 1;
+        for (int exponent = 0; exponent <= 18; exponent++) {
+            numbers.addAll(List.of(power - 1, power, power + 1, 3 * power + 7)); // 3 * 10^18 + 7 still fits a long
+            power = exponent < 18 ? power * 10 : power;
         }
         for (long n : numbers) {
             appender.access("public", "GET", "/n", 200, 0, "r", "p", true, n, null);
@@ -168,7 +170,7 @@ class BatchingConsoleAppenderTest {
         String longPath = "/" + "a".repeat(700);
         String longId = "\u00e9".repeat(300); // two bytes each in UTF-8
         appender.access("public", "GET", longPath, 200, Long.MAX_VALUE, longId, "p", true, 1, "c".repeat(400));
-        // The same slots again, after one was grown: each line is still only its own bytes.
+        // A short line after it: the batch buffer grew for the long one, and each line is still only its own bytes.
         appender.access("public", "GET", "/after", 204, 10_000, "r", "p", false, 0, null);
         assertThat(appender.flush(Duration.ofSeconds(30))).isTrue();
 
