@@ -4,7 +4,6 @@ import io.gatehouse.account.Accounts;
 import io.gatehouse.audit.Audit;
 import io.gatehouse.core.Jobs;
 import io.gatehouse.http.Router;
-import io.gatehouse.revocation.Revocation;
 import io.gatehouse.revocation.Revocations;
 import io.gatehouse.store.IdGenerator;
 import io.gatehouse.store.Jdbc;
@@ -19,13 +18,9 @@ public final class ApiKeyModule {
 
     public ApiKeyModule(Jdbc jdbc, IdGenerator ids, Clock clock, SigningKeys signingKeys, Revocations revocations, Accounts accounts,
                         Audit audit) {
-        this.apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), signingKeys, ids, clock, revocations, audit);
+        this.apiKeys = new ApiKeys(new JdbcApiKeyStore(jdbc), signingKeys, ids, clock, revocations, audit)
+                .followingRevocations();
         this.endpoints = new ApiKeyEndpoints(apiKeys, accounts, clock);
-        revocations.subscribe(r -> {
-            if (r.kind() == Revocation.Kind.API_KEY) {
-                apiKeys.markRevoked(Long.parseLong(r.id()));
-            }
-        });
     }
 
     public void registerPublic(Router r) {

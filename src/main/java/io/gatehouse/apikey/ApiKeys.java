@@ -171,6 +171,16 @@ public final class ApiKeys implements CredentialVerifier {
         revoked.put(keyId, Boolean.TRUE);
     }
 
+    /** Applies every API key revocation announced on the bus, this node's and the others', through {@link #markRevoked}. */
+    public ApiKeys followingRevocations() {
+        revocations.subscribe(r -> {
+            if (r.kind() == Revocation.Kind.API_KEY) {
+                markRevoked(Long.parseLong(r.id()));
+            }
+        });
+        return this;
+    }
+
     /** SPEC §2, §4: {@code Authorization: token <key>} → the key's account, acting as itself. */
     @Override
     public Principal verify(String key) {

@@ -9,7 +9,6 @@ import io.gatehouse.account.Role;
 import io.gatehouse.audit.Audit;
 import io.gatehouse.audit.AuditModule;
 import io.gatehouse.core.DomainException;
-import io.gatehouse.revocation.Revocation;
 import io.gatehouse.revocation.Revocations;
 import io.gatehouse.store.IdGenerator;
 import io.gatehouse.testing.Backend;
@@ -41,12 +40,8 @@ class ApiKeyCacheTest {
         Revocations revocations = Revocations.onOneNode(t.jdbc, clock);
         SigningKeys keys = new SigningKeys(new JdbcSigningKeyStore(t.jdbc),
                 MasterKey.of(null, Files.createTempDirectory("gh-keycache-")), clock, audit);
-        apiKeys = new ApiKeys(new JdbcApiKeyStore(t.jdbc), keys, ids, clock, revocations, audit);
-        revocations.subscribe(r -> {
-            if (r.kind() == Revocation.Kind.API_KEY) {
-                apiKeys.markRevoked(Long.parseLong(r.id()));
-            }
-        });
+        apiKeys = new ApiKeys(new JdbcApiKeyStore(t.jdbc), keys, ids, clock, revocations, audit)
+                .followingRevocations();
         account = ids.next();
         new JdbcAccountStore(t.jdbc).insert(new Account(account, "ann@example.com", "Ann", "Lee", Role.USER, clock.instant()), "h");
     }

@@ -99,12 +99,8 @@ class ClientCredentialsRaceTest {
         Revocations revocations = Revocations.onOneNode(t.jdbc, clock);
         SigningKeys keys = new SigningKeys(new JdbcSigningKeyStore(t.jdbc),
                 MasterKey.of(null, Files.createTempDirectory("gh-keys-")), clock, audit);
-        apiKeys = new ApiKeys(new JdbcApiKeyStore(t.jdbc), keys, ids, clock, revocations, audit);
-        revocations.subscribe(r -> {
-            if (r.kind() == Revocation.Kind.API_KEY) {
-                apiKeys.markRevoked(Long.parseLong(r.id()));
-            }
-        });
+        apiKeys = new ApiKeys(new JdbcApiKeyStore(t.jdbc), keys, ids, clock, revocations, audit)
+                .followingRevocations();
         grants = new JdbcGrantStore(t.jdbc);
         new Authorizations(grants, null, revocations, clock, audit).endGrantsWithTheirApiKey();
         // After the key's grants were ended, still in the revocation's transaction: a test may hold it open there.

@@ -69,12 +69,8 @@ class KeyRevocationTransactionTest {
         revocations.subscribe(announced::add);
         SigningKeys keys = new SigningKeys(new JdbcSigningKeyStore(t.jdbc),
                 MasterKey.of(null, Files.createTempDirectory("gh-keys-")), clock, audit);
-        apiKeys = new ApiKeys(new JdbcApiKeyStore(t.jdbc), keys, ids, clock, revocations, audit);
-        revocations.subscribe(r -> {
-            if (r.kind() == Revocation.Kind.API_KEY) {
-                apiKeys.markRevoked(Long.parseLong(r.id()));
-            }
-        });
+        apiKeys = new ApiKeys(new JdbcApiKeyStore(t.jdbc), keys, ids, clock, revocations, audit)
+                .followingRevocations();
         grants = new JdbcGrantStore(t.jdbc);
         // The grant store fails, when told to, right after its update ran: the key's update came first.
         GrantStore faulty = (GrantStore) Proxy.newProxyInstance(GrantStore.class.getClassLoader(), new Class<?>[] {GrantStore.class},
