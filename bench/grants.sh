@@ -12,7 +12,8 @@
 # PIN=0 turns that off.
 #   bench/grants.sh [runs=3] [seconds=15] [warm-up seconds=10]  (the issue's method; on one core C2 is still compiling after 10 s, so 30 shows the steady state: bench/README.md)
 #   KEYCLOAK=1 bench/grants.sh          # also Keycloak
-#   ONLY="spring gh-rs256" bench/grants.sh   # a subset (spring gh-rs256 gh-es256 gh-eddsa keycloak base-rs256 base-es256)
+#   ONLY="spring gh-rs256" bench/grants.sh   # a subset (spring gh-rs256 gh-es256 gh-eddsa keycloak base-rs256 base-es256;
+#                                            jdk-rs256 jdk-es256: ./gatehouse with GATEHOUSE_TOKEN_SIGNER=jdk)
 #   BASE_JAR=/tmp/old/gatehouse.jar ONLY="base-rs256 gh-rs256" bench/grants.sh   # an older build (its jar) as base-*
 #   BASE_JAR=… NEW_JAR=… ONLY="base-rs256 new-rs256" bench/grants.sh   # two builds started the same way (java -jar, GATEHOUSE_JAVA_OPTS);
 #     gh-* start through ./gatehouse (the launcher's JVM options), so base-* against new-* is the fair before/after
@@ -83,6 +84,12 @@ fi
 
 # --- the RS256 signing ceiling of the server's cores ---
 read -r ceiling signs_per_cpu < <("${pin_server[@]}" "$JAVA_HOME/bin/java" "$root/bench/SignCeiling.java" "$server_cores" 5)
+# and OpenSSL's (what Gatehouse signs with by default where the system has libcrypto: GATEHOUSE_TOKEN_SIGNER)
+ossl_ceiling=
+if command -v openssl >/dev/null 2>&1; then
+    ossl_ceiling=$("${pin_server[@]}" openssl speed -seconds 5 -multi "$server_cores" rsa2048 2>/dev/null \
+        | awk '/^rsa +2048 bits/ {print int($(NF-1))}' | tail -1)
+fi
 
 # --- one server at a time ---
 declare -A median cpu_server cpu_wrk errors all_runs per_cpu
@@ -114,9 +121,9 @@ measure() { # name, url, lua file
 start_gatehouse() { # name, algorithm, [jar instead of ./gatehouse]
     local name=$1 alg=$2 jar=${3:-} port admin a account key app client secret
     port=$(free_port); admin=$(free_port); mkdir -p "$work/$name"
-    local launcher=("$root/gatehouse")
+    local launcher=("$root/gatehouse") signer=${signer:-auto}
     [ -z "$jar" ] || launcher=("$JAVA_HOME/bin/java" ${GATEHOUSE_JAVA_OPTS:-} -jar "$jar")
-    (cd "$work/$name" && export GATEHOUSE_TOKEN_SIGNING_ALG=$alg GATEHOUSE_PORT=$port GATEHOUSE_ADMIN_PORT=$admin \
+    (cd "$work/$name" && export GATEHOUSE_TOKEN_SIGNING_ALG=$alg GATEHOUSE_TOKEN_SIGNER=$signer GATEHOUSE_PORT=$port GATEHOUSE_ADMIN_PORT=$admin \
         GATEHOUSE_BIND=127.0.0.1 GATEHOUSE_DATA_DIR="$work/$name/data" GATEHOUSE_API_KEY_RATE_LIMIT=1000000000 \
         && exec "${pin_server[@]}" "${launcher[@]}" serve >"$work/$name.log" 2>&1) &
     server_pid=$!
@@ -187,6 +194,8 @@ for s in $only; do
             gh-rs256) start_gatehouse gh-rs256 RS256 ;;
             gh-es256) start_gatehouse gh-es256 ES256 ;;
             gh-eddsa) start_gatehouse gh-eddsa EdDSA ;;
+            jdk-rs256) signer=jdk start_gatehouse jdk-rs256 RS256 ;;
+            jdk-es256) signer=jdk start_gatehouse jdk-es256 ES256 ;;
             base-rs256) start_gatehouse base-rs256 RS256 "${BASE_JAR:?BASE_JAR: the jar of the older build}" ;;
             base-es256) start_gatehouse base-es256 ES256 "${BASE_JAR:?BASE_JAR: the jar of the older build}" ;;
             new-rs256) start_gatehouse new-rs256 RS256 "${NEW_JAR:?NEW_JAR: the jar of the newer build}" ;;
@@ -210,9 +219,14 @@ for s in $only; do
     if [ -z "${median[$s]:-}" ]; then echo "| $s | did not run (see above) | | | | | | |"; continue; fi
     ratio=$([ -n "$base" ] && echo "${median[$s]} $base ${per_cpu[$s]} ${per_cpu[spring]}" | awk '{printf "%.2f / %.2f", $1/$2, $3/$4}' || echo -)
     share=$(echo "${median[$s]} $ceiling ${per_cpu[$s]} $signs_per_cpu" | awk '{printf "%.0f%% / %.0f%%", 100*$1/$2, 100*$3/$4}')
-    case $s in *es256 | *eddsa) share="(not RS256)" ;; esac
+    case $s in
+        *es256 | *eddsa) share="(not RS256)" ;;
+        spring | keycloak | jdk-*) ;;
+        *) [ -z "$ossl_ceiling" ] || share="$share ($(echo "${median[$s]} $ossl_ceiling" | awk '{printf "%.0f%%", 100*$1/$2}') of OpenSSL's)" ;;
+    esac
     echo "| $s | $(echo "${all_runs[$s]}" | sed 's/^ //; s/ / · /g') | ${median[$s]} | $ratio | $share | ${cpu_server[$s]} / ${cpu_wrk[$s]} | ${per_cpu[$s]} | ${errors[$s]} |"
 done
 echo
 echo "RS256 signing ceiling of the server's $server_cores core(s): $ceiling signs/s; $signs_per_cpu signs per CPU second (bench/SignCeiling.java, JDK SunRsaSign, 2048-bit)"
+[ -z "$ossl_ceiling" ] || echo "OpenSSL's on the same core(s): $ossl_ceiling signs/s (openssl speed rsa2048; what gh-*, base-* and new-* sign with where GATEHOUSE_TOKEN_SIGNER=auto finds libcrypto)"
 echo "load after: $(uptime | sed 's/.*load average: //')"

@@ -51,7 +51,8 @@ public record Settings(
         Duration usageRetention,
         Duration auditRetention,
         Duration grantMaxAge,
-        String tokenSigningAlg) {
+        String tokenSigningAlg,
+        String tokenSigner) {
 
     /** The names this version understands; anything else in a config file is a typo worth reporting. */
     public static final List<String> NAMES = List.of(
@@ -63,7 +64,7 @@ public record Settings(
             "GATEHOUSE_RATE_LIMIT_ON_REDIS_FAILURE", "GATEHOUSE_REDIS_PREFIX", "GATEHOUSE_TRUSTED_PROXIES",
             "GATEHOUSE_ADMIN_HOSTS", "GATEHOUSE_SMTP_URL", "GATEHOUSE_MAIL_FROM",
             "GATEHOUSE_RETENTION", "GATEHOUSE_USAGE_RETENTION", "GATEHOUSE_AUDIT_RETENTION", "GATEHOUSE_GRANT_MAX_AGE",
-            "GATEHOUSE_TOKEN_SIGNING_ALG");
+            "GATEHOUSE_TOKEN_SIGNING_ALG", "GATEHOUSE_TOKEN_SIGNER");
 
     /**
      * GATEHOUSE_ variables that other parts read (the launcher script, logging, the CLI), so not unknown to
@@ -191,7 +192,8 @@ public record Settings(
                 r.duration("GATEHOUSE_USAGE_RETENTION", Duration.ofDays(90)),
                 r.duration("GATEHOUSE_AUDIT_RETENTION", Duration.ofDays(365)),
                 r.duration("GATEHOUSE_GRANT_MAX_AGE", Duration.ofDays(365)),
-                r.signingAlg("GATEHOUSE_TOKEN_SIGNING_ALG", "RS256", List.of("RS256", "ES256", "EdDSA")));
+                r.signingAlg("GATEHOUSE_TOKEN_SIGNING_ALG", "RS256", List.of("RS256", "ES256", "EdDSA")),
+                r.oneOf("GATEHOUSE_TOKEN_SIGNER", "auto", Set.of("auto", "openssl", "jdk")));
     }
 
     /** The issuer once the public port is known: {@code GATEHOUSE_ISSUER}, else {@code http://localhost:<port>}. */

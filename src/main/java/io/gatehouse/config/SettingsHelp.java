@@ -44,7 +44,9 @@ public final class SettingsHelp {
             Map.entry("GATEHOUSE_USAGE_RETENTION", "how long per-minute usage counts are kept"),
             Map.entry("GATEHOUSE_AUDIT_RETENTION", "how long audit events are kept"),
             Map.entry("GATEHOUSE_TOKEN_SIGNING_ALG", "RS256, ES256 or EdDSA: signs access tokens and id_tokens (RFC 9068 names RS256;"
-                    + " ES256 signs cheaper, but every resource server must accept the one chosen)"));
+                    + " ES256 signs cheaper, but every resource server must accept the one chosen)"),
+            Map.entry("GATEHOUSE_TOKEN_SIGNER", "auto, openssl or jdk: who makes RS256 and ES256 signatures; auto uses the system's"
+                    + " OpenSSL libcrypto (several times faster) where there is one, else the JDK; openssl refuses to start without it"));
 
     /** What happens when a setting with no value in the code is not set. */
     static final Map<String, String> UNSET = Map.of(

@@ -149,7 +149,7 @@ public final class IdTokens {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(key.algorithm().jws()).type(JOSEObjectType.JWT).keyID(key.kid()).build(),
                 claims);
         try {
-            jwt.sign(key.signer());
+            jwt.sign(keys.signer(key));
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign an id_token", e);
         }

@@ -53,25 +53,28 @@ public final class TokenIssuer {
 
     /**
      * A signing key made ready once: its header as it goes in every token ({@code base64url(header) + "."}),
-     * and its signer. For RS256, initialised JDK {@link Signature}s of its private key, reused: after
-     * {@code sign()} a Signature is ready to sign again with the same key, so a token costs no provider
-     * lookup and no key set-up. A Signature is used by one thread at a time (taken from the pool, put back).
+     * and its signer: libcrypto's where the node has it ({@link SigningKeys#nativeSigner}), else, for RS256,
+     * initialised JDK {@link Signature}s of its private key, reused: after {@code sign()} a Signature is ready
+     * to sign again with the same key, so a token costs no provider lookup and no key set-up (a Signature is
+     * used by one thread at a time, taken from the pool, put back); else the key's Nimbus signer.
      */
     private record Prepared(JWSHeader header, byte[] headerDot, JWSSigner signer, PrivateKey rsaKey,
                             ArrayBlockingQueue<Signature> pool) {
-        static Prepared of(SigningKeys.Key key) {
+        static Prepared of(SigningKeys keys, SigningKeys.Key key) {
             JWSHeader header = new JWSHeader.Builder(key.algorithm().jws()).type(AT_JWT).keyID(key.kid()).build();
             byte[] headerDot = (header.toBase64URL() + ".").getBytes(StandardCharsets.US_ASCII);
+            JWSSigner signer = keys.nativeSigner(key);
             PrivateKey rsaKey = null;
-            if (key.algorithm() == SigningAlgorithm.RS256) {
+            if (signer == null && key.algorithm() == SigningAlgorithm.RS256) {
                 try {
                     rsaKey = key.jwk().toRSAKey().toPrivateKey(); // with its CRT parameters, as stored
                 } catch (JOSEException e) {
                     throw new IllegalStateException("signing key " + key.kid() + " cannot sign", e);
                 }
+            } else if (signer == null) {
+                signer = keys.signer(key);
             }
-            return new Prepared(header, headerDot, rsaKey == null ? key.signer() : null, rsaKey,
-                    new ArrayBlockingQueue<>(POOLED_SIGNATURES));
+            return new Prepared(header, headerDot, signer, rsaKey, new ArrayBlockingQueue<>(POOLED_SIGNATURES));
         }
 
         /** The signature of {@code input}, base64url-encoded. */
@@ -112,7 +115,7 @@ public final class TokenIssuer {
         Instant exp = now.plus(accessTtl);
         String jti = Secrets.randomText(16);
         SigningKeys.Key key = keys.current(SigningKeys.Purpose.ACCESS_TOKEN);
-        Prepared p = prepared.computeIfAbsent(key.kid(), k -> Prepared.of(key));
+        Prepared p = prepared.computeIfAbsent(key.kid(), k -> Prepared.of(keys, key));
         // JWS compact serialisation (RFC 7515 §7.1): base64url(header).base64url(claims).base64url(signature)
         byte[] claims = B64URL.encode(claims(grant, scope, now, exp, jti));
         byte[] input = new byte[p.headerDot.length + claims.length];

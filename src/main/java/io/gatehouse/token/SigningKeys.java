@@ -95,6 +95,7 @@ public final class SigningKeys {
     private final java.util.concurrent.locks.ReentrantLock loading = new java.util.concurrent.locks.ReentrantLock();
 
     private final Audit audit;
+    private final TokenSigners signers;
     /** An RS256 key pair made ahead for the first access-token key; used once, then null. */
     private java.util.concurrent.Future<java.security.KeyPair> spareRsaPair;
     /**
@@ -119,6 +120,13 @@ public final class SigningKeys {
      */
     public SigningKeys(SigningKeyStore store, MasterKey master, Clock clock, Audit audit, SigningAlgorithm tokenAlgorithm,
                        java.util.concurrent.Future<java.security.KeyPair> firstRsaPair) {
+        this(store, master, clock, audit, tokenAlgorithm, firstRsaPair, null);
+    }
+
+    /** As above; {@code crypto}, when set, makes the RS256 and ES256 token signatures ({@link TokenSigners}). */
+    public SigningKeys(SigningKeyStore store, MasterKey master, Clock clock, Audit audit, SigningAlgorithm tokenAlgorithm,
+                       java.util.concurrent.Future<java.security.KeyPair> firstRsaPair, LibCrypto crypto) {
+        this.signers = new TokenSigners(crypto);
         this.spareRsaPair = tokenAlgorithm == SigningAlgorithm.RS256 ? firstRsaPair : null;
         this.audit = audit;
         this.store = store;
@@ -204,6 +212,21 @@ public final class SigningKeys {
             return list;
         }
         return list.stream().filter(k -> k.algorithm() == tokenAlgorithm).toList();
+    }
+
+    /** The signer of this access-token key: libcrypto's where the node has it, else the JDK's (thread-safe, kept per key). */
+    public JWSSigner signer(Key key) {
+        return signers.of(key);
+    }
+
+    /** The key's libcrypto signer, or null when the JDK signs with it. */
+    public JWSSigner nativeSigner(Key key) {
+        return signers.nativeOf(key);
+    }
+
+    /** Who makes token signatures on this node, for the start-up log. */
+    public String signedBy() {
+        return signers.description();
     }
 
     /** Reloads the keys from the database (run every {@link #RELOAD_PERIOD}). */
@@ -408,6 +431,7 @@ public final class SigningKeys {
         Map<Purpose, List<Key>> frozen = new EnumMap<>(Purpose.class);
         loaded.forEach((p, l) -> frozen.put(p, List.copyOf(l)));
         keys = frozen;
+        signers.keepOnly(frozen.get(Purpose.ACCESS_TOKEN).stream().map(Key::kid).toList());
         lastReload = clock.millis();
     }
 

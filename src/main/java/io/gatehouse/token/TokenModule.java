@@ -14,6 +14,7 @@ import java.util.concurrent.FutureTask;
 
 /** The server's signing keys (access tokens, API keys): shared through the database, reloaded, rotated by admins. */
 public final class TokenModule {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenModule.class);
     public final SigningKeys signingKeys;
     private final Clock clock;
     /** The longest a token signed by an access-token key lives: the access-token TTL, or an id_token's hour. */
@@ -28,7 +29,18 @@ public final class TokenModule {
         this.clock = clock;
         this.longestToken = settings.accessTokenTtl().compareTo(Duration.ofHours(1)) > 0 ? settings.accessTokenTtl() : Duration.ofHours(1);
         this.signingKeys = new SigningKeys(new JdbcSigningKeyStore(jdbc), MasterKey.of(settings.masterKey(), settings.dataDir()), clock, audit,
-                algorithm(settings), firstKeyPair);
+                algorithm(settings), firstKeyPair, libCrypto(settings));
+        LOG.info("Token signatures ({}) made by {}", algorithm(settings), signingKeys.signedBy());
+    }
+
+    /** GATEHOUSE_TOKEN_SIGNER: OpenSSL's libcrypto where asked for and there is one ({@link LibCrypto}); null for the JDK. */
+    private static LibCrypto libCrypto(Settings settings) {
+        StringBuilder why = new StringBuilder();
+        LibCrypto crypto = LibCrypto.forChoice(LibCrypto.Choice.valueOf(settings.tokenSigner().toUpperCase(java.util.Locale.ROOT)), why);
+        if (crypto == null && !why.isEmpty()) {
+            LOG.info("No OpenSSL libcrypto for token signatures, the JDK makes them: {}", why);
+        }
+        return crypto;
     }
 
     private static SigningAlgorithm algorithm(Settings settings) {
