@@ -24,7 +24,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Mints tokens: RFC 9068 access tokens (JWT, {@code typ: at+jwt}; RS256 unless the operator chose ES256
@@ -49,7 +48,8 @@ public final class TokenIssuer {
     private final Clock clock;
     private final Duration accessTtl;
     private final Duration refreshTtl;
-    private final ConcurrentHashMap<String, Prepared> prepared = new ConcurrentHashMap<>();
+    /** The current key made ready; one at a time (a key signs until the next replaces it), so retired ones go. */
+    private volatile Prepared prepared;
 
     /**
      * A signing key made ready once: its header as it goes in every token ({@code base64url(header) + "."}),
@@ -58,7 +58,7 @@ public final class TokenIssuer {
      * to sign again with the same key, so a token costs no provider lookup and no key set-up (a Signature is
      * used by one thread at a time, taken from the pool, put back); else the key's Nimbus signer.
      */
-    private record Prepared(JWSHeader header, byte[] headerDot, JWSSigner signer, PrivateKey rsaKey,
+    private record Prepared(String kid, JWSHeader header, byte[] headerDot, JWSSigner signer, PrivateKey rsaKey,
                             ArrayBlockingQueue<Signature> pool) {
         static Prepared of(SigningKeys keys, SigningKeys.Key key) {
             JWSHeader header = new JWSHeader.Builder(key.algorithm().jws()).type(AT_JWT).keyID(key.kid()).build();
@@ -74,7 +74,7 @@ public final class TokenIssuer {
             } else if (signer == null) {
                 signer = keys.signer(key);
             }
-            return new Prepared(header, headerDot, signer, rsaKey, new ArrayBlockingQueue<>(POOLED_SIGNATURES));
+            return new Prepared(key.kid(), header, headerDot, signer, rsaKey, new ArrayBlockingQueue<>(POOLED_SIGNATURES));
         }
 
         /** The signature of {@code input}, base64url-encoded. */
@@ -115,7 +115,11 @@ public final class TokenIssuer {
         Instant exp = now.plus(accessTtl);
         String jti = Secrets.randomText(16);
         SigningKeys.Key key = keys.current(SigningKeys.Purpose.ACCESS_TOKEN);
-        Prepared p = prepared.computeIfAbsent(key.kid(), k -> Prepared.of(keys, key));
+        Prepared p = prepared;
+        if (p == null || !p.kid().equals(key.kid())) {
+            p = Prepared.of(keys, key); // two threads at a rotation may both make it: the same, once each
+            prepared = p;
+        }
         // JWS compact serialisation (RFC 7515 §7.1): base64url(header).base64url(claims).base64url(signature)
         byte[] claims = B64URL.encode(claims(grant, scope, now, exp, jti));
         byte[] input = new byte[p.headerDot.length + claims.length];

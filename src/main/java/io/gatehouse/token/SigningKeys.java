@@ -224,9 +224,9 @@ public final class SigningKeys {
         return signers.nativeOf(key);
     }
 
-    /** Who makes token signatures on this node, for the start-up log. */
+    /** Who makes this node's token signatures (of the configured algorithm), for the start-up log. */
     public String signedBy() {
-        return signers.description();
+        return signers.description(tokenAlgorithm);
     }
 
     /** Reloads the keys from the database (run every {@link #RELOAD_PERIOD}). */

@@ -9,12 +9,15 @@ import java.nio.file.Files;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The server's signing keys (access tokens, API keys): shared through the database, reloaded, rotated by admins. */
 public final class TokenModule {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenModule.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TokenModule.class);
     public final SigningKeys signingKeys;
     private final Clock clock;
     /** The longest a token signed by an access-token key lives: the access-token TTL, or an id_token's hour. */
@@ -36,7 +39,7 @@ public final class TokenModule {
     /** GATEHOUSE_TOKEN_SIGNER: OpenSSL's libcrypto where asked for and there is one ({@link LibCrypto}); null for the JDK. */
     private static LibCrypto libCrypto(Settings settings) {
         StringBuilder why = new StringBuilder();
-        LibCrypto crypto = LibCrypto.forChoice(LibCrypto.Choice.valueOf(settings.tokenSigner().toUpperCase(java.util.Locale.ROOT)), why);
+        LibCrypto crypto = LibCrypto.forChoice(LibCrypto.Choice.valueOf(settings.tokenSigner().toUpperCase(Locale.ROOT)), why);
         if (crypto == null && !why.isEmpty()) {
             LOG.info("No OpenSSL libcrypto for token signatures, the JDK makes them: {}", why);
         }

@@ -38,8 +38,11 @@ final class TokenSigners {
         this.crypto = crypto;
     }
 
-    /** Who signs, for the start-up log. */
-    String description() {
+    /** Who signs keys of this algorithm, for the start-up log. */
+    String description(SigningAlgorithm algorithm) {
+        if (algorithm == SigningAlgorithm.EdDSA) {
+            return "BouncyCastle (EdDSA keys do not go to libcrypto)";
+        }
         return crypto == null ? "the JDK" : crypto.description();
     }
 
@@ -59,14 +62,17 @@ final class TokenSigners {
     }
 
     private JWSSigner make(SigningKeys.Key key) {
-        if (crypto != null && key.algorithm() != SigningAlgorithm.EdDSA) {
+        // Nimbus's signer first: it refuses what no signer should sign with (RSA under 2048 bits), and says
+        // which algorithm an EC key's curve is for (a P-384 key is not an ES256 key, whatever its label).
+        JWSSigner jdk = key.signer();
+        if (crypto != null && key.algorithm() != SigningAlgorithm.EdDSA && jdk.supportedJWSAlgorithms().contains(key.algorithm().jws())) {
             try {
                 return LibCryptoSigner.of(crypto, key.algorithm(), key.jwk());
             } catch (JOSEException | GeneralSecurityException | RuntimeException e) {
                 LOG.warn("Signing key {} signs through the JDK: libcrypto failed its check ({})", key.kid(), e.getMessage());
             }
         }
-        return key.signer();
+        return jdk;
     }
 
     /** RS256 or ES256 through libcrypto; ES256's DER signature is turned into JOSE's r||s (RFC 7518 §3.4). */

@@ -121,6 +121,16 @@ class TokenSignersTest {
     }
 
     @Test
+    void a_p384_key_labelled_es256_never_goes_to_libcrypto() throws Exception {
+        assumeLibCrypto();
+        // The JDK would verify its probe (SHA256withECDSA takes any curve), but it is not an ES256 key: Nimbus's
+        // signer says it is for ES384, so libcrypto is not asked to sign ES256 tokens with it.
+        JWK p384 = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_384).keyID("k8")
+                .keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256).generate();
+        assertThat(new TokenSigners(crypto).nativeOf(key(SigningAlgorithm.ES256, p384))).isNull();
+    }
+
+    @Test
     void eddsa_keys_and_nodes_set_to_the_jdk_sign_through_the_jdk() throws Exception {
         SigningKeys.Key ed = key(SigningAlgorithm.EdDSA, SigningAlgorithm.EdDSA.generate("k5"));
         assertThat(new TokenSigners(crypto).nativeOf(ed)).isNull();
@@ -128,7 +138,8 @@ class TokenSignersTest {
         assertThat(LibCrypto.forChoice(LibCrypto.Choice.JDK, null)).isNull();
         TokenSigners jdk = new TokenSigners(null);
         assertThat(jdk.nativeOf(rsa)).isNull();
-        assertThat(jdk.description()).isEqualTo("the JDK");
+        assertThat(jdk.description(SigningAlgorithm.RS256)).isEqualTo("the JDK");
+        assertThat(new TokenSigners(crypto).description(SigningAlgorithm.EdDSA)).startsWith("BouncyCastle");
         JWSObject jws = new JWSObject(new JWSHeader(JWSAlgorithm.RS256), new Payload("{}"));
         jws.sign(jdk.of(rsa));
         assertThat(jws.verify(new RSASSAVerifier(rsa.jwk().toRSAKey().toRSAPublicKey()))).isTrue();
