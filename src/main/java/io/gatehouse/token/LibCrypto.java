@@ -74,7 +74,7 @@ public final class LibCrypto {
     static synchronized LibCrypto load(StringBuilder why) {
         if (loaded == null && notLoaded == null) {
             StringBuilder reason = new StringBuilder();
-            loaded = bind(reason);
+            loaded = bind(NAMES, reason);
             notLoaded = loaded == null ? reason.toString() : null;
         }
         if (loaded == null) {
@@ -83,13 +83,14 @@ public final class LibCrypto {
         return loaded;
     }
 
-    private static LibCrypto bind(StringBuilder why) {
+    /** The first of {@code names} that loads and has every function we call, else null with each one's reason. */
+    static LibCrypto bind(List<String> names, StringBuilder why) {
         if (!Platform.isLinux() || !Platform.is64Bit()) {
             why.append("only Linux on a 64-bit CPU is supported (this is ").append(System.getProperty("os.name"))
                     .append(' ').append(System.getProperty("os.arch")).append(')');
             return null;
         }
-        for (String name : NAMES) {
+        for (String name : names) {
             try {
                 NativeLibrary library = NativeLibrary.getInstance(name);
                 Native.register(Natives.class, library);

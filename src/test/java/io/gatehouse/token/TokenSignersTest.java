@@ -159,6 +159,13 @@ class TokenSignersTest {
     }
 
     @Test
+    void a_machine_without_libcrypto_is_told_why_for_every_name_tried() {
+        StringBuilder why = new StringBuilder();
+        assertThat(LibCrypto.bind(List.of("libcrypto-absent.so.9", "libcrypto-absent.so.8"), why)).isNull();
+        assertThat(why.toString()).contains("libcrypto-absent.so.9: ").contains("; libcrypto-absent.so.8: ");
+    }
+
+    @Test
     void a_node_told_to_use_openssl_does_not_start_without_it() {
         if (crypto != null) {
             assertThat(LibCrypto.forChoice(LibCrypto.Choice.OPENSSL, null)).isSameAs(crypto);
