@@ -185,7 +185,7 @@ seed=$((n_total - issued))
 if [ "$seed" -gt 0 ]; then
     t0=$(date +%s)
     env "${server_env[@]}" ${SEED_ALG:+GATEHOUSE_TOKEN_SIGNING_ALG=$SEED_ALG} \
-        "$JAVA_HOME/bin/java" -cp "$seed_cp" io.gatehouse.bench.IntrospectSeed "$seed" "$client" "$customer_key" 2>&1 \
+        "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$seed_cp" io.gatehouse.bench.IntrospectSeed "$seed" "$client" "$customer_key" 2>&1 \
         | grep --line-buffered -v -e '^SLF4J' -e 'INFO' | sed -u 's/^/  /' >&2
     issued=$n_total
     echo "seed: $seed token responses in $(( $(date +%s) - t0 )) s (${SEED_ALG:-the server algorithm});" \

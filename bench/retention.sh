@@ -12,4 +12,4 @@ cd "$root"
 mvn -B -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 cp="target/test-classes:target/classes:$(cat target/bench.classpath)"
 # BENCH_JAVA_OPTS: e.g. -Dbench.step=20 (ms of test time per token response, default 10), -Dbench.workers=6
-exec "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "$cp" io.gatehouse.bench.RetentionBench "${@:-10000}"
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED ${BENCH_JAVA_OPTS:-} -cp "$cp" io.gatehouse.bench.RetentionBench "${@:-10000}"

@@ -185,6 +185,11 @@ class ReleaseArchiveIT {
             assertThat(gh.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(gh.process.exitValue()).isZero();
             assertThat(gh.output()).contains("Gatehouse stopped");
+            // JNA from lib/ loads the system's libcrypto for token signatures, with no Java 24+ warning about it.
+            assertThat(gh.output()).contains("Token signatures (RS256) made by ").doesNotContain("restricted method");
+            if (Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libcrypto.so.3"))) {
+                assertThat(gh.output()).contains("made by OpenSSL ");
+            }
         }
 
         // Restore as documented: unzip the backup into an empty data dir and start a node on it.
