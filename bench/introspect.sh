@@ -177,6 +177,8 @@ wrk.body = "grant_type=client_credentials&customer_key=$customer_key"
 LUA
     out=$("${pin_wrk[@]}" wrk -t2 -c"$conns" -d"${HOT_SECONDS}s" -s "$work/grant.lua" "http://127.0.0.1:$port/oauth/token" 2>&1)
     issued=$((issued + $(echo "$out" | awk '/requests in/ {print $1}')))
+    echo "hot: $issued token responses in all after ${HOT_SECONDS} s of POST /oauth/token;" \
+         "non-2xx: $(echo "$out" | awk '/Non-2xx/ {print $NF}' | grep . || echo 0)" >&2
     measure hot
 fi
 
