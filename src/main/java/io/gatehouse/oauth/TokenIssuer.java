@@ -8,31 +8,25 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import io.gatehouse.auth.CredentialFormat;
 import io.gatehouse.auth.Secrets;
-import io.gatehouse.token.SigningAlgorithm;
 import io.gatehouse.token.SigningKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.PrivateKey;
-import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 
 /**
  * Mints tokens: RFC 9068 access tokens (JWT, {@code typ: at+jwt}; RS256 unless the operator chose ES256
  * or EdDSA) and opaque refresh tokens.
  * Signing is the one expensive step of the token endpoint; everything else here is cheap: the JOSE header
- * of each key is encoded once, the claims are written straight to bytes (Jackson's generator), and RS256
- * signs with a reused JDK {@link Signature} over those bytes (what Nimbus' {@code SignedJWT} did with
- * more copies, a JSON map and a new {@code Signature} per token). ES256 and EdDSA sign through their
- * Nimbus {@link JWSSigner} over the same bytes (it turns ECDSA's DER signature into JOSE's r||s).
+ * of each key is encoded once, the claims are written straight to bytes (Jackson's generator), and the key's
+ * signer ({@link SigningKeys#signer}: OpenSSL's libcrypto where the node has it, else the JDK's) signs those
+ * bytes (what Nimbus' {@code SignedJWT} did with more copies and a JSON map).
  */
 public final class TokenIssuer {
     /** Private claim: the grant the token belongs to, so that revoking the grant revokes the token. */
@@ -40,8 +34,6 @@ public final class TokenIssuer {
     private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
     private static final JsonFactory JSON = new JsonFactory();
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
-    /** Reused RS256 {@link Signature}s kept per key: more than the threads that sign at once is waste. */
-    private static final int POOLED_SIGNATURES = 32;
 
     private final SigningKeys keys;
     private final Issuer issuer;
@@ -53,44 +45,18 @@ public final class TokenIssuer {
 
     /**
      * A signing key made ready once: its header as it goes in every token ({@code base64url(header) + "."}),
-     * and its signer: libcrypto's where the node has it ({@link SigningKeys#nativeSigner}), else, for RS256,
-     * initialised JDK {@link Signature}s of its private key, reused: after {@code sign()} a Signature is ready
-     * to sign again with the same key, so a token costs no provider lookup and no key set-up (a Signature is
-     * used by one thread at a time, taken from the pool, put back); else the key's Nimbus signer.
+     * and its signer ({@link SigningKeys#signer}: libcrypto's, or the JDK's with reused Signatures).
      */
-    private record Prepared(String kid, JWSHeader header, byte[] headerDot, JWSSigner signer, PrivateKey rsaKey,
-                            ArrayBlockingQueue<Signature> pool) {
+    private record Prepared(String kid, byte[] headerDot, JWSSigner signer, JWSHeader header) {
         static Prepared of(SigningKeys keys, SigningKeys.Key key) {
             JWSHeader header = new JWSHeader.Builder(key.algorithm().jws()).type(AT_JWT).keyID(key.kid()).build();
             byte[] headerDot = (header.toBase64URL() + ".").getBytes(StandardCharsets.US_ASCII);
-            JWSSigner signer = keys.nativeSigner(key);
-            PrivateKey rsaKey = null;
-            if (signer == null && key.algorithm() == SigningAlgorithm.RS256) {
-                try {
-                    rsaKey = key.jwk().toRSAKey().toPrivateKey(); // with its CRT parameters, as stored
-                } catch (JOSEException e) {
-                    throw new IllegalStateException("signing key " + key.kid() + " cannot sign", e);
-                }
-            } else if (signer == null) {
-                signer = keys.signer(key);
-            }
-            return new Prepared(key.kid(), header, headerDot, signer, rsaKey, new ArrayBlockingQueue<>(POOLED_SIGNATURES));
+            return new Prepared(key.kid(), headerDot, keys.signer(key), header);
         }
 
         /** The signature of {@code input}, base64url-encoded. */
-        byte[] sign(byte[] input) throws GeneralSecurityException, JOSEException {
-            if (rsaKey == null) {
-                return signer.sign(header, input).toString().getBytes(StandardCharsets.US_ASCII);
-            }
-            Signature s = pool.poll();
-            if (s == null) {
-                s = Signature.getInstance("SHA256withRSA");
-                s.initSign(rsaKey);
-            }
-            s.update(input);
-            byte[] signature = s.sign(); // resets s to its state after initSign: reusable
-            pool.offer(s);
-            return B64URL.encode(signature);
+        byte[] sign(byte[] input) throws JOSEException {
+            return signer.sign(header, input).toString().getBytes(StandardCharsets.US_ASCII);
         }
     }
 
@@ -128,7 +94,7 @@ public final class TokenIssuer {
         byte[] signature;
         try {
             signature = p.sign(input);
-        } catch (GeneralSecurityException | JOSEException e) {
+        } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign an access token", e);
         }
         byte[] token = Arrays.copyOf(input, input.length + 1 + signature.length);

@@ -219,11 +219,6 @@ public final class SigningKeys {
         return signers.of(key);
     }
 
-    /** The key's libcrypto signer, or null when the JDK signs with it. */
-    public JWSSigner nativeSigner(Key key) {
-        return signers.nativeOf(key);
-    }
-
     /** Who makes this node's token signatures (of the configured algorithm), for the start-up log. */
     public String signedBy() {
         return signers.description(tokenAlgorithm);

@@ -16,13 +16,15 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.util.Collection;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Who makes the signature of each access-token key: OpenSSL's libcrypto ({@link LibCrypto}) for RS256 and ES256
- * keys when the node has it, else the JDK through Nimbus. One signer per key, kept while the key is loaded. A
+ * keys when the node has it, else the JDK (RS256 with reused {@link Signature}s, the others through Nimbus).
+ * One signer per key, kept while the key is loaded. A
  * native signer is proven once per key before it is used: its signature of a probe must verify with the
  * JDK and the key's public half, or the key signs through the JDK (and a warning says so).
  */
@@ -64,15 +66,64 @@ final class TokenSigners {
     private JWSSigner make(SigningKeys.Key key) {
         // Nimbus's signer first: it refuses what no signer should sign with (RSA under 2048 bits), and says
         // which algorithm an EC key's curve is for (a P-384 key is not an ES256 key, whatever its label).
-        JWSSigner jdk = key.signer();
-        if (crypto != null && key.algorithm() != SigningAlgorithm.EdDSA && jdk.supportedJWSAlgorithms().contains(key.algorithm().jws())) {
+        JWSSigner nimbus = key.signer();
+        if (crypto != null && key.algorithm() != SigningAlgorithm.EdDSA && nimbus.supportedJWSAlgorithms().contains(key.algorithm().jws())) {
             try {
                 return LibCryptoSigner.of(crypto, key.algorithm(), key.jwk());
             } catch (JOSEException | GeneralSecurityException | RuntimeException e) {
                 LOG.warn("Signing key {} signs through the JDK: libcrypto failed its check ({})", key.kid(), e.getMessage());
             }
         }
-        return jdk;
+        if (key.algorithm() == SigningAlgorithm.RS256) {
+            try {
+                return new JdkRs256Signer(key.jwk().toRSAKey().toPrivateKey()); // with its CRT parameters, as stored
+            } catch (JOSEException e) {
+                throw new IllegalStateException("signing key " + key.kid() + " cannot sign", e);
+            }
+        }
+        return nimbus;
+    }
+
+    private static void checkAlgorithm(JWSSigner signer, JWSHeader header) throws JOSEException {
+        JWSAlgorithm alg = header.getAlgorithm();
+        if (!signer.supportedJWSAlgorithms().contains(alg)) {
+            throw new JOSEException(AlgorithmSupportMessage.unsupportedJWSAlgorithm(alg, signer.supportedJWSAlgorithms()));
+        }
+    }
+
+    /**
+     * RS256 through the JDK with initialised {@link Signature}s of the key, reused: after {@code sign()} a Signature
+     * is ready to sign again with the same key, so a token costs no provider lookup and no key set-up (Nimbus's
+     * signer makes a new one each time). A Signature is used by one thread at a time: taken from the pool, put back.
+     */
+    static final class JdkRs256Signer extends BaseJWSProvider implements JWSSigner {
+        /** More than the threads that sign at once is waste. */
+        private static final int POOLED = 32;
+        private final PrivateKey key;
+        private final ArrayBlockingQueue<Signature> pool = new ArrayBlockingQueue<>(POOLED);
+
+        JdkRs256Signer(PrivateKey key) {
+            super(Set.of(JWSAlgorithm.RS256));
+            this.key = key;
+        }
+
+        @Override
+        public Base64URL sign(JWSHeader header, byte[] signingInput) throws JOSEException {
+            checkAlgorithm(this, header);
+            try {
+                Signature s = pool.poll();
+                if (s == null) {
+                    s = Signature.getInstance("SHA256withRSA");
+                    s.initSign(key);
+                }
+                s.update(signingInput);
+                byte[] signature = s.sign(); // resets s to its state after initSign: reusable
+                pool.offer(s);
+                return Base64URL.encode(signature);
+            } catch (GeneralSecurityException e) {
+                throw new JOSEException(e.getMessage(), e);
+            }
+        }
     }
 
     /** RS256 or ES256 through libcrypto; ES256's DER signature is turned into JOSE's r||s (RFC 7518 §3.4). */
@@ -115,10 +166,7 @@ final class TokenSigners {
 
         @Override
         public Base64URL sign(JWSHeader header, byte[] signingInput) throws JOSEException {
-            JWSAlgorithm alg = header.getAlgorithm();
-            if (!supportedJWSAlgorithms().contains(alg)) {
-                throw new JOSEException(AlgorithmSupportMessage.unsupportedJWSAlgorithm(alg, supportedJWSAlgorithms()));
-            }
+            checkAlgorithm(this, header);
             try {
                 byte[] signature = key.signSha256(signingInput);
                 return Base64URL.encode(algorithm == SigningAlgorithm.ES256 ? ECDSA.transcodeSignatureToConcat(signature, 64) : signature);
