@@ -286,11 +286,19 @@ cost() { # label, with, without
     printf '%-52s %5.1f%%   by CPU/request %5.1f%%   (goal <= 5%%)\n' "$1" "$(echo "${med[$2]} ${med[$3]}" | awk '{print 100 * (1 - $1 / $2)}')" \
         "$(echo "${percpu[$2]} ${percpu[$3]}" | awk '{print $1 ? 100 * (1 - $2 / $1) : 0}')"
 }
+# What a case's work costs beyond another's, in server CPU µs per request (the /v1.0/me row read as an overhead:
+# authentication, the limiter, its headers and body over the cheapest request).
+adds() { # label, case, base
+    [ -n "${percpu[$2]:-}" ] && [ -n "${percpu[$3]:-}" ] || return 0
+    printf '%-52s %+6.1f µs of server CPU per request (%s vs %s)\n' "$1" \
+        "$(echo "${percpu[$2]} ${percpu[$3]}" | awk '{print $1 - $2}')" "${percpu[$2]}" "${percpu[$3]}"
+}
 echo
 ratio "proxy: Gatehouse / nginx reverse proxy (log on)" gh-proxy nginx-proxy ">= 0.6"
 ratio "proxy: Gatehouse / nginx reverse proxy (log off)" gh-proxy-logoff nginx-proxy ">= 0.6"
 ratio "GET /v1.0/me token / own /healthz (log on)" gh-me-token gh-healthz ">= 0.95"
 ratio "GET /v1.0/me key / own /healthz (log on)" gh-me-key gh-healthz "—"
+adds "GET /v1.0/me token over own /healthz (log on)" gh-me-token gh-healthz
 ratio "many-node: /v1.0/me token, PostgreSQL + Redis / embedded" gh-me-token-pg gh-me-token ">= 0.8"
 ratio "many-node: this checkout / BASE" gh-me-token-pg gh-me-token-pg-base "—"
 ratio "proxy: this checkout / BASE" gh-proxy gh-proxy-base "—"
