@@ -5,7 +5,7 @@
 # node's system calls and context switches with `perf stat` tracepoints (when perf is installed), then prints:
 #   req/s, server CPU µs per request (user / system), context switches and the main system calls per request,
 #   the top frames by self time, and target/profile-CASE.txt (collapsed stacks: one line per stack, for flame graphs).
-#   bench/profile.sh CASE [seconds=20] [warm-up seconds=10]
+#   bench/profile.sh CASE [seconds=20] [warm-up seconds=30]
 #   CASE: proxy (GET through a route to nginx), me (GET /v1.0/me with a token), key (/v1.0/me with an API key),
 #         healthz, grants (POST /oauth/token, client credentials), me-pg (/v1.0/me on PostgreSQL + Redis, as
 #         bench/run.sh's many-node case; BENCH_PG_* and BENCH_REDIS_URL as there)
@@ -19,7 +19,7 @@ root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 . "$root/scripts/find-jdk.sh"
 case_=${1:?usage: bench/profile.sh proxy|me|key|healthz|grants|me-pg [seconds] [warm-up]}
 secs=${2:-20}
-warm=${3:-10}
+warm=${3:-30} # a fresh JVM: after 10 s the JIT still took 11% of /v1.0/me's CPU, after 20 s 1.6%
 for tool in wrk nginx python3 curl mvn; do
     command -v $tool >/dev/null || { echo "bench/profile.sh: $tool is needed" >&2; exit 1; }
 done
@@ -138,14 +138,16 @@ if os.path.exists(perf):
         f = line.strip().split(',')
         if len(f) > 2 and f[0].replace('.', '').isdigit():
             print(f"  {f[2].split(':')[-1]:<26} {float(f[0]) / req:7.3f} per request")
-self_time, total = collections.Counter(), 0
+self_time, total, jit = collections.Counter(), 0, 0
 for line in open(out):
     stack, _, n = line.rstrip().rpartition(' ')
     if not n.isdigit():
         continue
     total += int(n)
     self_time[stack.split(';')[-1]] += int(n)
-print(f"  top frames by self time ({total} samples, 1 ms each):")
+    jit += int(n) if 'CompileBroker' in stack else 0
+print(f"  top frames by self time ({total} samples, 1 ms each; JIT compiler threads {100 * jit / max(total, 1):.1f}%:"
+      " more than a few % means the warm-up was too short):")
 for frame, n in self_time.most_common(15):
     print(f"    {100 * n / total:5.1f}%  {frame[:120]}")
 print(f"  collapsed stacks: {out}")
