@@ -108,14 +108,14 @@ public enum CredentialFormat {
         return checksumOf(body).equals(value.substring(expected - CHECKSUM_CHARS)) && isBase62(value, prefix.length());
     }
 
-    /** Whether a secret kind's prefix, current or earlier, begins {@code value}: such text is masked in logs. */
-    public static boolean looksLikeSecret(String value) {
+    /** Whether a secret kind's prefix, current or earlier, appears anywhere in {@code value} ({@code key=gh_…} too): such text is masked in logs. */
+    public static boolean containsSecret(String value) {
         for (CredentialFormat f : values()) {
             if (f == CLIENT_ID) {
                 continue;
             }
             for (String p : f.prefixes()) {
-                if (value.startsWith(p)) {
+                if (value.contains(p)) {
                     return true;
                 }
             }

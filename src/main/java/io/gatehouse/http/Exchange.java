@@ -55,6 +55,8 @@ public final class Exchange {
     private Principal principal;
     private byte[] body;
     private int status;
+    private boolean closes;
+    private boolean streamed;
 
     public Exchange(ServerRequest req, ServerResponse res, long maxBodyBytes) {
         this(req, res, maxBodyBytes, TrustedProxies.NONE);
@@ -245,11 +247,12 @@ public final class Exchange {
      * fails while it is read is a {@link ClientGoneException}, never an error of ours.
      */
     public InputStream clientBody() {
-        return new ClientInput(req.content().inputStream(), deadlines);
+        return new ClientInput(req.content().inputStream(), deadlines, maxBodyBytes);
     }
 
     public ApiException tooLarge() {
-        return new ApiException(ApiError.PAYLOAD_TOO_LARGE, "request body is larger than " + maxBodyBytes + " bytes");
+        return new ApiException(ApiError.PAYLOAD_TOO_LARGE, "request body is larger than " + maxBodyBytes + " bytes",
+                ClientInput.CLOSE);
     }
 
     /** The body as a JSON object; a missing, malformed or non-object body is 400 INVALID_PARAMETER. */
@@ -298,6 +301,14 @@ public final class Exchange {
 
     public boolean answered() {
         return status != 0;
+    }
+
+    /**
+     * Whether the connection must close after this answer: it says {@code Connection: close} because part of the
+     * request's body was left unread (too large, or framed wrongly), and the rest cannot be told from a next request.
+     */
+    public boolean closesConnection() {
+        return closes;
     }
 
     public int status() {
@@ -359,6 +370,7 @@ public final class Exchange {
             return;
         }
         e.headers().forEach(res::header);
+        closes |= "close".equals(e.headers().get("Connection"));
         ApiError err = e.error();
         json(err.status, new ErrorBody(err.code, err.name(), e.getMessage()));
     }
@@ -387,6 +399,12 @@ public final class Exchange {
 
     public void markStreamed(int status) {
         this.status = status;
+        this.streamed = true;
+    }
+
+    /** Whether the answer went out through the response's stream (the proxy), which Helidon finishes after the handler. */
+    public boolean streamed() {
+        return streamed;
     }
 
     record ErrorBody(int code, String error, String message) {

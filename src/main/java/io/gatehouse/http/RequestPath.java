@@ -10,9 +10,10 @@ import java.util.List;
  * limits and the URL forwarded upstream all use the result. Percent-encoded unreserved characters
  * (RFC 3986 §2.3, {@code %2e} among them) are decoded, other escapes keep their meaning with upper-case
  * hex, empty segments collapse and dot segments are removed (RFC 3986 §5.2.4). A path is refused when it
- * has an encoded slash or backslash, a backslash, a control character, a malformed escape, a dot
- * segment hidden behind a {@code ;} parameter ({@code ..;}, which some servers treat as {@code ..}),
- * or a {@code ..} that climbs above the root.
+ * has an encoded slash or backslash, a backslash, a control character, a malformed escape, an escape
+ * encoded twice ({@code %252e}, which a server that decodes twice reads as {@code .}), a dot segment
+ * hidden behind a {@code ;} parameter ({@code ..;}, which some servers treat as {@code ..}), or a
+ * {@code ..} that climbs above the root.
  */
 public final class RequestPath {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -72,6 +73,10 @@ public final class RequestPath {
                 }
                 if (b == '/' || b == '\\') {
                     throw new InvalidPathException("the request path holds an encoded slash or backslash");
+                }
+                if (b == '%' && i + 2 < raw.length() && hex(raw.charAt(i + 1)) >= 0 && hex(raw.charAt(i + 2)) >= 0) {
+                    // %252e: a server that decodes twice reads '.', and %252e%252e climbs out of the route
+                    throw new InvalidPathException("the request path is percent-encoded twice");
                 }
                 if (isUnreserved(b)) {
                     out.append((char) b);

@@ -13,6 +13,7 @@ import io.gatehouse.oauth.OAuthException;
 import io.gatehouse.store.StoreException;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.RequestException;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pipeline implements Handler {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    /** With an answer that leaves a body half read: the connection closes after it. */
+    private static final Map<String, String> CLOSE = Map.of("Connection", "close");
     private static final OverloadLog OVERLOAD = new OverloadLog(LOG, OverloadLog.PERIOD, System::nanoTime);
     private static final HeaderName STRICT_TRANSPORT_SECURITY = HeaderNames.create("Strict-Transport-Security");
 
@@ -101,6 +104,12 @@ public final class Pipeline implements Handler {
             // instead of calling the unanswered request an internal error.
             throw new CloseConnectionException("client left request " + ex.requestId());
         }
+        if (ex.closesConnection() || !ex.streamed() && req.headers().containsToken(HeaderValues.CONNECTION_CLOSE)) {
+            // RFC 9112 §9.6: after an answer that says Connection: close (the client's request said it, or part of
+            // its body is unread) nothing more is read from the connection; Helidon would keep it open. Not after a
+            // streamed answer (the proxy's): Helidon finishes that after this handler, and closing now would lose it.
+            throw new CloseConnectionException("request " + ex.requestId() + " closes its connection");
+        }
     }
 
     private String actor(Exchange ex) {
@@ -133,11 +142,14 @@ public final class Pipeline implements Handler {
         } catch (StoreException e) {
             failStore(ex, e);
         } catch (RequestException e) {
-            // The HTTP layer refused what the client sent (a malformed chunk, say) while a stage read it.
+            // The HTTP layer refused what the client sent (a malformed chunk, say) while a stage read it; the
+            // connection closes after the answer, since where the next request starts is unknown.
             if (e.status().code() >= 500) {
                 fail(ex, internal(ex, e));
+            } else if (e.status().code() == 413) {
+                fail(ex, new ApiException(ApiError.PAYLOAD_TOO_LARGE, "The request body is too large.", CLOSE));
             } else {
-                fail(ex, new ApiException(ApiError.INVALID_PARAMETER, "The request body is not valid HTTP."));
+                fail(ex, new ApiException(ApiError.INVALID_PARAMETER, "The request body is not valid HTTP.", CLOSE));
             }
         } catch (CloseConnectionException e) {
             // A stage that already sent the status line cannot finish its answer (the proxy, when the upstream's

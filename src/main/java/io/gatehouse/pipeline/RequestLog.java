@@ -6,6 +6,7 @@ import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -20,6 +21,10 @@ import org.slf4j.LoggerFactory;
 public final class RequestLog {
     private static final Logger ACCESS = LoggerFactory.getLogger("gatehouse.access");
     private static final String UNMATCHED = "unmatched";
+    /** Methods that get a label of their own; any other (a client can make one up) is "other", so labels stay bounded. */
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+    /** The most of a method the access log shows (a method is a token a client chooses, of any length). */
+    private static final int METHOD_CHARS = 24;
 
     private final String listener;
     private final MeterRegistry registry;
@@ -42,12 +47,14 @@ public final class RequestLog {
     public void record(Exchange ex, long nanos) {
         Route route = ex.route();
         String template = route == null ? UNMATCHED : route.template();
-        String method = route == null ? "other" : ex.method();
+        String method = route == null || !METHODS.contains(ex.method()) ? "other" : ex.method();
         int status = ex.status();
         timer(template, method, status).record(nanos, TimeUnit.NANOSECONDS);
         if (access.isInfoEnabled()) {
             Principal p = ex.principal();
-            line(ex.method(), ex.path(), status, nanos, ex.requestId(), ex.remoteAddress(), p);
+            String m = ex.method();
+            line(m.length() > METHOD_CHARS ? m.substring(0, METHOD_CHARS) + "..." : m, ex.path(), status, nanos,
+                    ex.requestId(), ex.remoteAddress(), p);
         }
     }
 
@@ -110,7 +117,7 @@ public final class RequestLog {
         return t;
     }
 
-    /** Paths are logged, but a segment that looks like a token or key is masked, in case a client put one there. */
+    /** Paths are logged, but a segment that holds a token or key is masked, in case a client put one there. */
     static String safePath(String path) {
         // Masked first, then cut: cutting first would shorten a secret near the end below the length that
         // marks it as one, and log its first characters.
@@ -128,7 +135,8 @@ public final class RequestLog {
         String[] segments = path.split("/", -1);
         for (int i = 0; i < segments.length; i++) {
             String seg = segments[i];
-            if (seg.length() >= 24 && (seg.startsWith("eyJ") || CredentialFormat.looksLikeSecret(seg))) {
+            // anywhere in the segment: a client may put one after "key=", a ';' or an escape
+            if (seg.length() >= 24 && (seg.contains("eyJ") || CredentialFormat.containsSecret(seg))) {
                 segments[i] = "***";
             }
         }

@@ -65,7 +65,10 @@ final class JdkUpstream {
                     || lower.startsWith("ratelimit") || lower.equals(":status") || Proxy.mentioned(connectionTokens, lower)) {
                 return;
             }
-            res.headers().add(HeaderValues.create(HeaderNames.create(name), values.toArray(String[]::new)));
+            String[] kept = values.stream().filter(v -> !Proxy.setsOurCookie(lower, v)).toArray(String[]::new);
+            if (kept.length > 0) {
+                res.headers().add(HeaderValues.create(HeaderNames.create(name), kept));
+            }
         });
         res.header(Exchange.X_REQUEST_ID, ex.requestId());
         res.status(r.statusCode());

@@ -53,7 +53,13 @@ public final class Proxy {
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "proxy-connection");
     /** Set by Gatehouse itself, or describing the client (replaced by Gatehouse's own). */
     private static final Set<String> NOT_FORWARDED = Set.of("authorization", "host", "content-length", "expect",
-            "forwarded", "x-real-ip", "x-request-id");
+            "forwarded", "x-real-ip", "x-request-id",
+            // read as the request's URL (Symfony, IIS URL Rewrite): a client could name a path its route does not guard
+            "x-original-url", "x-rewrite-url",
+            // read as the client's address behind a CDN: a client could pose as another address
+            "true-client-ip", "cf-connecting-ip", "fastly-client-ip", "x-client-ip", "client-ip", "x-cluster-client-ip");
+    /** Read as the request's method by many frameworks (Express's method-override, Laravel, ASP.NET, Google's APIs). */
+    private static final Set<String> METHOD_OVERRIDES = Set.of("x-http-method-override", "x-http-method", "x-method-override");
     private static final String NO_USER_AGENT = "gatehouse.no-user-agent";
 
     /**
@@ -132,6 +138,16 @@ public final class Proxy {
             if (HOP_BY_HOP.contains(name) || NOT_FORWARDED.contains(name) || name.contains("gatehouse-")
                     || name.startsWith("x-forwarded-") || mentioned(connectionTokens, name)) {
                 continue;
+            }
+            if (METHOD_OVERRIDES.contains(name)) {
+                // The method the upstream may act on must be one the route allows, as the request's own method is.
+                for (String v : h.allValues()) {
+                    String m = v.strip().toUpperCase(Locale.ROOT);
+                    if (!route.allows(m)) {
+                        throw new ApiException(ApiError.METHOD_NOT_ALLOWED, h.name() + " names a method that is not allowed here; use "
+                                + route.allowed(), Map.of("Allow", route.allowed()));
+                    }
+                }
             }
             if (name.equals("cookie")) {
                 String kept = withoutOurCookies(h.get());
@@ -327,6 +343,13 @@ public final class Proxy {
                     || name.startsWith("ratelimit") || mentioned(connectionTokens, name)) {
                 continue;
             }
+            if (name.equals("set-cookie")) {
+                List<String> kept = h.allValues().stream().filter(v -> !setsOurCookie(name, v)).toList();
+                if (!kept.isEmpty()) {
+                    res.header(HeaderValues.create(h.headerName(), kept));
+                }
+                continue;
+            }
             res.header(h);
         }
         res.header(Exchange.X_REQUEST_ID, ex.requestId());
@@ -360,6 +383,14 @@ public final class Proxy {
             }
         }
         return false;
+    }
+
+    /**
+     * An upstream's {@code Set-Cookie} of one of Gatehouse's own cookies (the portal session, its CSRF token): never
+     * passed on, so an upstream cannot plant a portal session in the client's browser.
+     */
+    static boolean setsOurCookie(String lowerName, String value) {
+        return lowerName.equals("set-cookie") && value.stripLeading().startsWith("gatehouse_");
     }
 
     private static String withoutOurCookies(String cookie) {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,12 +42,17 @@ public final class ProxyRoutes {
     }
 
     public Match match(String method, String path) {
+        return match(method, path, false);
+    }
+
+    /** The most specific route that takes the path, its letter case ignored if asked (most specific first). */
+    public Match match(String method, String path, boolean ignoreCase) {
         for (Entry e : table) {
-            if (e.config.matchesPath(path)) {
+            if (e.config.matchesPath(path, ignoreCase)) {
                 if (e.config.allows(method)) {
                     return new Match(e.route, null);
                 }
-                return new Match(null, String.join(", ", new TreeSet<>(e.config.methods())));
+                return new Match(null, e.config.allowed());
             }
         }
         return null;

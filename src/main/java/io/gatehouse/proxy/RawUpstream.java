@@ -257,6 +257,11 @@ final class RawUpstream {
                 }
                 // the route's timeout bounds the whole wait for the answer's head, from the request's end
                 answer = readHead(conn, "HEAD".equals(req.method), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout), timeout);
+                if (req.hasBody && answer.status() >= 400) {
+                    // An upstream that refuses a request often answers before it reads the body, and then may read
+                    // the body as a request of its own: its answer would come later, as the next request's.
+                    answer = answer.notReusable();
+                }
                 conn.socket.setSoTimeout(timeout); // the body: a timeout per read (a stream may be slow but alive)
             } catch (ClientGoneException e) {
                 close(conn);
@@ -497,6 +502,9 @@ final class RawUpstream {
     /** The parsed head of an answer: status, relayed headers (name, value, …) and how its body is framed. */
     record Answer(int status, List<String> headers, long contentLength, boolean chunked, boolean untilClose,
                   boolean noBody, boolean reusable) {
+        Answer notReusable() {
+            return new Answer(status, headers, contentLength, chunked, untilClose, noBody, false);
+        }
     }
 
     /** Informational (1xx) answers skipped before the real one; more is 502 (else data that keeps coming holds the thread). */
@@ -759,7 +767,7 @@ final class RawUpstream {
             String lower = name.lowerCase();
             if (Proxy.HOP_BY_HOP.contains(lower) || lower.equals("x-request-id") || lower.startsWith("x-ratelimit-")
                     || lower.startsWith("ratelimit") || Proxy.mentioned(connectionTokens, lower)
-                    || lower.equals("content-length")) {
+                    || lower.equals("content-length") || Proxy.setsOurCookie(lower, h.get(i + 1))) {
                 // Content-Length: the server frames its own hop (set below, or by send)
                 continue;
             }

@@ -22,7 +22,6 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 public final class RoutesFile {
     private static final Set<String> FIELDS = Set.of("path", "methods", "upstream", "permission", "limit_per_minute",
             "timeout_seconds", "openapi");
-    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private RoutesFile() {
     }
@@ -71,7 +70,7 @@ public final class RoutesFile {
             }
             for (Object o : list) {
                 String method = String.valueOf(o).toUpperCase(Locale.ROOT);
-                if (!METHODS.contains(method)) {
+                if (!ProxyRoute.METHODS.contains(method)) {
                     throw new IllegalArgumentException(where + ".methods: unknown method '" + o + "'");
                 }
                 methods.add(method);

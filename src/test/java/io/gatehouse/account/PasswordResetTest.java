@@ -162,7 +162,7 @@ class PasswordResetTest {
         String url = server.admin.post("/admin/v1/accounts/" + a.id() + "/password-reset", Map.of()).json().get("url").asText();
         String token = URI.create(url).getQuery().substring("token=".length());
         assertThat(token).matches(CredentialFormat.PASSWORD_RESET.scannerPattern());
-        assertThat(CredentialFormat.looksLikeSecret(token)).isTrue();
+        assertThat(CredentialFormat.containsSecret(token)).isTrue();
 
         // a link mailed by this version's predecessor minutes before the upgrade (ghrst_, no checksum)
         String old = "ghrst_" + Secrets.randomText(32);

@@ -9,6 +9,8 @@ import io.gatehouse.testing.RawHttp;
 import io.gatehouse.testing.TestClient;
 import io.gatehouse.testing.TestClient.Resp;
 import io.gatehouse.testing.TestServer;
+import java.io.IOException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -127,5 +129,42 @@ class NoServerErrorFromInputTest {
             assertThat(r.json().get("code").asInt()).isEqualTo(20012);
         }
         assertThat(LogCapture.errorCount()).isEqualTo(errors);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void a_malformed_chunk_is_400_and_closes_the_connection_before_anything_after_it_is_read(Backend backend) throws IOException {
+        int port = TestServer.shared(backend).server.port();
+        long errors = LogCapture.errorCount();
+        // a chunk line ending in a bare LF, a chunk size that is not hex, a last chunk without its empty line
+        for (String body : List.of("5\nab=cd\n0\n\n", "zz\r\nab=cd\r\n0\r\n\r\n", "5\r\nab=cd\r\n0\r\nX: y\r\n\r\n")) {
+            for (String target : List.of("/oauth/token", "/v1.0/leads")) {
+                String request = "POST " + target + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n" + body + "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+                try (Socket s = new Socket("127.0.0.1", port)) {
+                    s.setSoTimeout(30_000);
+                    s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+                    RawHttp.Resp r = RawHttp.read(s.getInputStream(), true);
+                    assertThat(r.status()).as(target + " " + body + " " + r).isIn(400, 401);
+                    assertThat(s.getInputStream().read()).as(target + " " + body + ": closed, /healthz never answered").isEqualTo(-1);
+                }
+            }
+        }
+        assertThat(LogCapture.errorCount()).isEqualTo(errors);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void a_request_that_says_connection_close_is_the_last_one_read(Backend backend) throws IOException {
+        int port = TestServer.shared(backend).server.port();
+        String two = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(two.getBytes(StandardCharsets.ISO_8859_1));
+            RawHttp.Resp r = RawHttp.read(s.getInputStream(), true);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("Connection")).isEqualTo("close");
+            assertThat(s.getInputStream().read()).as("the second request is never answered").isEqualTo(-1);
+        }
     }
 }

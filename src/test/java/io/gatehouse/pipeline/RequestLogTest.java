@@ -105,11 +105,25 @@ class RequestLogTest {
     }
 
     @Test
+    void a_secret_inside_a_segment_is_masked_too() {
+        String key = CredentialFormat.API_KEY.prefix() + "a".repeat(40) + "." + "b".repeat(43);
+        String refresh = CredentialFormat.REFRESH_TOKEN.mint();
+        String secret = CredentialFormat.CLIENT_SECRET.mint();
+        String jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl";
+        assertThat(RequestLog.safePath("/v1.0/raw/key=" + secret + "/x")).isEqualTo("/v1.0/raw/***/x");
+        assertThat(RequestLog.safePath("/v1.0/raw/x;" + key)).isEqualTo("/v1.0/raw/***");
+        assertThat(RequestLog.safePath("/v1.0/raw/%20" + key)).isEqualTo("/v1.0/raw/***");
+        assertThat(RequestLog.safePath("/v1.0/raw/t=" + jwt)).isEqualTo("/v1.0/raw/***");
+        assertThat(RequestLog.safePath("/v1.0/raw/a.b" + refresh + "/c")).isEqualTo("/v1.0/raw/***/c");
+        assertThat(RequestLog.safePath("/v1.0/raw/snake_case_names_are_kept")).isEqualTo("/v1.0/raw/snake_case_names_are_kept");
+    }
+
+    @Test
     void every_secret_prefix_makes_the_path_check_look_closer() {
         // safePath skips paths with neither "eyJ" nor '_': every prefix of a secret must have one of them.
         for (CredentialFormat f : CredentialFormat.values()) {
             for (String prefix : f.prefixes()) {
-                if (CredentialFormat.looksLikeSecret(prefix + "x")) {
+                if (CredentialFormat.containsSecret(prefix + "x")) {
                     assertThat(prefix.contains("eyJ") || prefix.contains("_")).as(prefix).isTrue();
                 }
             }

@@ -10,9 +10,11 @@ import io.gatehouse.testing.Fixtures;
 import io.gatehouse.testing.RawHttp;
 import io.gatehouse.testing.TestClient.Resp;
 import io.gatehouse.testing.TestServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +42,7 @@ class ProxyHardeningTest {
     private static String billingToken;
     private static String key;
     private static long accountId;
+    private static final int MAX_BODY = 64 * 1024;
 
     /** One request as the upstream received it: method, raw path and query, headers (lower-case names). */
     record Seen(String method, String target, Map<String, List<String>> headers) {
@@ -65,8 +68,16 @@ class ProxyHardeningTest {
                   - path: /v1.0/billing/admin/**
                     upstream: http://127.0.0.1:%d
                     permission: billing.admin
-                """.formatted(up, up, up));
-        server = TestServer.start(Backend.H2, Map.of("GATEHOUSE_ROUTES", routes.toString()));
+                  - path: /v1.0/billing/report
+                    upstream: http://127.0.0.1:%d
+                    permission: billing.report
+                  - path: /v1.0/ro/**
+                    methods: [GET]
+                    upstream: http://127.0.0.1:%d
+                    permission: billing.read
+                """.formatted(up, up, up, up, up));
+        server = TestServer.start(Backend.H2, Map.of("GATEHOUSE_ROUTES", routes.toString(),
+                "GATEHOUSE_MAX_BODY_BYTES", Integer.toString(MAX_BODY)));
         port = server.server.port();
         Fixtures.Account dev = Fixtures.account(server);
         key = Fixtures.apiKey(server.admin, dev.id());
@@ -198,6 +209,106 @@ class ProxyHardeningTest {
         RawHttp.Resp me = RawHttp.send(port, "GET", "/v1.0/leads/../%6De", null, "Authorization", "token " + key);
         assertThat(me.status()).as(me.toString()).isEqualTo(200);
         assertThat(me.json().has("email")).isTrue();
+    }
+
+
+    @Test
+    void an_exact_route_takes_its_path_with_a_trailing_slash_too() {
+        // Most servers serve /report/ as /report: it must meet /report's permission, not the broader route's.
+        for (String path : List.of("/v1.0/billing/report", "/v1.0/billing/report/", "/v1.0/billing/x/../report/",
+                "/v1.0/billing/report/.")) {
+            RawHttp.Resp r = billing("GET", path);
+            assertThat(r.status()).as(path + " " + r).isEqualTo(403);
+            assertThat(r.json().get("code").asInt()).isEqualTo(200100);
+        }
+        assertThat(billing("GET", "/v1.0/billing/reports").status()).isEqualTo(200);
+        assertThat(SEEN).hasSize(1);
+    }
+
+    @Test
+    void a_path_that_a_lenient_server_reads_as_a_stricter_route_is_400() {
+        // Express and IIS ignore letter case, IIS drops trailing dots and spaces, Tomcat drops ";..." (also
+        // when escaped): to them each of these is /v1.0/billing/admin/refund, which needs billing.admin.
+        for (String path : List.of("/v1.0/billing/ADMIN/refund", "/v1.0/billing/Admin/refund", "/v1.0/billing/admin./refund",
+                "/v1.0/billing/admin%2e/refund", "/v1.0/billing/admin%20/refund", "/v1.0/billing/admin%3Bx/refund",
+                "/v1.0/billing/admin%3bx/refund", "/v1.0/billing/admin.%20./refund", "/v1.0/billing/REPORT",
+                "/v1.0/billing/report.")) {
+            assertBadPath(billing("POST", path));
+        }
+        // A server that decodes twice would read %252e%252e as "..".
+        assertBadPath(billing("GET", "/v1.0/billing/%252e%252e/admin/refund"));
+        assertBadPath(billing("GET", "/v1.0/billing/a%252fb"));
+        // Upper case, dots and escapes that lead to the same route either way are forwarded as they are.
+        RawHttp.Resp r = billing("GET", "/v1.0/billing/Invoices/INV-9./caf%C3%A9%20");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(SEEN.peek().target()).isEqualTo("/v1.0/billing/Invoices/INV-9./caf%C3%A9%20");
+        assertThat(billing("GET", "/v1.0/billing/100%25").status()).isEqualTo(200);
+    }
+
+    @Test
+    void a_method_a_route_cannot_allow_is_405_and_never_reaches_the_upstream() {
+        for (String method : List.of("TRACE", "CONNECT", "PROPFIND", "M" + "X".repeat(200))) {
+            RawHttp.Resp r = billing(method, "/v1.0/billing/x");
+            assertThat(r.status()).as(method + " " + r).isEqualTo(405);
+            assertThat(r.headers().get("allow")).isEqualTo("DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT");
+        }
+        assertThat(SEEN).isEmpty();
+    }
+
+    @Test
+    void a_method_override_header_must_name_a_method_the_route_allows() {
+        for (String header : List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override")) {
+            RawHttp.Resp r = billing("GET", "/v1.0/ro/items/1", header, "delete");
+            assertThat(r.status()).as(header + " " + r).isEqualTo(405);
+            assertThat(r.headers().get("allow")).isEqualTo("GET");
+        }
+        assertThat(SEEN).isEmpty();
+        RawHttp.Resp same = billing("GET", "/v1.0/ro/items/1", "X-HTTP-Method-Override", "GET");
+        assertThat(same.status()).as(same.toString()).isEqualTo(200);
+        assertThat(SEEN.peek().headers().get("x-http-method-override")).containsExactly("GET");
+    }
+
+    @Test
+    void headers_that_rewrite_the_url_or_pose_as_the_client_address_are_dropped() {
+        RawHttp.Resp r = billing("GET", "/v1.0/billing/x", "X-Original-URL", "/v1.0/billing/admin/refund",
+                "X-Rewrite-URL", "/v1.0/billing/admin/refund", "True-Client-IP", "6.6.6.6", "CF-Connecting-IP", "6.6.6.6",
+                "Fastly-Client-IP", "6.6.6.6", "X-Client-IP", "6.6.6.6", "Client-IP", "6.6.6.6", "X-Cluster-Client-IP", "6.6.6.6");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(SEEN.peek().headers()).doesNotContainKeys("x-original-url", "x-rewrite-url", "true-client-ip",
+                "cf-connecting-ip", "fastly-client-ip", "x-client-ip", "client-ip", "x-cluster-client-ip");
+        assertThat(SEEN.peek().target()).isEqualTo("/v1.0/billing/x");
+    }
+
+    @Test
+    void a_chunked_body_over_the_limit_is_413_and_the_connection_closes() throws IOException {
+        byte[] chunk = new byte[8192];
+        ByteArrayOutputStream req = new ByteArrayOutputStream();
+        req.writeBytes(("POST /v1.0/billing/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + billingToken
+                + "\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        for (int sent = 0; sent <= MAX_BODY; sent += chunk.length) {
+            req.writeBytes("2000\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            req.writeBytes(chunk);
+            req.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        }
+        req.writeBytes("0\r\n\r\nGET /v1.0/billing/after HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                .getBytes(StandardCharsets.ISO_8859_1));
+        req.writeBytes((billingToken + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(req.toByteArray());
+            RawHttp.Resp r = RawHttp.read(s.getInputStream(), true);
+            assertThat(r.status()).as(r.toString()).isEqualTo(413);
+            assertThat(r.json().get("error").asText()).isEqualTo("PAYLOAD_TOO_LARGE");
+            assertThat(r.headers().get("connection")).isEqualTo("close");
+            assertThat(s.getInputStream().read()).as("nothing after the 413: the connection closed").isEqualTo(-1);
+        }
+        // The upstream got the head (it streams) and a connection closed mid-body: wait for it to record that, so no
+        // later test sees it.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (SEEN.stream().noneMatch(x -> x.target().endsWith("/upload")) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(SEEN).as("the request after the body was never read as one").noneMatch(x -> x.target().endsWith("/after"));
     }
 
     // ---- Upstream headers ----

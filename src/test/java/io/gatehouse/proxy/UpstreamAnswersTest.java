@@ -147,6 +147,9 @@ class UpstreamAnswersTest {
                     case "not-modified" -> "HTTP/1.1 304 Not Modified\r\nETag: \"e\"\r\n\r\n";
                     case "head", "head-then-more" -> "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: 1\r\n\r\n" + ("HEAD".equals(method) ? "" : "hello");
                     case "cookies" -> "HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 2\r\n\r\nok";
+                    case "our-cookies" -> "HTTP/1.1 200 OK\r\nSet-Cookie: gatehouse_session=planted; Path=/\r\nSet-Cookie: a=1\r\n"
+                            + "Set-Cookie:  gatehouse_csrf=planted\r\nContent-Length: 2\r\n\r\nok";
+                    case "refused" -> "HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nno";
                     case "until-close" -> "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nall of it";
                     case "split" -> "HTTP/1.1 200 OK\r\nX-A: a\rInjected: yes\r\nContent-Length: 2\r\n\r\nok";
                     case "bad-name" -> "HTTP/1.1 200 OK\r\nBad Name: x\r\nContent-Length: 2\r\n\r\nok";
@@ -323,6 +326,33 @@ class UpstreamAnswersTest {
                 "Authorization", "token " + key);
         assertThat(r.status()).isEqualTo(200);
         assertThat(SEEN).anyMatch(s -> s.endsWith("POST /v1.0/raw/plain abc"));
+    }
+
+    @Test
+    void an_upstream_cannot_set_gatehouse_cookies() {
+        String r = whole("GET", "our-cookies");
+        assertThat(r).startsWith("HTTP/1.1 200").contains("Set-Cookie: a=1").doesNotContain("gatehouse_").doesNotContain("planted");
+    }
+
+    @Test
+    void a_connection_whose_request_body_was_refused_is_not_used_again() {
+        // An upstream that refuses a request may answer before it reads the body, then read the body as a request.
+        RawHttp.Resp ok = RawHttp.send(port, "POST", "/v1.0/raw/plain", "abc".getBytes(StandardCharsets.UTF_8),
+                "Authorization", "token " + key);
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(get("plain").status()).isEqualTo(200);
+        List<String> seen = List.copyOf(SEEN);
+        assertThat(connectionOf(seen.get(1))).as("after a 200 the connection is used again").isEqualTo(connectionOf(seen.get(0)));
+        RawHttp.Resp refused = RawHttp.send(port, "POST", "/v1.0/raw/refused", "abc".getBytes(StandardCharsets.UTF_8),
+                "Authorization", "token " + key);
+        assertThat(refused.status()).isEqualTo(404);
+        assertThat(get("plain").status()).isEqualTo(200);
+        seen = List.copyOf(SEEN);
+        assertThat(connectionOf(seen.get(3))).as("after a 404 to a body it is not").isNotEqualTo(connectionOf(seen.get(2)));
+    }
+
+    private static int connectionOf(String seen) {
+        return Integer.parseInt(seen.split(" ")[0]);
     }
 
     @Test
