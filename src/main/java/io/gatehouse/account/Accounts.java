@@ -11,6 +11,9 @@ import io.gatehouse.store.IdGenerator;
 import io.gatehouse.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -85,8 +88,16 @@ public final class Accounts {
         for (int attempt = 1; ; attempt++) {
             Account changed = checked(current, c);
             boolean written;
+            Account before = current;
             try {
-                written = store.update(changed, clock.instant());
+                // SPEC §9: the change and its audit record in one transaction (no change is unlogged)
+                written = audit.inTransaction(() -> {
+                    if (!store.update(changed, clock.instant())) {
+                        return false;
+                    }
+                    audit.record(Audit.event(AuditType.ACCOUNT_CHANGED).account(a.id()).detail("fields", changedFields(before, changed)));
+                    return true;
+                });
             } catch (DuplicateException e) {
                 throw DomainException.conflict("An account with this email already exists.");
             }
@@ -153,12 +164,44 @@ public final class Accounts {
         return hasher.hash(next);
     }
 
-    /** Throws unless {@code password} is the account's password (the same message for any mismatch). */
+    /**
+     * Throws {@link WrongPassword} unless {@code password} is the account's password (the same message for any
+     * mismatch), and records the failure in the audit log as a failed login of the account.
+     */
     public void requirePassword(Account a, String password) {
         String stored = store.passwordHash(a.id()).orElse(DUMMY_HASH);
         if (password == null || password.length() > MAX_PASSWORD || !hasher.verify(password, stored)) {
-            throw DomainException.invalid("The current password is not right.");
+            audit.record(Audit.event(AuditType.LOGIN_FAILED).account(a.id()).detail("via", "password_check"));
+            throw new WrongPassword();
         }
+    }
+
+    /** The password a signed-in account gave to confirm a change is not its own (the caller throttles these). */
+    public static final class WrongPassword extends DomainException {
+        WrongPassword() {
+            super(Kind.INVALID, "The current password is not right.");
+        }
+    }
+
+    /** The names of the fields a change touched (never their values: an email is personal data). */
+    public static List<String> changedFields(Account before, Account after) {
+        List<String> fields = new ArrayList<>();
+        if (!before.email().equals(after.email())) {
+            fields.add("email");
+        }
+        if (!Objects.equals(before.firstName(), after.firstName())) {
+            fields.add("firstName");
+        }
+        if (!Objects.equals(before.lastName(), after.lastName())) {
+            fields.add("lastName");
+        }
+        if (before.role() != after.role()) {
+            fields.add("role");
+        }
+        if (before.disabled() != after.disabled()) {
+            fields.add("disabled");
+        }
+        return fields;
     }
 
     /** Drops this node's cached copy of an account (after a change). */

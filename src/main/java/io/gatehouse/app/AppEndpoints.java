@@ -71,7 +71,8 @@ public final class AppEndpoints {
     /** What a developer may change; anything else a PATCH names is refused, naming it, rather than ignored. */
     private static final java.util.Set<String> ADMIN_FIELDS = java.util.Set.of("rate_limit_per_minute", "test_users", "mode",
             "review_status", "introspect");
-    private static final java.util.Set<String> DEVELOPER_FIELDS = java.util.Set.of("name", "description", "redirect_uris", "permissions");
+    private static final java.util.Set<String> DEVELOPER_FIELDS = java.util.Set.of("name", "description", "redirect_uris", "permissions",
+            "post_logout_redirect_uris", "allowed_origins");
 
     private void update(Exchange ex) {
         App app = own(ex);
@@ -81,7 +82,8 @@ public final class AppEndpoints {
                 String shown = field.length() > 64 ? field.substring(0, 64) + "..." : field;
                 throw ApiException.invalid(ADMIN_FIELDS.contains(field)
                         ? field + " can only be changed by an admin"
-                        : shown + " cannot be changed here (you may change name, description, redirect_uris, permissions)");
+                        : shown + " cannot be changed here (you may change name, description, redirect_uris, permissions,"
+                        + " post_logout_redirect_uris, allowed_origins)");
             }
         });
         Apps.Edit edit = Apps.Edit.byDeveloper(AppRequests.name(b), b.optionalString("description", 1000),

@@ -21,7 +21,7 @@ public final class AppModule {
         this.accounts = accounts;
         this.apps = new Apps(new JdbcAppStore(jdbc), catalog, clock, revocations, audit);
         this.invitations = new TestInvitations(new JdbcTestInvitationStore(jdbc), apps, ids, clock);
-        this.clientSettings = new ClientSettings(jdbc, clock);
+        this.clientSettings = new ClientSettings(jdbc, clock, audit);
         revocations.subscribe(r -> {
             if (r.kind() == Revocation.Kind.APP) {
                 apps.markStale(r.id());

@@ -2,6 +2,8 @@ package io.gatehouse.app;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.gatehouse.audit.Audit;
+import io.gatehouse.audit.AuditType;
 import io.gatehouse.core.DomainException;
 import io.gatehouse.core.Json;
 import io.gatehouse.store.Jdbc;
@@ -35,14 +37,16 @@ public final class ClientSettings {
 
     private final Jdbc jdbc;
     private final Clock clock;
+    private final Audit audit;
     /** Bounded and expiring like the app cache: client ids come from requests. */
     private final com.github.benmanes.caffeine.cache.Cache<String, Cached> cache = com.github.benmanes.caffeine.cache.Caffeine
             .newBuilder().maximumSize(100_000).expireAfterWrite(java.time.Duration.ofHours(1)).executor(Runnable::run).build();
     private volatile Cached origins;
 
-    public ClientSettings(Jdbc jdbc, Clock clock) {
+    public ClientSettings(Jdbc jdbc, Clock clock, Audit audit) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.audit = audit;
     }
 
     public Settings of(String clientId) {
@@ -57,7 +61,7 @@ public final class ClientSettings {
         return s;
     }
 
-    /** Replaces the lists that are not null, after checking them; a refused change changes nothing. */
+    /** Replaces the lists that are not null, after checking them; a refused change changes nothing; a change is audited. */
     public Settings change(String clientId, List<String> postLogoutRedirectUris, List<String> allowedOrigins) {
         if (postLogoutRedirectUris == null && allowedOrigins == null) {
             return of(clientId);
@@ -68,10 +72,22 @@ public final class ClientSettings {
         Settings old = of(clientId);
         Settings s = new Settings(logout == null ? old.postLogoutRedirectUris() : logout,
                 allowed == null ? old.allowedOrigins() : allowed);
+        List<String> fields = new ArrayList<>();
+        if (!s.postLogoutRedirectUris().equals(old.postLogoutRedirectUris())) {
+            fields.add("post_logout_redirect_uris");
+        }
+        if (!s.allowedOrigins().equals(old.allowedOrigins())) {
+            fields.add("allowed_origins");
+        }
+        if (fields.isEmpty()) {
+            return old;
+        }
         jdbc.inTransaction(c -> {
             Jdbc.update(c, "DELETE FROM app_client_settings WHERE client_id = ?", clientId);
             Jdbc.update(c, "INSERT INTO app_client_settings (client_id, post_logout_redirect_uris, allowed_origins) VALUES (?, ?, ?)",
                     clientId, Json.string(s.postLogoutRedirectUris()), Json.string(s.allowedOrigins()));
+            // SPEC §9: no change is unlogged, whichever door it came through (admin API, API, portal)
+            audit.record(Audit.event(AuditType.APP_CHANGED).client(clientId).detail("fields", fields));
             return null;
         });
         cache.put(clientId, new Cached(s, clock.millis()));

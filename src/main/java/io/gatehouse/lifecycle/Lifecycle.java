@@ -13,9 +13,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -97,7 +95,7 @@ public final class Lifecycle {
                     endAccountCredentials(c, accountId, now, out);
                 }
                 audit.record(Audit.event(disabling ? AuditType.ACCOUNT_DISABLED : AuditType.ACCOUNT_CHANGED).account(accountId)
-                        .detail("fields", changedFields(a, changed)));
+                        .detail("fields", Accounts.changedFields(a, changed)));
                 return Optional.of(changed.withVersion(a.version() + 1));
             }));
         } catch (DuplicateException e) {
@@ -138,27 +136,6 @@ public final class Lifecycle {
             return null;
         }));
         accounts.evict(accountId);
-    }
-
-    /** The names of the fields an admin's change touched (never their values: an email is personal data). */
-    private static List<String> changedFields(Account before, Account after) {
-        List<String> fields = new ArrayList<>();
-        if (!before.email().equals(after.email())) {
-            fields.add("email");
-        }
-        if (!Objects.equals(before.firstName(), after.firstName())) {
-            fields.add("firstName");
-        }
-        if (!Objects.equals(before.lastName(), after.lastName())) {
-            fields.add("lastName");
-        }
-        if (before.role() != after.role()) {
-            fields.add("role");
-        }
-        if (before.disabled() != after.disabled()) {
-            fields.add("disabled");
-        }
-        return fields;
     }
 
     /** The account's API keys, its grants (its own and those made with its keys), sessions and reset links. */

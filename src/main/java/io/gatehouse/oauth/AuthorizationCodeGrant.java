@@ -37,7 +37,7 @@ public final class AuthorizationCodeGrant implements GrantHandler {
         String verifier = form.get("code_verifier");
         String refresh = tokens.issuer().newRefreshToken();
         Audit audit = tokens.audit();
-        GrantStore.CodeExchange result = tokens.revocations().run(ended -> recordReplay(audit, ended, client, tokens.store().exchangeCode(Secrets.sha256(code), tokens.clock().instant(), c -> {
+        GrantStore.CodeExchange result = tokens.revocations().run(ended -> recordReplay(audit, ended, client, tokens.store().exchangeCode(Secrets.sha256(code), client.clientId(), tokens.clock().instant(), c -> {
             if (!c.clientId().equals(client.clientId())) {
                 throw OAuthException.invalidGrant("The code was issued to another client.");
             }

@@ -1,6 +1,7 @@
 package io.gatehouse.oauth;
 
 import io.gatehouse.app.App;
+import io.gatehouse.auth.Throttle;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.Router;
@@ -12,17 +13,21 @@ import java.util.Map;
 
 /**
  * {@code POST /oauth/device_authorization} (RFC 8628 §3.1, §3.2): a device code to poll with and a
- * user code for the person, who types it at {@code <issuer>/portal/device}.
+ * user code for the person, who types it at {@code <issuer>/portal/device}. A public client needs no
+ * secret here and each start writes a row, so starts are counted per (client, address) and per address:
+ * past the limit, 429 with Retry-After.
  */
 public final class DeviceAuthorizationEndpoint {
     private final ClientAuthenticator clients;
     private final DeviceCodes codes;
     private final Issuer issuer;
+    private final Throttle starts;
 
-    public DeviceAuthorizationEndpoint(ClientAuthenticator clients, DeviceCodes codes, Issuer issuer) {
+    public DeviceAuthorizationEndpoint(ClientAuthenticator clients, DeviceCodes codes, Issuer issuer, Throttle starts) {
         this.clients = clients;
         this.codes = codes;
         this.issuer = issuer;
+        this.starts = starts;
     }
 
     public void register(Router r) {
@@ -33,6 +38,10 @@ public final class DeviceAuthorizationEndpoint {
         Map<String, String> form = OAuthForms.form(ex);
         App client = clients.authenticate(ex, form);
         List<String> scope = OidcScopes.resolve(form.get("scope"), client.permissions());
+        long wait = starts.fail(client.clientId(), ex.remoteAddress());
+        if (wait > 0) {
+            throw OAuthException.tooManyStarts(wait);
+        }
         DeviceCodes.Issued issued = codes.start(client, scope);
         String page = issuer.url() + "/portal/device";
         Map<String, Object> body = new LinkedHashMap<>();

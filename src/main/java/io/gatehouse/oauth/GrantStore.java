@@ -60,11 +60,13 @@ public interface GrantStore {
 
     /**
      * Exchanges a code, atomically: an unused, unexpired code that passes {@code check} becomes a grant
-     * with its first refresh token. A code used before revokes the grant it made (RFC 6749 §4.1.2) and
-     * is reported as a replay. A refused check leaves the code as it was, unless it threw {@link EndCode}:
+     * with its first refresh token. A code used before, presented again by its own client ({@code clientId}),
+     * revokes the grant it made (RFC 6749 §4.1.2) and is reported as a replay; presented by another client it
+     * is unknown, and ends nothing. A refused check leaves the code as it was, unless it threw {@link EndCode}:
      * then the code is deleted, that is committed, and the reason is returned in {@code ended}.
      */
-    CodeExchange exchangeCode(String codeHash, Instant now, CodeCheck check, String refreshHash, Instant refreshExpiresAt);
+    CodeExchange exchangeCode(String codeHash, String clientId, Instant now, CodeCheck check, String refreshHash,
+                              Instant refreshExpiresAt);
 
     /** Creates a grant that did not come from a code (client credentials) with its first refresh token. */
     void createGrant(Grant grant, String refreshHash, Instant refreshExpiresAt);
@@ -105,7 +107,10 @@ public interface GrantStore {
     /** Revokes the grant; true if this call revoked it. */
     boolean revokeGrant(long id, Instant now);
 
-    /** Revokes every live grant of this app for this account; returns their ids. */
+    /**
+     * Revokes every live grant of this app for this account, and ends the codes and approved device codes it has not
+     * exchanged yet; returns the grants' ids.
+     */
     List<Long> revokeGrants(long accountId, String clientId, Instant now);
 
     /** Revokes every live grant made with this API key; returns their ids. */

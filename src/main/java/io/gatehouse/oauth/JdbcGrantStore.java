@@ -42,7 +42,8 @@ public final class JdbcGrantStore implements GrantStore {
     }
 
     @Override
-    public CodeExchange exchangeCode(String codeHash, Instant now, CodeCheck check, String refreshHash, Instant refreshExpiresAt) {
+    public CodeExchange exchangeCode(String codeHash, String clientId, Instant now, CodeCheck check, String refreshHash,
+                                     Instant refreshExpiresAt) {
         return jdbc.inTransaction(c -> {
             // The account's row is locked before the code's, the order in which deleting an account locks them (its row,
             // then its apps' codes), so the two never wait for each other.
@@ -64,6 +65,9 @@ public final class JdbcGrantStore implements GrantStore {
                 return CodeExchange.UNKNOWN;
             }
             Code code = (Code) rows.get(0)[0];
+            if (rows.get(0)[1] != null && !code.clientId().equals(clientId)) {
+                return CodeExchange.UNKNOWN; // another client's used code: not its to end (anyone may know a public client id)
+            }
             if (rows.get(0)[1] != null) {
                 Long grantId = (Long) rows.get(0)[2];
                 if (grantId != null) {
@@ -196,6 +200,13 @@ public final class JdbcGrantStore implements GrantStore {
     @Override
     public List<Long> revokeGrants(long accountId, String clientId, Instant now) {
         return jdbc.inTransaction(c -> {
+            // The account's row first, as a code or device-code exchange locks it: one that began before is seen
+            // here as a grant to end, one that begins after finds its code gone.
+            Jdbc.list(c, "SELECT id FROM accounts WHERE id = ? FOR UPDATE", rs -> rs.getLong(1), accountId);
+            // Consent given but not yet turned into tokens ends too (SPEC §5: revoking an app ends what it holds).
+            Jdbc.update(c, "DELETE FROM auth_codes WHERE account_id = ? AND client_id = ? AND used_at IS NULL", accountId, clientId);
+            Jdbc.update(c, "UPDATE device_codes SET status = 'denied' WHERE account_id = ? AND client_id = ? AND status = 'approved'",
+                    accountId, clientId);
             List<Long> ids = Jdbc.list(c, "SELECT id FROM grants WHERE account_id = ? AND client_id = ? AND revoked_at IS NULL FOR UPDATE",
                     rs -> rs.getLong(1), accountId, clientId);
             for (Long id : ids) {

@@ -83,6 +83,12 @@ public final class OAuthException extends RuntimeException {
                 + " seconds.", 429, java.util.Map.of("Retry-After", Long.toString(retryAfterSeconds)));
     }
 
+    /** Too many device authorizations started from this address (SPEC §11 bounded work): 429 with Retry-After. */
+    public static OAuthException tooManyStarts(long retryAfterSeconds) {
+        return new OAuthException("too_many_requests", "Too many device authorizations from this address; try again in "
+                + retryAfterSeconds + " seconds.", 429, java.util.Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+    }
+
     public static OAuthException invalidGrant(String description) {
         return new OAuthException("invalid_grant", description, 400);
     }

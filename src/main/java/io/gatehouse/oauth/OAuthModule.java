@@ -31,6 +31,7 @@ public final class OAuthModule {
     public final IdTokens idTokens;
     public final DeviceCodes deviceCodes;
     private final ClientAuthenticator clients;
+    private final Throttle deviceStarts;
     private final Map<String, GrantHandler> grantHandlers;
     private final SigningKeys signingKeys;
     private final AppModule apps;
@@ -62,6 +63,8 @@ public final class OAuthModule {
         this.deviceCodes = new DeviceCodes(jdbc, clock);
         this.clients = new ClientAuthenticator(apps.apps,
                 throttles.create(new Throttle.Policy("client", 20, 100, Duration.ofMinutes(1))));
+        // Device authorizations started (each a row until the retention job): a person starts one per sign-in.
+        this.deviceStarts = throttles.create(new Throttle.Policy("device-start", 30, 120, Duration.ofMinutes(10)));
         this.grantHandlers = Map.of(
                 "authorization_code", new AuthorizationCodeGrant(tokens, accessTokens, logins, idTokens),
                 "refresh_token", new RefreshTokenGrant(tokens, accessTokens, logins, idTokens),
@@ -79,7 +82,7 @@ public final class OAuthModule {
     public void registerPublic(Router r) {
         new MetadataEndpoints(issuer, signingKeys, () -> List.copyOf(apps.catalog.all().keySet())).register(r);
         new UserInfoEndpoint(accessTokens, idTokens).register(r);
-        new DeviceAuthorizationEndpoint(clients, deviceCodes, issuer).register(r);
+        new DeviceAuthorizationEndpoint(clients, deviceCodes, issuer, deviceStarts).register(r);
         new TokenEndpoint(clients, grantHandlers).register(r);
         new RevocationEndpoint(clients, accessTokens, authorizations, grants, clock).register(r);
         new IntrospectionEndpoint(clients, accessTokens, grants, issuer, clock, grantMaxAge).register(r);

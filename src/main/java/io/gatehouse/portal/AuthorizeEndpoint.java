@@ -54,6 +54,8 @@ final class AuthorizeEndpoint {
 
     /** A key no parameter can have (it holds a space): marks the name of a repeated parameter. */
     private static final String REPEATED = " repeated";
+    /** No account (account ids are positive): who may authorize a development app never includes it. */
+    private static final long NO_ACCOUNT = -1;
 
     AuthorizeEndpoint(Apps apps, ConsentPages pages, GrantStore grants, Authorizations authorizations, Issuer issuer,
                       Clock clock, Sessions sessions, AuthenticationFacts logins) {
@@ -83,11 +85,31 @@ final class AuthorizeEndpoint {
 
     /** An error that is safe to send back to the app's redirect URI (RFC 6749 §4.1.2.1). */
     private static final class Redirected extends RuntimeException {
+        final App app;
         final String location;
+        final String description;
 
-        Redirected(String location) {
+        Redirected(App app, String location, String description) {
             super(null, null, false, false);
+            this.app = app;
             this.location = location;
+            this.description = description;
+        }
+    }
+
+    /**
+     * Sends an error back to the app, or shows it here. RFC 9700 §4.11.2: a development app was never reviewed, and
+     * anyone who signs up can register one with any redirect URI; sending every visitor there with an error would make
+     * this endpoint an open redirector. Its redirect URI is trusted only for its developer and test users (those who may
+     * authorize it); anyone else reads the error on our page.
+     */
+    private void answer(Exchange ex, int status, Redirected r) {
+        Principal session = ex.principal();
+        if (r.app.mayBeAuthorizedBy(session == null ? NO_ACCOUNT : session.accountId())) {
+            redirect(ex, status, r.location);
+        } else {
+            pages.error(ex, "Not sent back to the app", r.description + " This app is in development mode, so you are not "
+                    + "being sent back to it.");
         }
     }
 
@@ -124,7 +146,7 @@ final class AuthorizeEndpoint {
             }
             consentPage(ex, req, session.accountId());
         } catch (Redirected r) {
-            redirect(ex, 302, r.location);
+            answer(ex, 302, r);
         }
     }
 
@@ -179,7 +201,7 @@ final class AuthorizeEndpoint {
             redirect(ex, 303, issueCode(req, account, authTime));
         } catch (Redirected r) {
             // RFC 9700 §4.12: 303 after a POST, so the browser does not re-post the form to the app.
-            redirect(ex, 303, r.location);
+            answer(ex, 303, r);
         }
     }
 
@@ -318,7 +340,7 @@ final class AuthorizeEndpoint {
         Map<String, String> params = new HashMap<>();
         params.put("error", error);
         params.put("error_description", description);
-        return new Redirected(withParams(req.redirectUri(), params, req.state()));
+        return new Redirected(req.app(), withParams(req.redirectUri(), params, req.state()), description);
     }
 
     /** The redirect URI with the response parameters, the state unchanged, and {@code iss} (RFC 9207). */

@@ -58,17 +58,20 @@ final class LogoutEndpoint {
         if (hint.isPresent() && p.get("client_id") != null && !p.get("client_id").equals(clientId)) {
             clientId = null; // §2: the two must name the same app; when they do not, no redirect
         }
+        Principal session = ex.principal();
         String returnTo = null;
         String uri = p.get("post_logout_redirect_uri");
         if (uri != null && clientId != null) {
             Optional<App> app = apps.get(clientId);
-            if (app.isPresent() && settings.of(clientId).postLogoutRedirectUris().contains(uri)) {
+            // A development app was never reviewed: only its developer and test users are sent to its URIs (as at
+            // /oauth/authorize), so that an app anyone can register does not make this an open redirector.
+            if (app.isPresent() && app.get().mayBeAuthorizedBy(session == null ? -1 : session.accountId())
+                    && settings.of(clientId).postLogoutRedirectUris().contains(uri)) {
                 returnTo = uri;
             }
         }
         // RP-Initiated Logout 1.0 §2, §6: a logout that does not carry an id_token of the session's own account may come
         // from any page (an <img> is enough); the person confirms it on a form of ours first (audit "attack2").
-        Principal session = ex.principal();
         boolean ownHint = session != null && hint.isPresent() && hint.get().accountId() == session.accountId();
         boolean confirmed = "POST".equals(ex.method()) && "yes".equals(p.get("confirm")) && Csrf.valid(ex, p.get(Csrf.FIELD));
         if (session != null && !ownHint && !confirmed) {

@@ -35,6 +35,7 @@ public final class PortalModule {
     private final Throttle forgot;
     private final Lifecycle lifecycle;
     private final Throttle devices;
+    private final Throttle passwordChecks;
     private final boolean secureCookies;
 
     public PortalModule(Settings settings, Jdbc jdbc, Clock clock, AccountModule accounts, AppModule apps, ApiKeys apiKeys,
@@ -57,6 +58,8 @@ public final class PortalModule {
         this.forgot = throttles.create(new Throttle.Policy("forgot", 5, 30, Duration.ofHours(1)));
         // Wrong device user codes (RFC 8628 §5.1), counted like wrong passwords.
         this.devices = throttles.create(new Throttle.Policy("device", 10, 50, Duration.ofMinutes(5)));
+        // Wrong current passwords on the settings pages (a stolen session guessing its way to the email and password).
+        this.passwordChecks = throttles.create(new Throttle.Policy("password-check", 10, 50, Duration.ofMinutes(5)));
     }
 
     /** Where a browser without a session is sent to log in, coming back to {@code next} (for the SESSION route kind). */
@@ -79,7 +82,7 @@ public final class PortalModule {
         new AuthorizedPages(portal, oauth.authorizations, apps.catalog).register(r);
         new InvitationPages(portal, apps.invitations, apps.apps, accounts.accounts).register(r);
         new AdminPages(portal, apps.apps, accounts.store).register(r);
-        new SettingsPages(portal, accounts.accounts, lifecycle, secureCookies).register(r);
+        new SettingsPages(portal, accounts.accounts, lifecycle, passwordChecks, secureCookies).register(r);
         new ResetPages(portal, accounts.resets, oauth.issuer::url, forgot).register(r);
         new PortalStatic().register(r);
     }

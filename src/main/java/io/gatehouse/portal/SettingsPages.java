@@ -3,6 +3,7 @@ package io.gatehouse.portal;
 import io.gatehouse.account.Account;
 import io.gatehouse.account.Accounts;
 import io.gatehouse.auth.Secrets;
+import io.gatehouse.auth.Throttle;
 import io.gatehouse.core.DomainException;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
@@ -20,12 +21,14 @@ final class SettingsPages {
     private final Portal portal;
     private final Accounts accounts;
     private final Lifecycle lifecycle;
+    private final Throttle passwordChecks;
     private final boolean secureCookies;
 
-    SettingsPages(Portal portal, Accounts accounts, Lifecycle lifecycle, boolean secureCookies) {
+    SettingsPages(Portal portal, Accounts accounts, Lifecycle lifecycle, Throttle passwordChecks, boolean secureCookies) {
         this.portal = portal;
         this.accounts = accounts;
         this.lifecycle = lifecycle;
+        this.passwordChecks = passwordChecks;
         this.secureCookies = secureCookies;
     }
 
@@ -55,6 +58,9 @@ final class SettingsPages {
         Map<String, String> f = portal.form(ex);
         try {
             accounts.requirePassword(a, f.get("password"));
+        } catch (Accounts.WrongPassword e) {
+            refused(ex, a, e, "Your account was not deleted: ");
+            return;
         } catch (DomainException e) {
             page(ex, a, Portal.status(e), null, "Your account was not deleted: " + e.getMessage());
             return;
@@ -75,11 +81,28 @@ final class SettingsPages {
         Map<String, String> f = portal.form(ex);
         try {
             change.apply(a, f);
+        } catch (Accounts.WrongPassword e) {
+            refused(ex, a, e, "");
+            return;
         } catch (DomainException e) {
             page(ex, a, Portal.status(e), null, e.getMessage());
             return;
         }
         Portal.redirect(ex, "/portal/settings?done=" + done);
+    }
+
+    /**
+     * SPEC §11: a wrong current password is counted per (account, address) and per address, as wrong logins are;
+     * past the limit the answer is 429 with Retry-After. The right password is never refused by the count.
+     */
+    private void refused(Exchange ex, Account a, Accounts.WrongPassword e, String prefix) {
+        long wait = passwordChecks.fail("account:" + a.id(), ex.remoteAddress());
+        if (wait > 0) {
+            ex.header("Retry-After", Long.toString(wait));
+            page(ex, a, 429, null, prefix + "Too many wrong passwords. Try again in " + wait + " seconds.");
+            return;
+        }
+        page(ex, a, Portal.status(e), null, prefix + e.getMessage());
     }
 
     private void page(Exchange ex, Account a, int status, String notice, String error) {

@@ -84,6 +84,9 @@ class CorsTest {
                 .status()).isEqualTo(200);
         assertThat(h.api().get("/v1.0/me", "Authorization", "Bearer " + at, "Origin", "https://spa.example.org")
                 .header("Access-Control-Allow-Origin")).isEqualTo("https://spa.example.org");
+        // SPEC §9: and the change is in the audit log, naming the field (whichever door it came through)
+        var changed = h.admin().get("/admin/v1/audit?type=app.changed&client_id=" + spa.id()).json().get("events");
+        assertThat(changed.toString()).contains("allowed_origins");
     }
 
     @Test

@@ -135,6 +135,33 @@ class DeviceGrantTest {
     }
 
     @Test
+    void starts_are_counted_per_client_and_address_so_the_table_cannot_be_filled() {
+        OAuthHarness.Client c = cliApp(h.user());
+        for (int i = 0; i < 30; i++) {
+            start(c, null);
+        }
+        Resp refused = h.api().send("POST", "/oauth/device_authorization", "client_id=" + c.id(),
+                "Content-Type", "application/x-www-form-urlencoded");
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.json().get("error").asText()).isEqualTo("too_many_requests");
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 600L);
+        assertThat(start(cliApp(h.user()), null).get("device_code")).as("another app from the address").isNotNull();
+        // (the window's end is the throttles' own tests: this class's clock must stay near the real one for Nimbus)
+    }
+
+    @Test
+    void revoking_the_app_ends_a_device_code_approved_but_not_yet_polled() {
+        OAuthHarness.User u = h.user();
+        OAuthHarness.Client c = cliApp(u);
+        JsonNode d = start(c, null);
+        assertThat(decide(u, d, "approve").body()).contains("Device connected");
+        Resp revoked = h.api().delete("/v1.0/me/authorizations/" + c.id(), io.gatehouse.testing.TestClient.token(h.apiKey(u)));
+        assertThat(revoked.status()).isIn(200, 404); // no grant yet to count; the approval ends all the same
+        CLOCK.advance(Duration.ofSeconds(6));
+        assertThat(error(poll(c, d))).isEqualTo("access_denied");
+    }
+
+    @Test
     void the_verification_uri_complete_fills_the_code_and_another_client_cannot_use_the_device_code() {
         OAuthHarness.User u = h.user();
         OAuthHarness.Client c = cliApp(u);

@@ -137,6 +137,22 @@ class OAuthFlowTest {
     }
 
     @Test
+    void a_used_code_presented_by_another_client_ends_nothing() {
+        OAuthHarness.User u = h.user();
+        OAuthHarness.Client c = h.confidential(u);
+        OAuthHarness.Client other = h.app(h.user(), "public", List.of("user.read"), List.of(OAuthHarness.REDIRECT));
+        AuthorizationCode code = h.code(u, c, new State(), null);
+        String at = OAuthHarness.accessToken(h.codeGrant(c, code, null));
+        // Anyone can name a public client: replaying another app's used code must not revoke that app's tokens.
+        assertThat(OAuthHarness.error(h.exchangePublic(other, new AuthorizationCodeGrant(code, URI.create(OAuthHarness.REDIRECT)))))
+                .isEqualTo("invalid_grant");
+        assertThat(h.api().get("/v1.0/me", bearer(at)).status()).isEqualTo(200);
+        // Its own client replaying it still revokes (RFC 6749 §4.1.2).
+        assertThat(OAuthHarness.error(h.codeGrant(c, code, null))).isEqualTo("invalid_grant");
+        assertThat(h.api().get("/v1.0/me", bearer(at)).status()).isEqualTo(401);
+    }
+
+    @Test
     void client_secret_post_works_too() {
         OAuthHarness.User u = h.user();
         OAuthHarness.Client c = h.confidential(u);
@@ -198,11 +214,11 @@ class OAuthFlowTest {
         assertThat(OAuthHarness.error(refused)).isEqualTo("invalid_grant");
         assertThat(refused.toErrorResponse().getErrorObject().getDescription()).contains("not yet approved");
 
-        // Refused before any consent page is shown.
+        // Refused before any consent page is shown, on our page: the unreviewed app's redirect URI is trusted only
+        // for its developer and test users (RFC 9700 §4.11.2; else any sign-up makes an open redirector).
         var refusedPage = h.loggedIn(stranger).open(h.authorizeUrl(c, new State("s1"), null, OAuthHarness.REDIRECT).toString());
-        assertThat(refusedPage.leftServer()).isTrue();
-        URI back = URI.create(refusedPage.location());
-        assertThat(back.getQuery()).contains("error=access_denied").contains("not yet approved").contains("state=s1");
+        assertThat(refusedPage.location()).isNull();
+        assertThat(refusedPage.body()).contains("not yet approved").contains("development mode");
 
         h.admin().patch("/admin/v1/apps/" + c.id(), Map.of("test_users", List.of(stranger.id())));
         assertThat(h.clientCredentials(c, h.apiKey(stranger)).indicatesSuccess()).isTrue();
@@ -275,6 +291,7 @@ class OAuthFlowTest {
         String key = h.apiKey(u);
         String viaCode = OAuthHarness.accessToken(h.codeGrant(c, h.code(u, c, new State(), null), null));
         String viaKey = OAuthHarness.accessToken(h.clientCredentials(c, key));
+        AuthorizationCode pending = h.code(u, c, new State(), null); // consented, not yet exchanged
         Resp list = h.api().get("/v1.0/me/authorizations", io.gatehouse.testing.TestClient.token(key));
         assertThat(list.json().get("authorizations")).hasSize(1);
         assertThat(list.json().get("authorizations").get(0).get("client_id").asText()).isEqualTo(c.id());
@@ -286,6 +303,8 @@ class OAuthFlowTest {
         assertThat(revoked.json().get("revoked_grants").asInt()).isEqualTo(2);
         assertThat(h.api().get("/v1.0/me", bearer(viaCode)).status()).isEqualTo(401);
         assertThat(h.api().get("/v1.0/me", bearer(viaKey)).status()).isEqualTo(401);
+        // a code given before the revocation gives nothing after it
+        assertThat(OAuthHarness.error(h.codeGrant(c, pending, null))).isEqualTo("invalid_grant");
         assertThat(h.api().get("/v1.0/me/authorizations", io.gatehouse.testing.TestClient.token(key)).json()
                 .get("authorizations")).isEmpty();
         assertThat(h.api().delete("/v1.0/me/authorizations/" + c.id(), io.gatehouse.testing.TestClient.token(key)).status())

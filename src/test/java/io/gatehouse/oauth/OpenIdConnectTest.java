@@ -231,6 +231,11 @@ class OpenIdConnectTest {
         OAuthHarness.Client c = oidcApp(u);
         State state = new State();
         Browser anonymous = new Browser(h.api().base);
+        // RFC 9700 §4.11.2: an unreviewed (development) app's redirect URI is not trusted for an unknown visitor
+        Browser.Page dev = anonymous.open(authUrl(c, state, new Nonce(), new Prompt(Prompt.Type.NONE), Map.of()).toString());
+        assertThat(dev.location()).isNull();
+        assertThat(dev.body()).contains("development mode");
+        assertThat(h.admin().post("/admin/v1/apps/" + c.id() + "/approve", Map.of()).status()).isEqualTo(200);
         Browser.Page p = anonymous.open(authUrl(c, state, new Nonce(), new Prompt(Prompt.Type.NONE), Map.of()).toString());
         AuthorizationResponse r = parse(URI.create(p.location()));
         assertThat(r.indicatesSuccess()).isFalse();
@@ -316,7 +321,15 @@ class OpenIdConnectTest {
         assertThat(asked.body()).contains("Log out of Gatehouse?");
         assertThat(browser.open("/portal/apps").url()).as("still logged in").endsWith("/portal/apps");
 
-        // The person confirms on our page: the session ends, and the registered address is still honoured.
+        // An unreviewed (development) app's address is trusted only for its developer and test users: anyone else
+        // logged out through it stays on our page (else any sign-up makes an open redirector).
+        Browser.Page devApp = new Browser(h.api().base).open("/oauth/logout?client_id=" + attackersApp.id()
+                + "&post_logout_redirect_uri=" + java.net.URLEncoder.encode(LOGGED_OUT, "UTF-8"));
+        assertThat(devApp.location()).isNull();
+        assertThat(devApp.body()).contains("You have been logged out");
+
+        // The person confirms on our page: the session ends, and the registered address of a reviewed app is honoured.
+        assertThat(h.admin().post("/admin/v1/apps/" + attackersApp.id() + "/approve", Map.of()).status()).isEqualTo(200);
         Browser.Page done = browser.submit(asked, "/oauth/logout", Map.of("confirm", "yes"));
         assertThat(done.leftServer()).isTrue();
         assertThat(done.location()).isEqualTo(LOGGED_OUT + "?state=x");
@@ -340,6 +353,11 @@ class OpenIdConnectTest {
         assertThat(r.status()).isEqualTo(400);
         assertThat(h.admin().get("/admin/v1/apps/" + c.id()).json().get("allowed_origins").get(0).asText())
                 .isEqualTo("https://spa.example.com");
+        // the developer's own API takes them too (README: POST/PATCH …/apps)
+        Resp own = h.api().send("PATCH", "/v1.0/apps/" + c.id(), "{\"allowed_origins\":[\"https://own.example.com\"]}",
+                "Content-Type", "application/json", "Authorization", "token " + h.apiKey(u));
+        assertThat(own.status()).as(own.body()).isEqualTo(200);
+        assertThat(own.json().get("allowed_origins").get(0).asText()).isEqualTo("https://own.example.com");
     }
 
     @Test

@@ -49,6 +49,8 @@ class RepeatedParametersTest {
         Resp clientTwice = s.api.get(base + "&client_id=" + app.getKey() + "&client_id=evil");
         assertThat(clientTwice.status()).isEqualTo(400);
         assertThat(clientTwice.header("Location")).isNull();
+        // a reviewed app: errors go back to it (a development app's only for its developer and test users)
+        assertThat(s.admin.post("/admin/v1/apps/" + app.getKey() + "/approve", Map.of()).status()).isEqualTo(200);
         Resp stateTwice = s.api.get(base + "&client_id=" + app.getKey() + "&state=a&state=b");
         assertThat(stateTwice.status()).isEqualTo(302);
         assertThat(stateTwice.header("Location")).startsWith(REDIRECT).contains("error=invalid_request");

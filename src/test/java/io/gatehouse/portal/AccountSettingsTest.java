@@ -104,6 +104,44 @@ class AccountSettingsTest {
     }
 
     @Test
+    void wrong_current_passwords_are_throttled_and_audited_but_the_right_one_still_works() {
+        Fixtures.Account a = Fixtures.account(server);
+        Browser b = loggedIn(server, a);
+        b.open("/portal/settings");
+        for (int i = 0; i < 10; i++) {
+            Browser.Page wrong = b.request("POST", "/portal/settings/email", Map.of("email", Fixtures.uniqueEmail(), "password", "guess " + i));
+            assertThat(wrong.status()).as("guess " + i).isEqualTo(400);
+        }
+        Browser.Page throttled = b.request("POST", "/portal/settings/password",
+                Map.of("current", "guess 10", "password", "a brand new passphrase", "confirm", "a brand new passphrase"));
+        assertThat(throttled.status()).isEqualTo(429);
+        assertThat(throttled.body()).contains("Too many wrong passwords");
+        assertThat(b.request("POST", "/portal/settings/delete", Map.of("password", "guess 11")).status()).isEqualTo(429);
+        assertThat(server.admin.get("/admin/v1/accounts/" + a.id()).json().get("email").asText()).isEqualTo(a.email());
+        // SPEC §11: the count never refuses the right password
+        String newEmail = Fixtures.uniqueEmail();
+        assertThat(b.request("POST", "/portal/settings/email", Map.of("email", newEmail, "password", PASSWORD)).status()).isEqualTo(303);
+        var failed = server.admin.get("/admin/v1/audit?type=login.failed&account=" + a.id()).json().get("events");
+        assertThat(failed).hasSizeGreaterThanOrEqualTo(12);
+        assertThat(failed.get(0).get("details").get("via").asText()).isEqualTo("password_check");
+    }
+
+    @Test
+    void changes_made_in_the_portal_are_audited_with_the_fields_they_touched() {
+        Fixtures.Account a = Fixtures.account(server);
+        Browser b = loggedIn(server, a);
+        b.open("/portal/settings");
+        assertThat(b.request("POST", "/portal/settings/profile", Map.of("firstName", "Ada", "lastName", "Byron")).status()).isEqualTo(303);
+        assertThat(b.request("POST", "/portal/settings/email", Map.of("email", Fixtures.uniqueEmail(), "password", PASSWORD)).status())
+                .isEqualTo(303);
+        var changed = server.admin.get("/admin/v1/audit?type=account.changed&account=" + a.id()).json().get("events");
+        assertThat(changed).hasSize(2);
+        assertThat(changed.toString()).contains("\"email\"").contains("\"firstName\"").contains("\"lastName\"")
+                .doesNotContain("Byron");
+        assertThat(changed.get(0).get("actor").asText()).isEqualTo(Long.toString(a.id()));
+    }
+
+    @Test
     void the_settings_forms_refuse_a_missing_csrf_token_and_change_nothing() {
         Fixtures.Account a = Fixtures.account(server);
         Browser b = loggedIn(server, a);
