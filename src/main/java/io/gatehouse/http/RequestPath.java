@@ -37,6 +37,12 @@ public final class RequestPath {
             return raw;
         }
         String decoded = decodeUnreserved(raw);
+        for (int i = decoded.indexOf("%25"); i >= 0; i = decoded.indexOf("%25", i + 1)) {
+            if (i + 4 < decoded.length() && hex(decoded.charAt(i + 3)) >= 0 && hex(decoded.charAt(i + 4)) >= 0) {
+                // %252e (or %25%32%65): a server that decodes twice reads '.', and two of them climb out of the route
+                throw new InvalidPathException("the request path is percent-encoded twice");
+            }
+        }
         return removeDotSegments(decoded);
     }
 
@@ -73,10 +79,6 @@ public final class RequestPath {
                 }
                 if (b == '/' || b == '\\') {
                     throw new InvalidPathException("the request path holds an encoded slash or backslash");
-                }
-                if (b == '%' && i + 2 < raw.length() && hex(raw.charAt(i + 1)) >= 0 && hex(raw.charAt(i + 2)) >= 0) {
-                    // %252e: a server that decodes twice reads '.', and %252e%252e climbs out of the route
-                    throw new InvalidPathException("the request path is percent-encoded twice");
                 }
                 if (isUnreserved(b)) {
                     out.append((char) b);

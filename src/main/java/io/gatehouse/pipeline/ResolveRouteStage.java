@@ -32,23 +32,28 @@ public final class ResolveRouteStage implements Stage {
     public void apply(Exchange ex) {
         String path = ex.path();
         Choice c = choose(ex.method(), path, false);
-        if (c.proxied && readsOtherwise(path) && !takesTheSameRoute(ex.method(), leniently(path), c)) {
-            throw ApiException.invalid("the request path would take another route to a server that ignores letter case,"
-                    + " ';' parameters or trailing dots and spaces");
+        if (c.proxied && readsOtherwise(path)) {
+            // A format suffix is dropped only under a prefix route: an exact route names its path, extension and all.
+            String lenient = leniently(path, c.route.template().endsWith("/**"));
+            if (lenient == null || !takesTheSameRoute(ex.method(), lenient, c)) {
+                throw ApiException.invalid("the request path would take another route to a server that ignores letter case,"
+                        + " ';' parameters, trailing dots and spaces or a file extension");
+            }
         }
         ex.route(c.route, c.params);
     }
 
     /**
      * Whether some upstream could read the path as another one ({@link #leniently}): it has a letter in upper case,
-     * a {@code ;}, an escape (such as {@code %3B} or {@code %20}), or a segment that ends in a dot. Plain paths
-     * (most traffic) skip the second look.
+     * a {@code ;}, an escape (such as {@code %3B} or {@code %20}), a segment that ends in a dot, or a dot in its last
+     * segment. Plain paths (most traffic) skip the second look.
      */
     static boolean readsOtherwise(String path) {
+        int last = path.lastIndexOf('/');
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
             if (c >= 'A' && c <= 'Z' || c == ';' || c == '%'
-                    || c == '.' && (i + 1 == path.length() || path.charAt(i + 1) == '/')) {
+                    || c == '.' && (i > last || i + 1 == path.length() || path.charAt(i + 1) == '/')) {
                 return true;
             }
         }
@@ -56,19 +61,27 @@ public final class ResolveRouteStage implements Stage {
     }
 
     /**
-     * SPEC §11 "One path": the path as the most lenient upstream reads it. Tomcat, Spring and Jetty drop a
-     * {@code ;…} parameter from every segment ({@code /v1.0/ai;x/run} is {@code /v1.0/ai/run} to them); Express,
-     * ASP.NET and IIS match paths whatever their letter case ({@link #takesTheSameRoute} routes this path with
-     * the case ignored); IIS and Windows file names drop trailing dots and spaces. A path forwarded upstream must
-     * take the same route (permission, limit) read any of these ways.
+     * SPEC §11 "One path": the path as the most lenient upstream reads it, or null when such a server could read a
+     * segment as a dot segment. Tomcat, Spring and Jetty drop a {@code ;…} parameter from every segment
+     * ({@code /v1.0/ai;x/run} is {@code /v1.0/ai/run} to them); Express, ASP.NET and IIS match paths whatever their
+     * letter case ({@link #takesTheSameRoute} routes this path with the case ignored); IIS and Windows file names drop
+     * trailing dots and spaces; Rails, Spring MVC up to 5.2 and Django REST framework's format suffixes serve
+     * {@code /report.json} as {@code /report}. A path forwarded upstream must take the same route (permission, limit)
+     * read any of these ways; a segment that one of them turns into {@code ..}, {@code .} or nothing
+     * ({@code ..%3B}, {@code ..%20}, {@code ...}) is refused outright.
      */
-    static String leniently(String path) {
+    static String leniently(String path, boolean dropSuffix) {
+        String[] segments = path.substring(1).split("/", -1);
         StringBuilder out = new StringBuilder(path.length());
-        for (String segment : path.substring(1).split("/", -1)) {
+        for (int i = 0; i < segments.length; i++) {
+            String segment = segments[i];
             int end = segment.indexOf(';');
             int escaped = segment.indexOf("%3B");
             end = end < 0 ? escaped : escaped < 0 ? end : Math.min(end, escaped);
             String s = end < 0 ? segment : segment.substring(0, end);
+            if (s.equals(".") || s.equals("..")) {
+                return null;
+            }
             while (true) {
                 if (s.endsWith(".")) {
                     s = s.substring(0, s.length() - 1);
@@ -77,6 +90,13 @@ public final class ResolveRouteStage implements Stage {
                 } else {
                     break;
                 }
+            }
+            if (s.isEmpty() && !segment.isEmpty() || s.equals(".") || s.equals("..")) {
+                return null;
+            }
+            int dot = s.indexOf('.');
+            if (dropSuffix && i == segments.length - 1 && dot > 0) {
+                s = s.substring(0, dot); // a format suffix: report.json, report.tar.gz
             }
             out.append('/').append(s);
         }

@@ -54,12 +54,17 @@ public final class Proxy {
     /** Set by Gatehouse itself, or describing the client (replaced by Gatehouse's own). */
     private static final Set<String> NOT_FORWARDED = Set.of("authorization", "host", "content-length", "expect",
             "forwarded", "x-real-ip", "x-request-id",
-            // read as the request's URL (Symfony, IIS URL Rewrite): a client could name a path its route does not guard
-            "x-original-url", "x-rewrite-url",
-            // read as the client's address behind a CDN: a client could pose as another address
-            "true-client-ip", "cf-connecting-ip", "fastly-client-ip", "x-client-ip", "client-ip", "x-cluster-client-ip");
+            // read as the request's URL or host (Symfony, IIS URL Rewrite, Envoy, some frameworks): a client could name a
+            // path its route does not guard
+            "x-original-url", "x-rewrite-url", "x-original-uri", "x-envoy-original-path", "x-original-host", "x-host",
+            "x-http-host-override",
+            // read as the client's address behind a CDN or proxy: a client could pose as another address
+            "true-client-ip", "cf-connecting-ip", "cf-connecting-ipv6", "fastly-client-ip", "akamai-client-ip",
+            "x-azure-clientip", "x-client-ip", "client-ip", "x-cluster-client-ip", "x-originating-ip", "x-remote-ip",
+            "x-remote-addr", "x-envoy-external-address", "x-original-forwarded-for", "x-forwarded", "forwarded-for");
     /** Read as the request's method by many frameworks (Express's method-override, Laravel, ASP.NET, Google's APIs). */
-    private static final Set<String> METHOD_OVERRIDES = Set.of("x-http-method-override", "x-http-method", "x-method-override");
+    private static final Set<String> METHOD_OVERRIDES = Set.of("x-http-method-override", "x-http-method", "x-method-override",
+            "x-original-method");
     private static final String NO_USER_AGENT = "gatehouse.no-user-agent";
 
     /**
@@ -386,11 +391,13 @@ public final class Proxy {
     }
 
     /**
-     * An upstream's {@code Set-Cookie} of one of Gatehouse's own cookies (the portal session, its CSRF token): never
+     * An upstream's {@code Set-Cookie} that could set one of Gatehouse's own cookies (the portal session, its CSRF token): never
      * passed on, so an upstream cannot plant a portal session in the client's browser.
      */
     static boolean setsOurCookie(String lowerName, String value) {
-        return lowerName.equals("set-cookie") && value.stripLeading().startsWith("gatehouse_");
+        // anywhere in the value: "=gatehouse_session=x" (a nameless cookie, sent as its value) and "a=b, gatehouse_…"
+        // (Gatehouse reads a comma as a separator too) would plant one as well
+        return lowerName.equals("set-cookie") && value.contains("gatehouse_");
     }
 
     private static String withoutOurCookies(String cookie) {

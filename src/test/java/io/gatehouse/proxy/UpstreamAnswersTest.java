@@ -148,7 +148,8 @@ class UpstreamAnswersTest {
                     case "head", "head-then-more" -> "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: 1\r\n\r\n" + ("HEAD".equals(method) ? "" : "hello");
                     case "cookies" -> "HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 2\r\n\r\nok";
                     case "our-cookies" -> "HTTP/1.1 200 OK\r\nSet-Cookie: gatehouse_session=planted; Path=/\r\nSet-Cookie: a=1\r\n"
-                            + "Set-Cookie:  gatehouse_csrf=planted\r\nContent-Length: 2\r\n\r\nok";
+                            + "Set-Cookie:  gatehouse_csrf=planted\r\nSet-Cookie: =gatehouse_session=planted; Path=/portal\r\n"
+                            + "Set-Cookie: b=2, gatehouse_session=planted\r\nContent-Length: 2\r\n\r\nok";
                     case "refused" -> "HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nno";
                     case "until-close" -> "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nall of it";
                     case "split" -> "HTTP/1.1 200 OK\r\nX-A: a\rInjected: yes\r\nContent-Length: 2\r\n\r\nok";
