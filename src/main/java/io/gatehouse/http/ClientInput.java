@@ -1,11 +1,11 @@
 package io.gatehouse.http;
 
+import io.helidon.common.buffers.DataReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
-import io.helidon.common.buffers.DataReader;
 
 /**
  * A request body stream whose failures are the client's: the HTTP layer reports a connection that
