@@ -71,7 +71,12 @@ public record App(
 
     /** SPEC §8: in development only the owner and listed test users may authorize the app. */
     public boolean mayBeAuthorizedBy(long accountId) {
-        return mode == Mode.PRODUCTION || ownerId == accountId || testUsers.contains(accountId);
+        return mode == Mode.PRODUCTION || isOwnerOrTestUser(accountId);
+    }
+
+    /** The app's developer or one of its test users: those who try it before (and whatever) an admin reviewed. */
+    public boolean isOwnerOrTestUser(long accountId) {
+        return ownerId == accountId || testUsers.contains(accountId);
     }
 
     public boolean isConfidential() {

@@ -79,6 +79,9 @@ public final class AppAdminEndpoints {
         AppRequests.OidcFields oidc = AppRequests.oidcFields(b);
         App edited = apps.edit(app, edit);
         settings.change(edited.clientId(), oidc.postLogoutRedirectUris(), oidc.allowedOrigins());
+        if (edited.mode() == App.Mode.PRODUCTION && (edit.redirectUris() != null || oidc.postLogoutRedirectUris() != null)) {
+            settings.markReviewed(edited); // an admin's change is reviewed by its author
+        }
         ex.json(200, view(edited));
     }
 

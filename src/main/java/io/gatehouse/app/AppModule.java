@@ -22,6 +22,7 @@ public final class AppModule {
         this.apps = new Apps(new JdbcAppStore(jdbc), catalog, clock, revocations, audit);
         this.invitations = new TestInvitations(new JdbcTestInvitationStore(jdbc), apps, ids, clock);
         this.clientSettings = new ClientSettings(jdbc, clock, audit);
+        apps.onApproved(clientSettings::markReviewed);
         revocations.subscribe(r -> {
             if (r.kind() == Revocation.Kind.APP) {
                 apps.markStale(r.id());

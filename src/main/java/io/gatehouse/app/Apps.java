@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -81,6 +82,7 @@ public final class Apps {
 
     private final Revocations revocations;
     private final Audit audit;
+    private volatile Consumer<App> onApproved = a -> { };
 
     public Apps(AppStore store, PermissionCatalog catalog, Clock clock, Revocations revocations, Audit audit) {
         this.revocations = revocations;
@@ -337,7 +339,7 @@ public final class Apps {
 
     /** Approval moves the app to production (500/min) and applies any pending permissions. */
     public App approve(App app) {
-        return change(app, current -> {
+        App approved = change(app, current -> {
             Instant now = clock.instant();
             App a = current;
             if (a.pendingPermissions() != null) {
@@ -345,6 +347,14 @@ public final class Apps {
             }
             return a.withReview(App.Mode.PRODUCTION, App.ReviewStatus.APPROVED, null, now);
         }, (before, after) -> List.of(event(AuditType.APP_APPROVED, after).detail("permissions", after.permissions())));
+        // After the approval's commit: should this fail, the app's new URIs are merely not yet trusted (fail-safe).
+        onApproved.accept(approved);
+        return approved;
+    }
+
+    /** Told of every approval, after it committed (the module records the URIs it approved). */
+    public void onApproved(Consumer<App> listener) {
+        this.onApproved = listener;
     }
 
     /** A decline records a note the developer sees; pending permission additions are dropped. */

@@ -35,6 +35,14 @@ public final class ClientSettings {
     private record Cached(Settings settings, long loadedAt) {
     }
 
+    /** The redirect and logout URIs an admin approved with the app (none for an app never approved). */
+    public record Reviewed(List<String> redirectUris, List<String> logoutUris) {
+        static final Reviewed NONE = new Reviewed(List.of(), List.of());
+    }
+
+    private record CachedReview(Reviewed reviewed, long loadedAt) {
+    }
+
     private final Jdbc jdbc;
     private final Clock clock;
     private final Audit audit;
@@ -42,6 +50,8 @@ public final class ClientSettings {
     private final com.github.benmanes.caffeine.cache.Cache<String, Cached> cache = com.github.benmanes.caffeine.cache.Caffeine
             .newBuilder().maximumSize(100_000).expireAfterWrite(java.time.Duration.ofHours(1)).executor(Runnable::run).build();
     private volatile Cached origins;
+    private final com.github.benmanes.caffeine.cache.Cache<String, CachedReview> reviews = com.github.benmanes.caffeine.cache.Caffeine
+            .newBuilder().maximumSize(100_000).expireAfterWrite(java.time.Duration.ofHours(1)).executor(Runnable::run).build();
 
     public ClientSettings(Jdbc jdbc, Clock clock, Audit audit) {
         this.jdbc = jdbc;
@@ -59,6 +69,32 @@ public final class ClientSettings {
                 rs -> new Settings(strings(rs.getString(1)), strings(rs.getString(2))), clientId).orElse(Settings.NONE);
         cache.put(clientId, new Cached(s, now));
         return s;
+    }
+
+    /** What an admin approved with the app; read again after a few seconds, like the settings. */
+    public Reviewed reviewed(String clientId) {
+        CachedReview c = reviews.getIfPresent(clientId);
+        long now = clock.millis();
+        if (c != null && now - c.loadedAt < CACHE_MILLIS) {
+            return c.reviewed;
+        }
+        Reviewed r = jdbc.one("SELECT redirect_uris, logout_uris FROM app_reviewed_uris WHERE client_id = ?",
+                rs -> new Reviewed(strings(rs.getString(1)), strings(rs.getString(2))), clientId).orElse(Reviewed.NONE);
+        reviews.put(clientId, new CachedReview(r, now));
+        return r;
+    }
+
+    /** An admin approved the app, or changed it: its redirect and logout URIs as they are now count as reviewed. */
+    public void markReviewed(App app) {
+        cache.invalidate(app.clientId());
+        Settings s = of(app.clientId());
+        jdbc.inTransaction(c -> {
+            Jdbc.update(c, "DELETE FROM app_reviewed_uris WHERE client_id = ?", app.clientId());
+            Jdbc.update(c, "INSERT INTO app_reviewed_uris (client_id, redirect_uris, logout_uris) VALUES (?, ?, ?)",
+                    app.clientId(), Json.string(app.redirectUris()), Json.string(s.postLogoutRedirectUris()));
+            return null;
+        });
+        reviews.invalidate(app.clientId());
     }
 
     /** Replaces the lists that are not null, after checking them; a refused change changes nothing; a change is audited. */
@@ -137,6 +173,7 @@ public final class ClientSettings {
     /** An app's change was announced by another node: read its settings again. */
     public void evict(String clientId) {
         cache.invalidate(clientId);
+        reviews.invalidate(clientId);
         origins = null;
     }
 

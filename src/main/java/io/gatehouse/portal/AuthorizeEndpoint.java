@@ -2,6 +2,7 @@ package io.gatehouse.portal;
 
 import io.gatehouse.app.App;
 import io.gatehouse.app.Apps;
+import io.gatehouse.app.ClientSettings;
 import io.gatehouse.app.RedirectUris;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.auth.Secrets;
@@ -44,6 +45,7 @@ final class AuthorizeEndpoint {
     static final String LOGIN_AFTER = "login_after";
 
     private final Apps apps;
+    private final ClientSettings settings;
     private final ConsentPages pages;
     private final GrantStore grants;
     private final Authorizations authorizations;
@@ -57,8 +59,9 @@ final class AuthorizeEndpoint {
     /** No account (account ids are positive): who may authorize a development app never includes it. */
     private static final long NO_ACCOUNT = -1;
 
-    AuthorizeEndpoint(Apps apps, ConsentPages pages, GrantStore grants, Authorizations authorizations, Issuer issuer,
-                      Clock clock, Sessions sessions, AuthenticationFacts logins) {
+    AuthorizeEndpoint(Apps apps, ClientSettings settings, ConsentPages pages, GrantStore grants, Authorizations authorizations,
+                      Issuer issuer, Clock clock, Sessions sessions, AuthenticationFacts logins) {
+        this.settings = settings;
         this.grants = grants;
         this.sessions = sessions;
         this.logins = logins;
@@ -86,30 +89,36 @@ final class AuthorizeEndpoint {
     /** An error that is safe to send back to the app's redirect URI (RFC 6749 §4.1.2.1). */
     private static final class Redirected extends RuntimeException {
         final App app;
+        final String redirectUri;
         final String location;
         final String description;
 
-        Redirected(App app, String location, String description) {
+        Redirected(App app, String redirectUri, String location, String description) {
             super(null, null, false, false);
             this.app = app;
+            this.redirectUri = redirectUri;
             this.location = location;
             this.description = description;
         }
     }
 
     /**
-     * Sends an error back to the app, or shows it here. RFC 9700 §4.11.2: a development app was never reviewed, and
-     * anyone who signs up can register one with any redirect URI; sending every visitor there with an error would make
-     * this endpoint an open redirector. Its redirect URI is trusted only for its developer and test users (those who may
-     * authorize it); anyone else reads the error on our page.
+     * Sends an error back to the app, or shows it here. RFC 9700 §4.11.2: anyone who signs up can register an app with
+     * any redirect URI, and an approved app's developer can add one; sending every visitor there with an error would
+     * make this endpoint an open redirector. A redirect URI is trusted for everyone once an admin approved it with the
+     * app (production), and before that only for the app's developer and test users; anyone else reads the error on
+     * our page.
      */
     private void answer(Exchange ex, int status, Redirected r) {
         Principal session = ex.principal();
-        if (r.app.mayBeAuthorizedBy(session == null ? NO_ACCOUNT : session.accountId())) {
+        boolean trusted = r.app.isOwnerOrTestUser(session == null ? NO_ACCOUNT : session.accountId())
+                || r.app.mode() == App.Mode.PRODUCTION
+                && RedirectUris.matches(settings.reviewed(r.app.clientId()).redirectUris(), r.redirectUri);
+        if (trusted) {
             redirect(ex, status, r.location);
         } else {
-            pages.error(ex, "Not sent back to the app", r.description + " This app is in development mode, so you are not "
-                    + "being sent back to it.");
+            pages.error(ex, "Not sent back to the app", r.description + " You are not being sent back to the app: no admin"
+                    + " has reviewed this address of it yet (an app in development mode, or an address added since its review).");
         }
     }
 
@@ -340,7 +349,7 @@ final class AuthorizeEndpoint {
         Map<String, String> params = new HashMap<>();
         params.put("error", error);
         params.put("error_description", description);
-        return new Redirected(req.app(), withParams(req.redirectUri(), params, req.state()), description);
+        return new Redirected(req.app(), req.redirectUri(), withParams(req.redirectUri(), params, req.state()), description);
     }
 
     /** The redirect URI with the response parameters, the state unchanged, and {@code iss} (RFC 9207). */

@@ -63,10 +63,11 @@ final class LogoutEndpoint {
         String uri = p.get("post_logout_redirect_uri");
         if (uri != null && clientId != null) {
             Optional<App> app = apps.get(clientId);
-            // A development app was never reviewed: only its developer and test users are sent to its URIs (as at
-            // /oauth/authorize), so that an app anyone can register does not make this an open redirector.
-            if (app.isPresent() && app.get().mayBeAuthorizedBy(session == null ? -1 : session.accountId())
-                    && settings.of(clientId).postLogoutRedirectUris().contains(uri)) {
+            // As at /oauth/authorize: a URI no admin approved with the app (a development app's, or one added since) is
+            // used only for the app's developer and test users, so that it is no open redirector for everyone else.
+            boolean trusted = app.isPresent() && (app.get().isOwnerOrTestUser(session == null ? -1 : session.accountId())
+                    || app.get().mode() == App.Mode.PRODUCTION && settings.reviewed(clientId).logoutUris().contains(uri));
+            if (trusted && settings.of(clientId).postLogoutRedirectUris().contains(uri)) {
                 returnTo = uri;
             }
         }

@@ -68,7 +68,7 @@ public final class PortalModule {
     }
 
     public void registerPublic(Router r) {
-        new AuthorizeEndpoint(apps.apps, new ConsentPages(portal, accounts.accounts, apps.catalog), oauth.grants, oauth.authorizations,
+        new AuthorizeEndpoint(apps.apps, apps.clientSettings, new ConsentPages(portal, accounts.accounts, apps.catalog), oauth.grants, oauth.authorizations,
                 oauth.issuer, clock,
                 sessions, oauth.logins).register(r);
         new DevicePages(portal, new ConsentPages(portal, accounts.accounts, apps.catalog), oauth.deviceCodes, apps.apps, sessions,

@@ -337,6 +337,40 @@ class OpenIdConnectTest {
     }
 
     @Test
+    void addresses_added_after_approval_are_not_used_for_everyone_until_an_admin_approves_them() throws Exception {
+        OAuthHarness.User u = h.user();
+        OAuthHarness.Client c = oidcApp(u);
+        assertThat(h.admin().post("/admin/v1/apps/" + c.id() + "/approve", Map.of()).status()).isEqualTo(200);
+        String added = "https://added.example/cb";
+        String addedBye = "https://added.example/bye";
+        Resp patched = h.api().send("PATCH", "/v1.0/apps/" + c.id(), Map.of("redirect_uris", List.of(OAuthHarness.REDIRECT, added),
+                "post_logout_redirect_uris", List.of(LOGGED_OUT, addedBye)), "Authorization", "token " + h.apiKey(u));
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        String bad = "/oauth/authorize?response_type=x&client_id=" + c.id() + "&redirect_uri=";
+        Browser anonymous = new Browser(h.api().base);
+
+        Browser.Page toAdded = anonymous.open(bad + java.net.URLEncoder.encode(added, "UTF-8"));
+        assertThat(toAdded.location()).as("an address no admin approved, for a stranger").isNull();
+        assertThat(toAdded.body()).contains("no admin has reviewed this address");
+        assertThat(anonymous.open(bad + java.net.URLEncoder.encode(OAuthHarness.REDIRECT, "UTF-8")).location())
+                .as("an approved address").startsWith(OAuthHarness.REDIRECT + "?").contains("error=unsupported_response_type");
+        assertThat(h.loggedIn(u).open(bad + java.net.URLEncoder.encode(added, "UTF-8")).location())
+                .as("its developer trying it").startsWith(added + "?").contains("error=unsupported_response_type");
+        Browser.Page bye = anonymous.open("/oauth/logout?client_id=" + c.id() + "&post_logout_redirect_uri="
+                + java.net.URLEncoder.encode(addedBye, "UTF-8"));
+        assertThat(bye.location()).isNull();
+        assertThat(anonymous.open("/oauth/logout?client_id=" + c.id() + "&post_logout_redirect_uri="
+                + java.net.URLEncoder.encode(LOGGED_OUT, "UTF-8")).location()).isEqualTo(LOGGED_OUT);
+
+        // An admin approves the app as it is now: both addresses are reviewed (read again within seconds).
+        assertThat(h.admin().post("/admin/v1/apps/" + c.id() + "/approve", Map.of()).status()).isEqualTo(200);
+        assertThat(anonymous.open(bad + java.net.URLEncoder.encode(added, "UTF-8")).location()).startsWith(added + "?")
+                .contains("error=unsupported_response_type");
+        assertThat(anonymous.open("/oauth/logout?client_id=" + c.id() + "&post_logout_redirect_uri="
+                + java.net.URLEncoder.encode(addedBye, "UTF-8")).location()).isEqualTo(addedBye);
+    }
+
+    @Test
     void app_apis_take_and_check_post_logout_redirect_uris_and_allowed_origins() {
         OAuthHarness.User u = h.user();
         OAuthHarness.Client c = oidcApp(u);
