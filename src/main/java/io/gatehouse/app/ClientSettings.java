@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * An app's OpenID Connect and browser metadata (SPEC §5 v2), kept beside the app: the URIs that
@@ -32,7 +33,8 @@ public final class ClientSettings {
         public static final Settings NONE = new Settings(List.of(), List.of());
     }
 
-    private record Cached(Settings settings, long loadedAt) {
+    /** A value read from the database at {@code loadedAt} (clock millis): used for {@link #CACHE_MILLIS}. */
+    private record Cached<T>(T value, long loadedAt) {
     }
 
     /** The redirect and logout URIs an admin approved with the app (none for an app never approved). */
@@ -40,17 +42,14 @@ public final class ClientSettings {
         static final Reviewed NONE = new Reviewed(List.of(), List.of());
     }
 
-    private record CachedReview(Reviewed reviewed, long loadedAt) {
-    }
-
     private final Jdbc jdbc;
     private final Clock clock;
     private final Audit audit;
     /** Bounded and expiring like the app cache: client ids come from requests. */
-    private final com.github.benmanes.caffeine.cache.Cache<String, Cached> cache = com.github.benmanes.caffeine.cache.Caffeine
+    private final com.github.benmanes.caffeine.cache.Cache<String, Cached<Settings>> cache = com.github.benmanes.caffeine.cache.Caffeine
             .newBuilder().maximumSize(100_000).expireAfterWrite(java.time.Duration.ofHours(1)).executor(Runnable::run).build();
-    private volatile Cached origins;
-    private final com.github.benmanes.caffeine.cache.Cache<String, CachedReview> reviews = com.github.benmanes.caffeine.cache.Caffeine
+    private volatile Cached<Settings> origins;
+    private final com.github.benmanes.caffeine.cache.Cache<String, Cached<Reviewed>> reviews = com.github.benmanes.caffeine.cache.Caffeine
             .newBuilder().maximumSize(100_000).expireAfterWrite(java.time.Duration.ofHours(1)).executor(Runnable::run).build();
 
     public ClientSettings(Jdbc jdbc, Clock clock, Audit audit) {
@@ -60,28 +59,27 @@ public final class ClientSettings {
     }
 
     public Settings of(String clientId) {
-        Cached c = cache.getIfPresent(clientId);
-        long now = clock.millis();
-        if (c != null && now - c.loadedAt < CACHE_MILLIS) {
-            return c.settings;
-        }
-        Settings s = jdbc.one("SELECT post_logout_redirect_uris, allowed_origins FROM app_client_settings WHERE client_id = ?",
-                rs -> new Settings(strings(rs.getString(1)), strings(rs.getString(2))), clientId).orElse(Settings.NONE);
-        cache.put(clientId, new Cached(s, now));
-        return s;
+        return fresh(cache, clientId, () -> jdbc.one(
+                "SELECT post_logout_redirect_uris, allowed_origins FROM app_client_settings WHERE client_id = ?",
+                rs -> new Settings(strings(rs.getString(1)), strings(rs.getString(2))), clientId).orElse(Settings.NONE));
     }
 
     /** What an admin approved with the app; read again after a few seconds, like the settings. */
     public Reviewed reviewed(String clientId) {
-        CachedReview c = reviews.getIfPresent(clientId);
+        return fresh(reviews, clientId, () -> jdbc.one("SELECT redirect_uris, logout_uris FROM app_reviewed_uris WHERE client_id = ?",
+                rs -> new Reviewed(strings(rs.getString(1)), strings(rs.getString(2))), clientId).orElse(Reviewed.NONE));
+    }
+
+    /** The app's cached value if it was read within {@link #CACHE_MILLIS}, else {@code load}'s, cached. */
+    private <T> T fresh(com.github.benmanes.caffeine.cache.Cache<String, Cached<T>> from, String clientId, Supplier<T> load) {
+        Cached<T> c = from.getIfPresent(clientId);
         long now = clock.millis();
-        if (c != null && now - c.loadedAt < CACHE_MILLIS) {
-            return c.reviewed;
+        if (c != null && now - c.loadedAt() < CACHE_MILLIS) {
+            return c.value();
         }
-        Reviewed r = jdbc.one("SELECT redirect_uris, logout_uris FROM app_reviewed_uris WHERE client_id = ?",
-                rs -> new Reviewed(strings(rs.getString(1)), strings(rs.getString(2))), clientId).orElse(Reviewed.NONE);
-        reviews.put(clientId, new CachedReview(r, now));
-        return r;
+        T value = load.get();
+        from.put(clientId, new Cached<>(value, now));
+        return value;
     }
 
     /** An admin approved the app, or changed it: its redirect and logout URIs as they are now count as reviewed. */
@@ -126,7 +124,7 @@ public final class ClientSettings {
             audit.record(Audit.event(AuditType.APP_CHANGED).client(clientId).detail("fields", fields));
             return null;
         });
-        cache.put(clientId, new Cached(s, clock.millis()));
+        cache.put(clientId, new Cached<>(s, clock.millis()));
         origins = null;
         return s;
     }
@@ -149,10 +147,10 @@ public final class ClientSettings {
 
     /** Every origin some app allows (for preflights, which name no app); reloaded every few seconds. */
     public Set<String> anyAppOrigins() {
-        Cached c = origins;
+        Cached<Settings> c = origins;
         long now = clock.millis();
-        if (c != null && now - c.loadedAt < CACHE_MILLIS) {
-            return Set.copyOf(c.settings.allowedOrigins());
+        if (c != null && now - c.loadedAt() < CACHE_MILLIS) {
+            return Set.copyOf(c.value().allowedOrigins());
         }
         Set<String> all = new LinkedHashSet<>();
         for (String json : jdbc.list("SELECT redirect_uris FROM apps", rs -> rs.getString(1))) {
@@ -166,7 +164,7 @@ public final class ClientSettings {
         for (String json : jdbc.list("SELECT allowed_origins FROM app_client_settings", rs -> rs.getString(1))) {
             all.addAll(strings(json));
         }
-        origins = new Cached(new Settings(List.of(), List.copyOf(all)), now);
+        origins = new Cached<>(new Settings(List.of(), List.copyOf(all)), now);
         return all;
     }
 

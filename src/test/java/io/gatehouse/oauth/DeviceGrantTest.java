@@ -51,9 +51,13 @@ class DeviceGrantTest {
         return h.app(owner, "public", List.of("user.read"), List.of("http://127.0.0.1/callback"));
     }
 
-    private JsonNode start(OAuthHarness.Client c, String scope) {
-        Resp r = h.api().send("POST", "/oauth/device_authorization", "client_id=" + c.id() + (scope == null ? "" : "&scope=" + scope),
+    private Resp startRequest(OAuthHarness.Client c, String scope) {
+        return h.api().send("POST", "/oauth/device_authorization", "client_id=" + c.id() + (scope == null ? "" : "&scope=" + scope),
                 "Content-Type", "application/x-www-form-urlencoded");
+    }
+
+    private JsonNode start(OAuthHarness.Client c, String scope) {
+        Resp r = startRequest(c, scope);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.header("Cache-Control")).contains("no-store");
         return r.json();
@@ -140,8 +144,7 @@ class DeviceGrantTest {
         for (int i = 0; i < 30; i++) {
             start(c, null);
         }
-        Resp refused = h.api().send("POST", "/oauth/device_authorization", "client_id=" + c.id(),
-                "Content-Type", "application/x-www-form-urlencoded");
+        Resp refused = startRequest(c, null);
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.json().get("error").asText()).isEqualTo("too_many_requests");
         assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 600L);
