@@ -5,7 +5,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Map;
 
 /**
  * A request body stream whose failures are the client's: the HTTP layer reports a connection that
@@ -14,8 +13,6 @@ import java.util.Map;
  * (a chunked body declares no length up front) is 413, wherever the body goes, the proxy's upstream too.
  */
 final class ClientInput extends FilterInputStream {
-    /** Sent with an answer that leaves part of a body unread: the rest cannot be told from the next request. */
-    static final Map<String, String> CLOSE = Map.of("Connection", "close");
     private final ClientDeadlines deadlines;
     private final long limit;
     private long read;
@@ -55,7 +52,7 @@ final class ClientInput extends FilterInputStream {
     private int counted(int result, int bytes) {
         read += bytes;
         if (read > limit) {
-            throw new ApiException(ApiError.PAYLOAD_TOO_LARGE, "request body is larger than " + limit + " bytes", CLOSE);
+            throw new ApiException(ApiError.PAYLOAD_TOO_LARGE, "request body is larger than " + limit + " bytes", Exchange.CLOSE_CONNECTION);
         }
         return result;
     }
@@ -71,7 +68,7 @@ final class ClientInput extends FilterInputStream {
             return new ClientGoneException(e);
         }
         if (e instanceof NumberFormatException || e instanceof DataReader.IncorrectNewLineException) {
-            return new ApiException(ApiError.INVALID_PARAMETER, "The request body is not valid HTTP.", CLOSE);
+            return new ApiException(ApiError.INVALID_PARAMETER, "The request body is not valid HTTP.", Exchange.CLOSE_CONNECTION);
         }
         return e;
     }

@@ -27,6 +27,11 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class Exchange {
     public static final HeaderName X_REQUEST_ID = HeaderNames.create("X-Request-Id");
+    /**
+     * The headers of an answer after which the connection closes: part of the request's body is unread, and the rest
+     * cannot be told from a next request ({@link #closesConnection}).
+     */
+    public static final Map<String, String> CLOSE_CONNECTION = Map.of("Connection", "close");
     private static final HeaderName NOSNIFF = HeaderNames.create("X-Content-Type-Options");
     private static final HeaderName CACHE_CONTROL = HeaderNames.CACHE_CONTROL;
     // Headers of every answer, made and checked once (OwnHeader): no per-response check or encoding.
@@ -252,7 +257,7 @@ public final class Exchange {
 
     public ApiException tooLarge() {
         return new ApiException(ApiError.PAYLOAD_TOO_LARGE, "request body is larger than " + maxBodyBytes + " bytes",
-                ClientInput.CLOSE);
+                CLOSE_CONNECTION);
     }
 
     /** The body as a JSON object; a missing, malformed or non-object body is 400 INVALID_PARAMETER. */

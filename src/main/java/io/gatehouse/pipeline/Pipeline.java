@@ -31,8 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pipeline implements Handler {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
-    /** With an answer that leaves a body half read: the connection closes after it. */
-    private static final Map<String, String> CLOSE = Map.of("Connection", "close");
     private static final OverloadLog OVERLOAD = new OverloadLog(LOG, OverloadLog.PERIOD, System::nanoTime);
     private static final HeaderName STRICT_TRANSPORT_SECURITY = HeaderNames.create("Strict-Transport-Security");
 
@@ -147,9 +145,9 @@ public final class Pipeline implements Handler {
             if (e.status().code() >= 500) {
                 fail(ex, internal(ex, e));
             } else if (e.status().code() == 413) {
-                fail(ex, new ApiException(ApiError.PAYLOAD_TOO_LARGE, "The request body is too large.", CLOSE));
+                fail(ex, new ApiException(ApiError.PAYLOAD_TOO_LARGE, "The request body is too large.", Exchange.CLOSE_CONNECTION));
             } else {
-                fail(ex, new ApiException(ApiError.INVALID_PARAMETER, "The request body is not valid HTTP.", CLOSE));
+                fail(ex, new ApiException(ApiError.INVALID_PARAMETER, "The request body is not valid HTTP.", Exchange.CLOSE_CONNECTION));
             }
         } catch (CloseConnectionException e) {
             // A stage that already sent the status line cannot finish its answer (the proxy, when the upstream's
